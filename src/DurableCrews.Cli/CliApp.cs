@@ -1,0 +1,233 @@
+using System.CommandLine;
+using DurableCrews.Api;
+using DurableCrews.Cli.Engine;
+using DurableCrews.Definitions;
+using DurableCrews.Orchestration;
+using DurableCrews.Runs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace DurableCrews.Cli;
+
+/// <summary>
+/// <c>durablecrews</c>: <c>run</c> a crew on the Durable Task engine in this process, or <c>validate</c> one.
+/// Exit codes: 0 completed, 1 the run failed or timed out, 2 the definition or arguments are invalid.
+/// </summary>
+public static class CliApp
+{
+    /// <summary>The run completed.</summary>
+    public const int Completed = 0;
+
+    /// <summary>The run failed, timed out or was terminated.</summary>
+    public const int RunFailed = 1;
+
+    /// <summary>The definition, its inputs or the command line are invalid; nothing ran.</summary>
+    public const int Invalid = 2;
+
+    /// <summary>Runs the command line.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="stdout">Where results go (the final output, or JSON with <c>--json</c>).</param>
+    /// <param name="stderr">Where progress and errors go.</param>
+    /// <param name="configuration">Settings; by default local.settings.json and the environment.</param>
+    /// <param name="configureServices">Replaces services of the engine (tests script the model with it).</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IConfiguration? configuration = null, Action<IServiceCollection>? configureServices = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var context = new CliContext(stdout, stderr, configuration ?? CliSettings.Load(), configureServices);
+        var root = new RootCommand("DurableCrews: CrewAI-style crews run as durable orchestrations.")
+        {
+            RunCommand(context),
+            ValidateCommand(context),
+        };
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await stderr.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+            }
+
+            await stderr.WriteLineAsync("Run 'durablecrews --help' for usage.").ConfigureAwait(false);
+            return Invalid;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }).ConfigureAwait(false);
+    }
+
+    static Command RunCommand(CliContext cli)
+    {
+        var path = new Argument<string>("path") { Description = "A crew folder (agents.yaml, tasks.yaml, optional crew.yaml) or one YAML/JSON file." };
+        var inputs = InputOption();
+        var json = new Option<bool>("--json") { Description = "Print the CrewOutput as JSON on stdout; progress goes to stderr." };
+        var runId = new Option<string?>("--run-id") { Description = "The run id to use; a new one by default." };
+        var command = new Command("run", "Run a crew on the Durable Task engine in this process and print its output.") { path, inputs, json, runId };
+        command.SetAction((parse, cancellationToken) => RunCrewAsync(
+            cli, parse.GetValue(path)!, parse.GetValue(inputs) ?? [], parse.GetValue(json), parse.GetValue(runId), cancellationToken));
+        return command;
+    }
+
+    static Command ValidateCommand(CliContext cli)
+    {
+        var path = new Argument<string>("path") { Description = "A crew folder or file." };
+        var inputs = InputOption();
+        var command = new Command("validate", "Check a crew definition (and, with --input, its inputs) without running it.") { path, inputs };
+        command.SetAction((parse, _) => ValidateAsync(cli, parse.GetValue(path)!, parse.GetValue(inputs) ?? []));
+        return command;
+    }
+
+    static Option<string[]> InputOption() => new("--input", "-i")
+    {
+        Description = "A kickoff input as key=value, filling {key} in the crew's texts; repeat for more.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    static async Task<int> ValidateAsync(CliContext cli, string path, string[] inputArgs)
+    {
+        var (crew, inputs) = await LoadAsync(cli, path, inputArgs, requireInputs: inputArgs.Length > 0).ConfigureAwait(false);
+        if (crew is null)
+        {
+            return Invalid;
+        }
+
+        var needed = CrewInputs.RequiredInputs(crew);
+        await cli.Stdout.WriteLineAsync(
+            $"✔ crew '{crew.Name}' is valid: {crew.Process.ToString().ToLowerInvariant()}, {crew.Agents.Count} agent(s), {crew.Tasks.Count} task(s)" +
+            (needed.Count > 0 ? $"; inputs: {string.Join(", ", needed)}" : string.Empty)).ConfigureAwait(false);
+        _ = inputs;
+        return Completed;
+    }
+
+    static async Task<int> RunCrewAsync(CliContext cli, string path, string[] inputArgs, bool json, string? runId, CancellationToken cancellationToken)
+    {
+        var (crew, inputs) = await LoadAsync(cli, path, inputArgs, requireInputs: true).ConfigureAwait(false);
+        if (crew is null)
+        {
+            return Invalid;
+        }
+
+        await using var engine = await CrewEngine.StartAsync(cli.Configuration, cli.ConfigureServices, cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _ = engine.Services.GetRequiredService<IOptions<Models.ModelOptions>>().Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await cli.Stderr.WriteLineAsync($"error: the model settings are invalid: {string.Join(" ", ex.Failures)}").ConfigureAwait(false);
+            return Invalid;
+        }
+
+        string id;
+        try
+        {
+            id = await engine.Runs.KickoffAsync(crew, new KickoffRequest { Inputs = inputs, RunId = runId }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CrewDefinitionException ex)
+        {
+            await WriteProblemsAsync(cli, ex.Problems).ConfigureAwait(false);
+            return Invalid;
+        }
+        catch (RunConflictException ex)
+        {
+            await cli.Stderr.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return Invalid;
+        }
+
+        await cli.Stderr.WriteLineAsync($"▶ crew '{crew.Name}' run {id}: {crew.Tasks.Count} task(s), {crew.Process.ToString().ToLowerInvariant()}").ConfigureAwait(false);
+        var display = new ProgressDisplay(cli.Stderr);
+        var view = await engine.Runs.WaitAsync(id, display.Show, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var output = view.Output;
+
+        if (json)
+        {
+            await cli.Stdout.WriteLineAsync(output is null ? System.Text.Json.JsonSerializer.Serialize(view, CrewJson.Options) : System.Text.Json.JsonSerializer.Serialize(output, CrewJson.Options)).ConfigureAwait(false);
+        }
+        else if (output is not null && output.Status == CrewRunStatus.Completed)
+        {
+            await cli.Stdout.WriteLineAsync(output.Raw.TrimEnd()).ConfigureAwait(false);
+        }
+
+        string tokens = output is null ? string.Empty : $", {output.TokenUsage.TotalTokens} tokens, {output.DurationSeconds:0.###} s";
+        await cli.Stderr.WriteLineAsync($"{(view.Status == CrewRunStatus.Completed ? "✔" : "✘")} run {id} {view.Status}{tokens}").ConfigureAwait(false);
+        if (view.Error is { } error)
+        {
+            await cli.Stderr.WriteLineAsync($"  {error}").ConfigureAwait(false);
+        }
+
+        return view.Status == CrewRunStatus.Completed ? Completed : RunFailed;
+    }
+
+    static async Task<(CrewDefinition? Crew, Dictionary<string, string> Inputs)> LoadAsync(CliContext cli, string path, string[] inputArgs, bool requireInputs)
+    {
+        var problems = new List<DefinitionProblem>();
+        var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string arg in inputArgs)
+        {
+            int equals = arg.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                problems.Add(new DefinitionProblem("--input", $"'{arg}' must be key=value"));
+            }
+            else if (!inputs.TryAdd(arg[..equals], arg[(equals + 1)..]))
+            {
+                problems.Add(new DefinitionProblem($"inputs.{arg[..equals]}", "given more than once"));
+            }
+        }
+
+        var loaded = CrewDefinitionLoader.Load(path);
+        foreach (var warning in loaded.Warnings)
+        {
+            await cli.Stderr.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+        }
+
+        problems.AddRange(loaded.Problems);
+        if (loaded.Definition is { } crew)
+        {
+            problems.AddRange(CrewInputs.Validate(inputs));
+            if (requireInputs)
+            {
+                problems.AddRange(CrewInputs.Interpolate(crew, inputs).Problems);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            await WriteProblemsAsync(cli, problems).ConfigureAwait(false);
+            return (null, inputs);
+        }
+
+        return (loaded.Definition, inputs);
+    }
+
+    static async Task WriteProblemsAsync(CliContext cli, IReadOnlyList<DefinitionProblem> problems)
+    {
+        await cli.Stderr.WriteLineAsync($"✘ {problems.Count} problem(s); nothing was started:").ConfigureAwait(false);
+        foreach (var problem in problems)
+        {
+            await cli.Stderr.WriteLineAsync($"  {problem}").ConfigureAwait(false);
+        }
+    }
+
+    sealed record CliContext(TextWriter Stdout, TextWriter Stderr, IConfiguration Configuration, Action<IServiceCollection>? ConfigureServices);
+
+    /// <summary>Prints a line when a task starts and when it finishes.</summary>
+    sealed class ProgressDisplay(TextWriter stderr)
+    {
+        readonly HashSet<string> started = [];
+        readonly HashSet<string> finished = [];
+
+        public void Show(CrewProgress progress)
+        {
+            foreach (var task in progress.Running.Where(t => started.Add(t.Name)))
+            {
+                stderr.WriteLine($"  … [{task.Index + 1}/{progress.TasksTotal}] {task.Name} — {task.Agent}");
+            }
+
+            foreach (string name in progress.Finished.Where(finished.Add))
+            {
+                stderr.WriteLine($"  ✔ {name} ({finished.Count}/{progress.TasksTotal} done, {progress.Tokens} tokens so far)");
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using DurableCrews.Api;
+using DurableCrews.Configuration;
+using DurableCrews.Orchestration;
+using DurableTask.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing.Sidecar;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DurableCrews.Cli.Engine;
+
+/// <summary>
+/// The Durable Task engine hosted in this process, outside Azure Functions: the gRPC sidecar that
+/// <c>Microsoft.DurableTask.InProcessTestHost</c> ships (on 127.0.0.1, a free port) over an orchestration
+/// service, and a worker and client connected to it that run DurableCrews' orchestrations and activities.
+/// </summary>
+public sealed class CrewEngine : IAsyncDisposable
+{
+    readonly WebApplication sidecar;
+    readonly IHost worker;
+    readonly GrpcChannel channel;
+
+    CrewEngine(WebApplication sidecar, IHost worker, GrpcChannel channel)
+    {
+        this.sidecar = sidecar;
+        this.worker = worker;
+        this.channel = channel;
+    }
+
+    /// <summary>The worker's services (the library's stores, runner and run API among them).</summary>
+    public IServiceProvider Services => worker.Services;
+
+    /// <summary>The Durable Task client.</summary>
+    public DurableTaskClient Client => worker.Services.GetRequiredService<DurableTaskClient>();
+
+    /// <summary>The run API over this engine.</summary>
+    public CrewRunService Runs => worker.Services.GetRequiredService<CrewRunService>();
+
+    /// <summary>Starts the engine on the in-memory orchestration service.</summary>
+    /// <param name="configuration">The DurableCrews settings.</param>
+    /// <param name="configureServices">Replaces or adds services (tests use it to script the model).</param>
+    /// <param name="options">Concurrency settings.</param>
+    /// <param name="loggerFactory">Where logs go; none by default.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<CrewEngine> StartAsync(
+        IConfiguration configuration,
+        Action<IServiceCollection>? configureServices = null,
+        EngineOptions? options = null,
+        ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        options ??= new EngineOptions();
+        loggerFactory ??= Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+        var service = new InMemoryOrchestrationService(loggerFactory);
+        var tuned = new TunedOrchestrationService(service, options.MaxConcurrentActivities, options.MaxConcurrentOrchestrations);
+
+        var sidecar = await StartSidecarAsync(tuned, loggerFactory, cancellationToken).ConfigureAwait(false);
+        string address = sidecar.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var channel = GrpcChannel.ForAddress(address);
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        builder.Services.AddDurableCrews(configuration);
+        configureServices?.Invoke(builder.Services);
+        builder.Services.AddDurableTaskWorker(worker =>
+        {
+            worker.UseGrpc(channel);
+            worker.AddTasks(registry => registry.AddDurableCrews());
+            worker.Configure(o =>
+            {
+                o.Concurrency.MaximumConcurrentActivityWorkItems = options.MaxConcurrentActivities;
+                o.Concurrency.MaximumConcurrentOrchestrationWorkItems = options.MaxConcurrentOrchestrations;
+            });
+        });
+        builder.Services.AddDurableTaskClient(client =>
+        {
+            client.UseGrpc(channel);
+            client.RegisterDirectly();
+        });
+
+        var worker = builder.Build();
+        await worker.StartAsync(cancellationToken).ConfigureAwait(false);
+        return new CrewEngine(sidecar, worker, channel);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await worker.StopAsync(stopping.Token).ConfigureAwait(false);
+        worker.Dispose();
+        await channel.ShutdownAsync().ConfigureAwait(false);
+        channel.Dispose();
+        await sidecar.StopAsync(stopping.Token).ConfigureAwait(false);
+        await sidecar.DisposeAsync().ConfigureAwait(false);
+    }
+
+    static async Task<WebApplication> StartSidecarAsync(TunedOrchestrationService service, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton<IOrchestrationService>(service);
+        builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
+        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        var app = builder.Build();
+        app.MapGrpcService<TaskHubGrpcServer>();
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        return app;
+    }
+}

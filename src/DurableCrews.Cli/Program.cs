@@ -1,0 +1,3 @@
+using DurableCrews.Cli;
+
+return await CliApp.RunAsync(args, Console.Out, Console.Error);

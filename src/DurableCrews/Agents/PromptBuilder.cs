@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using DurableCrews.Definitions;
+using DurableCrews.Runs;
+using Microsoft.Extensions.AI;
+
+namespace DurableCrews.Agents;
+
+/// <summary>Builds an agent's messages for a task, in CrewAI's wording: who the agent is, the task, the expected output, the context.</summary>
+public static class PromptBuilder
+{
+    /// <summary>The system message: the agent's role, backstory and goal.</summary>
+    public static ChatMessage System(AgentDefinition agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        return new ChatMessage(ChatRole.System, $"{PromptSections.Role}{agent.Role}. {agent.Backstory}\n{PromptSections.Goal}{agent.Goal}");
+    }
+
+    /// <summary>The task message: description, expected output, JSON schema, and the outputs of the context tasks.</summary>
+    public static ChatMessage Task(TaskDefinition task, IReadOnlyList<TaskOutput> context)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(context);
+        var text = new StringBuilder();
+        var culture = CultureInfo.InvariantCulture;
+        text.Append(PromptSections.Task).Append(task.Description).Append("\n\n");
+        text.Append(PromptSections.ExpectedOutput).Append(task.ExpectedOutput).Append('\n').Append(PromptSections.CompleteAnswer).Append("\n\n");
+        if (task.OutputJson is { } schema)
+        {
+            text.Append(PromptSections.JsonSchema).Append('\n').Append(JsonSerializer.Serialize(schema)).Append("\n\n");
+        }
+
+        if (context.Count > 0)
+        {
+            text.Append(PromptSections.Context).Append('\n');
+            foreach (var output in context)
+            {
+                text.Append(culture, $"{PromptSections.ContextEntry}{output.Name} ({output.Agent})\n{output.Raw.Trim()}\n\n");
+            }
+        }
+
+        text.Append(PromptSections.Begin);
+        return new ChatMessage(ChatRole.User, text.ToString());
+    }
+}

@@ -1,0 +1,161 @@
+using System.Text.Json;
+using DurableCrews.Definitions;
+using DurableCrews.Orchestration;
+using DurableCrews.Runs;
+using DurableCrews.Storage;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace DurableCrews.Api;
+
+/// <summary>
+/// The run API's logic over a <see cref="DurableTaskClient"/>, shared by the Functions triggers and the
+/// self-hosted CLI and server: validate a kickoff, store its request, start the orchestration, read status.
+/// </summary>
+public sealed class CrewRunService
+{
+    readonly DurableTaskClient client;
+    readonly RunStore runs;
+    readonly TimeProvider time;
+
+    /// <summary>Creates the service.</summary>
+    public CrewRunService(DurableTaskClient client, RunStore runs, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(runs);
+        this.client = client;
+        this.runs = runs;
+        this.time = time;
+    }
+
+    /// <summary>
+    /// Validates the inputs against the crew, stores the run's request and starts its orchestration.
+    /// Nothing starts when anything is wrong.
+    /// </summary>
+    /// <returns>The run id.</returns>
+    /// <exception cref="CrewDefinitionException">The inputs or the run id are invalid; every problem is listed.</exception>
+    /// <exception cref="RunConflictException">The run id is taken.</exception>
+    public async Task<string> KickoffAsync(CrewDefinition crew, KickoffRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(crew);
+        ArgumentNullException.ThrowIfNull(request);
+        var problems = new List<DefinitionProblem>(CrewInputs.Validate(request.Inputs));
+        if (request.RunId is { } requested && !DefinitionNames.IsValidRunId(requested))
+        {
+            problems.Add(new DefinitionProblem("runId", $"'{requested}' {DefinitionNames.Rule(DefinitionNames.MaxRunIdLength)}"));
+        }
+
+        var filled = CrewInputs.Interpolate(crew, request.Inputs);
+        problems.AddRange(filled.Problems);
+        if (problems.Count > 0)
+        {
+            throw new CrewDefinitionException(problems);
+        }
+
+        string runId = request.RunId ?? NewRunId(crew.Name);
+        var record = new RunRecord { RunId = runId, Definition = filled.Definition!, Inputs = request.Inputs, CreatedAt = time.GetUtcNow() };
+        try
+        {
+            await runs.SaveRunAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BlobConditionFailedException ex)
+        {
+            throw new RunConflictException($"A run with id '{runId}' exists already.", ex);
+        }
+
+        await client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(CrewOrchestrator), new CrewRunInput(runId), new StartOrchestrationOptions(runId), cancellationToken).ConfigureAwait(false);
+        return runId;
+    }
+
+    /// <summary>The run's status, progress and (once ended) output; null when there is no such run.</summary>
+    public async Task<RunView?> GetAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        if (!DefinitionNames.IsValidRunId(runId))
+        {
+            return null;
+        }
+
+        var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        if (instance is null)
+        {
+            return null;
+        }
+
+        var status = StatusOf(instance);
+        var output = status is CrewRunStatus.Pending or CrewRunStatus.Running ? null : await runs.GetResultAsync(runId, cancellationToken).ConfigureAwait(false);
+        return new RunView
+        {
+            RunId = runId,
+            Crew = output?.Crew,
+            Status = output?.Status ?? status,
+            Progress = ReadProgress(instance.SerializedCustomStatus),
+            Error = output?.Error ?? instance.FailureDetails?.ErrorMessage,
+            Output = output,
+            CreatedAt = instance.CreatedAt,
+            LastUpdatedAt = instance.LastUpdatedAt,
+        };
+    }
+
+    /// <summary>Waits until the run ends or <paramref name="cancellationToken"/> fires, calling <paramref name="onProgress"/> on each change.</summary>
+    public async Task<RunView> WaitAsync(string runId, Action<CrewProgress>? onProgress = null, TimeSpan? pollInterval = null, CancellationToken cancellationToken = default)
+    {
+        string? lastProgress = null;
+        while (true)
+        {
+            var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Run '{runId}' does not exist.");
+            if (instance.SerializedCustomStatus is { } progress && progress != lastProgress)
+            {
+                lastProgress = progress;
+                if (ReadProgress(progress) is { } parsed)
+                {
+                    onProgress?.Invoke(parsed);
+                }
+            }
+
+            if (StatusOf(instance) is not (CrewRunStatus.Pending or CrewRunStatus.Running))
+            {
+                return (await GetAsync(runId, cancellationToken).ConfigureAwait(false))!;
+            }
+
+            await Task.Delay(pollInterval ?? TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    static CrewRunStatus StatusOf(OrchestrationMetadata instance) => instance.RuntimeStatus switch
+    {
+        OrchestrationRuntimeStatus.Pending => CrewRunStatus.Pending,
+        OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended => CrewRunStatus.Running,
+        OrchestrationRuntimeStatus.Completed => CrewRunStatus.Completed,
+        OrchestrationRuntimeStatus.Terminated => CrewRunStatus.Terminated,
+        _ => CrewRunStatus.Failed,
+    };
+
+    static CrewProgress? ReadProgress(string? serialized)
+    {
+        if (string.IsNullOrEmpty(serialized))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<CrewProgress>(serialized, ProgressJson);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    static readonly JsonSerializerOptions ProgressJson = new(JsonSerializerDefaults.Web);
+
+    string NewRunId(string crew)
+    {
+        string stamp = time.GetUtcNow().ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        string suffix = Guid.NewGuid().ToString("N")[..8];
+        string prefix = crew.Length > 40 ? crew[..40] : crew;
+        return $"{prefix}-{stamp}-{suffix}";
+    }
+}

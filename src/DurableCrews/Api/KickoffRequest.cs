@@ -1,0 +1,11 @@
+namespace DurableCrews.Api;
+
+/// <summary>A request to run a crew.</summary>
+public sealed record KickoffRequest
+{
+    /// <summary>The values of the crew's <c>{placeholders}</c>.</summary>
+    public IReadOnlyDictionary<string, string> Inputs { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The run id to use (for idempotent retries); null for a new one.</summary>
+    public string? RunId { get; init; }
+}

@@ -1,0 +1,86 @@
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using DurableCrews.Agents;
+using DurableCrews.Api;
+using DurableCrews.Definitions;
+using DurableCrews.Models;
+using DurableCrews.Orchestration;
+using DurableCrews.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace DurableCrews.Configuration;
+
+/// <summary>Registers the DurableCrews library with a host, whichever host it is.</summary>
+public static class DurableCrewsServiceCollectionExtensions
+{
+    /// <summary>Adds models, storage, the agent runner, the activities and the run API, bound to <paramref name="configuration"/>.</summary>
+    public static IServiceCollection AddDurableCrews(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        return services
+            .AddCrewModels(configuration)
+            .AddCrewStorage(configuration)
+            .AddCrewDefinitions(configuration)
+            .AddCrewActivities();
+    }
+
+    /// <summary>Adds the model settings (validated at start) and the chat client provider.</summary>
+    public static IServiceCollection AddCrewModels(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ModelOptions>().Bind(configuration.GetSection(ModelOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>());
+        services.TryAddSingleton<IChatClientProvider, ChatClientProvider>();
+        services.TryAddSingleton<AgentTaskRunner>();
+        return services;
+    }
+
+    /// <summary>Adds the blob store (Azure Blob Storage when configured, else the embedded store) and the run store.</summary>
+    public static IServiceCollection AddCrewStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
+        services.TryAddSingleton<IBlobStore>(sp => CreateBlobStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.TryAddSingleton<RunStore>();
+        return services;
+    }
+
+    /// <summary>Adds the crew catalog.</summary>
+    public static IServiceCollection AddCrewDefinitions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CrewCatalogOptions>().Bind(configuration.GetSection(CrewCatalogOptions.SectionName));
+        services.TryAddSingleton<CrewCatalog>();
+        return services;
+    }
+
+    /// <summary>Adds the activities (resolved per call by both hosts) and the run API.</summary>
+    public static IServiceCollection AddCrewActivities(this IServiceCollection services)
+    {
+        services.TryAddTransient<StartRunActivity>();
+        services.TryAddTransient<AgentTaskActivity>();
+        services.TryAddTransient<CompleteRunActivity>();
+        services.TryAddTransient<CrewRunService>();
+        return services;
+    }
+
+    /// <summary>The blob store the settings describe.</summary>
+    public static IBlobStore CreateBlobStore(StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            return new AzureBlobStore(new BlobServiceClient(options.ConnectionString));
+        }
+
+        if (options.BlobServiceUri is { } uri)
+        {
+            var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ManagedIdentityClientId });
+            return new AzureBlobStore(new BlobServiceClient(uri, credential));
+        }
+
+        return new LocalBlobStore(options.LocalPath);
+    }
+}

@@ -1,0 +1,59 @@
+namespace DurableCrews.Definitions;
+
+/// <summary>A whole crew: its agents, its tasks in order, and how it runs.</summary>
+public sealed record CrewDefinition
+{
+    /// <summary>The crew's name: the <c>name</c> field, or the folder or file name it was loaded from.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Sequential (default) or hierarchical.</summary>
+    public CrewProcess Process { get; init; } = CrewProcess.Sequential;
+
+    /// <summary>The agents, in definition order.</summary>
+    public required IReadOnlyList<AgentDefinition> Agents { get; init; }
+
+    /// <summary>The tasks, in the order they run.</summary>
+    public required IReadOnlyList<TaskDefinition> Tasks { get; init; }
+
+    /// <summary>The agent that manages a hierarchical crew; null for the default manager persona.</summary>
+    public string? ManagerAgent { get; init; }
+
+    /// <summary>The model of the default manager persona.</summary>
+    public string? ManagerLlm { get; init; }
+
+    /// <summary>The default model of every agent without its own <c>llm</c>.</summary>
+    public string? Llm { get; init; }
+
+    /// <summary>Whether short-term, long-term and entity memory are on.</summary>
+    public bool Memory { get; init; }
+
+    /// <summary>How memories are embedded; null for the offline embedder.</summary>
+    public EmbedderDefinition? Embedder { get; init; }
+
+    /// <summary>Whether model and tool results are cached (CrewAI's default is on).</summary>
+    public bool Cache { get; init; } = true;
+
+    /// <summary>The most model requests the whole crew starts per minute; null for no crew limit.</summary>
+    public int? MaxRpm { get; init; }
+
+    /// <summary>The longest the whole run may take, in seconds; null for no limit.</summary>
+    public int? MaxExecutionTime { get; init; }
+
+    /// <summary>Whether a planner turn runs first and adds its plan to every task.</summary>
+    public bool Planning { get; init; }
+
+    /// <summary>The planner's model.</summary>
+    public string? PlanningLlm { get; init; }
+
+    /// <summary>A URL that receives a POST after every agent step.</summary>
+    public string? StepCallback { get; init; }
+
+    /// <summary>A URL that receives a POST after every task.</summary>
+    public string? TaskCallback { get; init; }
+
+    /// <summary>Whether the run logs every step.</summary>
+    public bool Verbose { get; init; }
+
+    /// <summary>Finds an agent by its key.</summary>
+    public AgentDefinition? FindAgent(string name) => Agents.FirstOrDefault(a => a.Name == name);
+}

@@ -1,0 +1,128 @@
+using System.Text.RegularExpressions;
+
+namespace DurableCrews.Definitions;
+
+/// <summary>
+/// Kickoff inputs and CrewAI's <c>{placeholder}</c> interpolation: in an agent's role, goal and backstory and a
+/// task's description, expected output and output file, <c>{name}</c> (a letter or '_' first, then letters,
+/// digits, '_' or '-') is replaced by the input of that name. Other braces, such as JSON examples, are left alone.
+/// </summary>
+public static partial class CrewInputs
+{
+    /// <summary>The most inputs one kickoff may carry.</summary>
+    public const int MaxInputs = 100;
+
+    /// <summary>The names of every input the crew's texts ask for, in first-use order.</summary>
+    public static IReadOnlyList<string> RequiredInputs(CrewDefinition crew)
+    {
+        ArgumentNullException.ThrowIfNull(crew);
+        return Texts(crew)
+            .SelectMany(t => Placeholder().Matches(t.Text).Select(m => m.Groups[1].Value))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Replaces every placeholder with its input. Returns the problems instead when an input is missing
+    /// (each missing input named once, with the first place that uses it).
+    /// </summary>
+    public static CrewLoadResult Interpolate(CrewDefinition crew, IReadOnlyDictionary<string, string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(crew);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var problems = new List<DefinitionProblem>();
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+
+        string Fill(string? text, string path)
+        {
+            if (string.IsNullOrEmpty(text))
+            {
+                return text ?? string.Empty;
+            }
+
+            return Placeholder().Replace(text, match =>
+            {
+                string name = match.Groups[1].Value;
+                if (inputs.TryGetValue(name, out string? value))
+                {
+                    return value;
+                }
+
+                if (reported.Add(name))
+                {
+                    problems.Add(new DefinitionProblem($"inputs.{name}", $"required: {path} uses {{{name}}}, and the kickoff gave no input '{name}'"));
+                }
+
+                return match.Value;
+            });
+        }
+
+        var agents = crew.Agents.Select(a => a with
+        {
+            Role = Fill(a.Role, $"agents.{a.Name}.role"),
+            Goal = Fill(a.Goal, $"agents.{a.Name}.goal"),
+            Backstory = Fill(a.Backstory, $"agents.{a.Name}.backstory"),
+        }).ToList();
+        var tasks = crew.Tasks.Select(t => t with
+        {
+            Description = Fill(t.Description, $"tasks.{t.Name}.description"),
+            ExpectedOutput = Fill(t.ExpectedOutput, $"tasks.{t.Name}.expected_output"),
+            OutputFile = t.OutputFile is null ? null : Fill(t.OutputFile, $"tasks.{t.Name}.output_file"),
+        }).ToList();
+
+        return problems.Count > 0
+            ? new CrewLoadResult { Problems = problems }
+            : new CrewLoadResult { Definition = crew with { Agents = agents, Tasks = tasks } };
+    }
+
+    /// <summary>Checks the inputs themselves: names, count and sizes.</summary>
+    public static IReadOnlyList<DefinitionProblem> Validate(IReadOnlyDictionary<string, string> inputs, int maxValueLength = 256 * 1024)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var problems = new List<DefinitionProblem>();
+        if (inputs.Count > MaxInputs)
+        {
+            problems.Add(new DefinitionProblem("inputs", $"at most {MaxInputs} inputs, not {inputs.Count}"));
+        }
+
+        foreach (var (name, value) in inputs)
+        {
+            if (!InputName().IsMatch(name))
+            {
+                problems.Add(new DefinitionProblem($"inputs.{name}", "an input name starts with a letter or '_' and holds letters, digits, '_' or '-'"));
+            }
+            else if (value.Length > maxValueLength)
+            {
+                problems.Add(new DefinitionProblem($"inputs.{name}", $"at most {maxValueLength} characters, not {value.Length}"));
+            }
+        }
+
+        return problems;
+    }
+
+    static IEnumerable<(string Path, string Text)> Texts(CrewDefinition crew)
+    {
+        foreach (var a in crew.Agents)
+        {
+            yield return ($"agents.{a.Name}.role", a.Role);
+            yield return ($"agents.{a.Name}.goal", a.Goal);
+            yield return ($"agents.{a.Name}.backstory", a.Backstory);
+        }
+
+        foreach (var t in crew.Tasks)
+        {
+            yield return ($"tasks.{t.Name}.description", t.Description);
+            yield return ($"tasks.{t.Name}.expected_output", t.ExpectedOutput);
+            if (t.OutputFile is not null)
+            {
+                yield return ($"tasks.{t.Name}.output_file", t.OutputFile);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"\{([A-Za-z_][A-Za-z0-9_\-]*)\}")]
+    private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_\-]{0,99}$")]
+    private static partial Regex InputName();
+}

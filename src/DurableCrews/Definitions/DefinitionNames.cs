@@ -1,0 +1,31 @@
+using System.Text.RegularExpressions;
+
+namespace DurableCrews.Definitions;
+
+/// <summary>
+/// The rules for names that become parts of blob names and instance ids: crew, agent and task names,
+/// and run ids. Checked before any of them is used.
+/// </summary>
+public static partial class DefinitionNames
+{
+    /// <summary>The longest crew, agent or task name.</summary>
+    public const int MaxLength = 63;
+
+    /// <summary>The longest run id.</summary>
+    public const int MaxRunIdLength = 100;
+
+    /// <summary>Whether <paramref name="name"/> may name a crew, agent or task.</summary>
+    public static bool IsValid(string? name) =>
+        name is { Length: > 0 and <= MaxLength } && NamePattern().IsMatch(name);
+
+    /// <summary>Whether <paramref name="runId"/> may name a run.</summary>
+    public static bool IsValidRunId(string? runId) =>
+        runId is { Length: > 0 and <= MaxRunIdLength } && NamePattern().IsMatch(runId);
+
+    /// <summary>The message for a name that breaks the rules.</summary>
+    public static string Rule(int maxLength = MaxLength) =>
+        $"must be 1 to {maxLength} letters, digits, '-' or '_', starting with a letter or digit";
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+    private static partial Regex NamePattern();
+}

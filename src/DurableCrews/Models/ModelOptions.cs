@@ -1,0 +1,29 @@
+namespace DurableCrews.Models;
+
+/// <summary>
+/// The default model, bound from the <c>DurableCrews:Model</c> configuration section
+/// (environment variables <c>DurableCrews__Model__*</c>). An agent's <c>llm:</c> overrides the name.
+/// </summary>
+public sealed record ModelOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string SectionName = "DurableCrews:Model";
+
+    /// <summary><c>offline</c> (default), <c>azure-openai</c> or <c>openai-compatible</c>.</summary>
+    public string Provider { get; init; } = ModelProviders.Offline;
+
+    /// <summary>The Azure OpenAI resource endpoint, or the base URL of an OpenAI-compatible API (for example <c>http://localhost:11434/v1</c>).</summary>
+    public Uri? Endpoint { get; init; }
+
+    /// <summary>The Azure OpenAI deployment name, or the model id of an OpenAI-compatible endpoint.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The API key. When empty, Azure OpenAI is reached with <c>DefaultAzureCredential</c>.</summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>The client id of a user-assigned managed identity for <c>DefaultAzureCredential</c>.</summary>
+    public string? ManagedIdentityClientId { get; init; }
+
+    /// <summary>Simulated latency of the offline model per call, in milliseconds (demos, benchmarks, timeout tests).</summary>
+    public int OfflineLatencyMs { get; init; }
+}

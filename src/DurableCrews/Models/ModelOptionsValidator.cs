@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+
+namespace DurableCrews.Models;
+
+/// <summary>Checks the default model's settings at start-up, naming each setting that is wrong.</summary>
+public sealed class ModelOptionsValidator : IValidateOptions<ModelOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, ModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (!ModelProviders.All.Contains(options.Provider))
+        {
+            failures.Add($"DurableCrews:Model:Provider must be one of {string.Join(", ", ModelProviders.All)}, not '{options.Provider}'.");
+        }
+        else if (options.Provider != ModelProviders.Offline)
+        {
+            if (options.Endpoint is null)
+            {
+                failures.Add($"DurableCrews:Model:Endpoint is required for the {options.Provider} provider.");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.Name))
+            {
+                failures.Add($"DurableCrews:Model:Name (the {(options.Provider == ModelProviders.AzureOpenAI ? "deployment" : "model")} name) is required for the {options.Provider} provider.");
+            }
+        }
+
+        if (options.OfflineLatencyMs is < 0 or > 600_000)
+        {
+            failures.Add("DurableCrews:Model:OfflineLatencyMs must be from 0 to 600000.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,367 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using DurableCrews.Agents;
+using Microsoft.Extensions.AI;
+
+namespace DurableCrews.Models;
+
+/// <summary>
+/// A deterministic model that needs nothing: it reads the task prompt back (role, task, numbered requirements,
+/// expected output, context from earlier tasks, JSON schema) and writes an answer in the expected shape, plainly
+/// marked as offline output. The same prompt always gives the same answer. An optional latency simulates a real
+/// model for demos, benchmarks and timeout tests.
+/// </summary>
+public sealed partial class OfflineChatClient : IChatClient
+{
+    /// <summary>The first line of every offline answer that is not JSON or code.</summary>
+    public const string Marker = "> Offline model output: deterministic, derived from the prompt; no LLM was called.";
+
+    readonly TimeSpan latency;
+    readonly TimeProvider time;
+
+    /// <summary>Creates the offline model.</summary>
+    /// <param name="latency">How long each answer takes.</param>
+    /// <param name="time">The clock the latency is measured on.</param>
+    public OfflineChatClient(TimeSpan latency = default, TimeProvider? time = null)
+    {
+        this.latency = latency;
+        this.time = time ?? TimeProvider.System;
+    }
+
+    /// <inheritdoc />
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var list = messages.ToList();
+        if (latency > TimeSpan.Zero)
+        {
+            await Task.Delay(latency, time, cancellationToken).ConfigureAwait(false);
+        }
+
+        string answer = Answer(list);
+        int promptTokens = EstimateTokens(string.Concat(list.Select(m => m.Text)));
+        int completionTokens = EstimateTokens(answer);
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, answer))
+        {
+            ModelId = "offline",
+            FinishReason = ChatFinishReason.Stop,
+            Usage = new UsageDetails
+            {
+                InputTokenCount = promptTokens,
+                OutputTokenCount = completionTokens,
+                TotalTokenCount = promptTokens + completionTokens,
+            },
+        };
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        foreach (var update in response.ToChatResponseUpdates())
+        {
+            yield return update;
+        }
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is null && serviceType?.IsInstanceOfType(this) == true ? this : null;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+
+    /// <summary>Roughly four characters a token, as a stand-in for a tokenizer.</summary>
+    public static int EstimateTokens(string? text) => string.IsNullOrEmpty(text) ? 0 : Math.Max(1, text.Length / 4);
+
+    static string Answer(IReadOnlyList<ChatMessage> messages)
+    {
+        string system = string.Join("\n", messages.Where(m => m.Role == ChatRole.System).Select(m => m.Text));
+        string user = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? string.Empty;
+        var prompt = PromptReading.Read(system, user);
+
+        if (prompt.JsonSchema is { } schema)
+        {
+            return JsonFor(schema, prompt);
+        }
+
+        if (Mentions(prompt.ExpectedOutput, "python code") || Mentions(prompt.ExpectedOutput, "only the python"))
+        {
+            return PythonFor(prompt);
+        }
+
+        return MarkdownFor(prompt);
+    }
+
+    static string MarkdownFor(PromptReading prompt)
+    {
+        var md = new StringBuilder();
+        var culture = CultureInfo.InvariantCulture;
+        md.Append(Marker).Append("\n\n");
+        md.Append(culture, $"## {Heading(prompt)}\n\n");
+        md.Append(culture, $"As {Article(prompt.Role)} {prompt.Role}, I worked on: {FirstSentence(prompt.Task)}\n\n");
+
+        var points = Requirements(prompt.Task);
+        md.Append("### Key points\n\n");
+        int n = 1;
+        foreach (string point in points)
+        {
+            md.Append(culture, $"{n++}. **{Capitalize(point)}** — {Elaboration(point, prompt)}\n");
+        }
+
+        md.Append('\n');
+        if (prompt.ContextEntries.Count > 0)
+        {
+            md.Append("### Building on earlier work\n\n");
+            foreach (var (task, author, gist) in prompt.ContextEntries)
+            {
+                md.Append(culture, $"- From **{task}** ({author}): {gist}\n");
+            }
+
+            md.Append('\n');
+        }
+
+        md.Append("### Summary\n\n");
+        md.Append(culture, $"This answer covers {points.Count} point(s) toward \"{Trim(prompt.ExpectedOutput, 140)}\"");
+        md.Append(prompt.ContextEntries.Count > 0 ? $", building on {prompt.ContextEntries.Count} earlier result(s).\n" : ".\n");
+        return md.ToString();
+    }
+
+    static string PythonFor(PromptReading prompt)
+    {
+        var code = new StringBuilder();
+        code.Append("# Offline model output: deterministic, derived from the prompt; no LLM was called.\n");
+        code.Append(CultureInfo.InvariantCulture, $"# Task: {Trim(FirstSentence(prompt.Task), 100)}\n\n\n");
+        code.Append("def main() -> None:\n");
+        foreach (string point in Requirements(prompt.Task).Take(5))
+        {
+            code.Append(CultureInfo.InvariantCulture, $"    # {Trim(point, 90)}\n");
+        }
+
+        code.Append("    print(\"offline placeholder program\")\n\n\nif __name__ == \"__main__\":\n    main()\n");
+        return code.ToString();
+    }
+
+    static string JsonFor(JsonElement schema, PromptReading prompt)
+    {
+        int seed = Seed(prompt.Task);
+        var value = SampleFor(schema, "result", prompt, ref seed, depth: 0);
+        return value?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? "{}";
+    }
+
+    static JsonNode? SampleFor(JsonElement schema, string name, PromptReading prompt, ref int seed, int depth)
+    {
+        if (depth > 6 || schema.ValueKind != JsonValueKind.Object)
+        {
+            return JsonValue.Create($"offline {name}");
+        }
+
+        if (schema.TryGetProperty("enum", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
+        {
+            return JsonNode.Parse(choices[Math.Abs(seed++) % choices.GetArrayLength()].GetRawText());
+        }
+
+        string type = schema.TryGetProperty("type", out var t) ? t.ValueKind == JsonValueKind.Array ? t[0].GetString() ?? "string" : t.GetString() ?? "string"
+            : schema.TryGetProperty("properties", out _) ? "object" : "string";
+        switch (type)
+        {
+            case "object":
+                var obj = new JsonObject();
+                if (schema.TryGetProperty("properties", out var properties))
+                {
+                    foreach (var property in properties.EnumerateObject())
+                    {
+                        obj[property.Name] = SampleFor(property.Value, property.Name, prompt, ref seed, depth + 1);
+                    }
+                }
+
+                return obj;
+            case "array":
+                var array = new JsonArray();
+                var itemSchema = schema.TryGetProperty("items", out var items) ? items : default;
+                int count = schema.TryGetProperty("minItems", out var min) && min.TryGetInt32(out int m) ? Math.Max(m, 2) : 2;
+                for (int i = 0; i < count; i++)
+                {
+                    array.Add(SampleFor(itemSchema, Singular(name), prompt, ref seed, depth + 1));
+                }
+
+                return array;
+            case "integer":
+                return JsonValue.Create(1 + Math.Abs(seed++ % 9));
+            case "number":
+                return JsonValue.Create(Math.Round(0.5 + Math.Abs(seed++ % 50) / 10.0, 1));
+            case "boolean":
+                return JsonValue.Create(seed++ % 2 == 0);
+            case "null":
+                return null;
+            default:
+                var points = Requirements(prompt.Task);
+                string basis = points.Count > 0 ? points[Math.Abs(seed++) % points.Count] : FirstSentence(prompt.Task);
+                return JsonValue.Create($"offline {name.Replace('_', ' ')}: {Trim(basis, 80)}");
+        }
+    }
+
+    static string Heading(PromptReading prompt)
+    {
+        string source = prompt.ExpectedOutput.Length > 0 ? prompt.ExpectedOutput : prompt.Task;
+        string heading = FirstSentence(source).TrimEnd('.', ':');
+        heading = LeadingArticle().Replace(heading, string.Empty);
+        return Capitalize(Trim(heading, 80));
+    }
+
+    static string Elaboration(string point, PromptReading prompt)
+    {
+        string[] moves =
+        [
+            "assessed against the goal \"{0}\", with the main trade-offs noted",
+            "broken down into concrete steps with owners and a checkpoint, in line with \"{0}\"",
+            "covered with a recommendation and the evidence that supports it, toward \"{0}\"",
+            "checked for risks and gaps, each paired with a mitigation, serving \"{0}\"",
+        ];
+        string goal = Trim(prompt.Goal.Length > 0 ? prompt.Goal : prompt.ExpectedOutput, 70);
+        return string.Format(CultureInfo.InvariantCulture, moves[Math.Abs(Seed(point)) % moves.Length], goal);
+    }
+
+    /// <summary>The numbered or bulleted requirements of a task, or its first sentences when it has none.</summary>
+    internal static IReadOnlyList<string> Requirements(string task)
+    {
+        var listed = task.Split('\n')
+            .Select(line => ListItem().Match(line.Trim()))
+            .Where(m => m.Success)
+            .Select(m => m.Groups[1].Value.Trim().TrimEnd('.'))
+            .Where(s => s.Length > 0)
+            .ToList();
+        if (listed.Count > 0)
+        {
+            return listed;
+        }
+
+        // Folded YAML (description: >) joins a numbered list into one line: "1. a 2. b 3. c".
+        var inline = InlineItem().Matches(task.Replace('\n', ' ')).Select(m => m.Groups[1].Value.Trim().TrimEnd('.')).Where(s => s.Length > 0).ToList();
+        if (inline.Count > 1)
+        {
+            return inline;
+        }
+
+        return Sentence().Matches(task.Replace('\n', ' '))
+            .Select(m => m.Value.Trim().TrimEnd('.'))
+            .Where(s => s.Length > 3)
+            .Take(4)
+            .ToList();
+    }
+
+    static string FirstSentence(string text)
+    {
+        string flat = string.Join(' ', text.Split(['\n', '\r'], StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim())).Trim().Trim('"');
+        var match = Sentence().Match(flat);
+        return Trim(match.Success ? match.Value.Trim() : flat, 200);
+    }
+
+    static bool Mentions(string text, string phrase) => text.Contains(phrase, StringComparison.OrdinalIgnoreCase);
+
+    static string Trim(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1).TrimEnd(), "…");
+
+    static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
+    static string Article(string word) => word.Length > 0 && "AEIOUaeiou".Contains(word[0], StringComparison.Ordinal) ? "an" : "a";
+
+    static string Singular(string name) => name.EndsWith('s') && name.Length > 1 ? name[..^1] : name;
+
+    static int Seed(string text) => BitConverter.ToInt32(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0);
+
+    [GeneratedRegex(@"^(?:\d+[.)]|[-*•])\s+(.+)$")]
+    private static partial Regex ListItem();
+
+    [GeneratedRegex(@"(?:^|\s)\d+[.)]\s+(.+?)(?=\s+\d+[.)]\s|\s+[A-Z][^.]*:\s|$)")]
+    private static partial Regex InlineItem();
+
+    [GeneratedRegex(@"[^.!?]+[.!?]?")]
+    private static partial Regex Sentence();
+
+    [GeneratedRegex(@"^(?:a|an|the)\s+", RegexOptions.IgnoreCase)]
+    private static partial Regex LeadingArticle();
+
+    /// <summary>The parts of a task prompt that shape an offline answer.</summary>
+    internal sealed record PromptReading(string Role, string Goal, string Task, string ExpectedOutput, JsonElement? JsonSchema, IReadOnlyList<(string Task, string Author, string Gist)> ContextEntries)
+    {
+        public static PromptReading Read(string system, string user)
+        {
+            string role = LineAfter(system, PromptSections.Role)?.Split(". ")[0].TrimEnd('.') ?? "agent";
+            string goal = LineAfter(system, PromptSections.Goal) ?? string.Empty;
+            string task = Between(user, PromptSections.Task, [PromptSections.ExpectedOutput, PromptSections.Context, PromptSections.Begin]) ?? user;
+            string expected = Between(user, PromptSections.ExpectedOutput, [PromptSections.CompleteAnswer, PromptSections.JsonSchema, PromptSections.Context, PromptSections.Begin]) ?? string.Empty;
+            JsonElement? schema = null;
+            if (Between(user, PromptSections.JsonSchema, [PromptSections.Context, PromptSections.Begin]) is { } schemaText)
+            {
+                try
+                {
+                    using var document = JsonDocument.Parse(schemaText);
+                    schema = document.RootElement.Clone();
+                }
+                catch (JsonException)
+                {
+                    schema = null;
+                }
+            }
+
+            var entries = new List<(string, string, string)>();
+            if (Between(user, PromptSections.Context, [PromptSections.Begin]) is { } context)
+            {
+                foreach (string block in context.Split("\n" + PromptSections.ContextEntry).Select(b => b.TrimStart('#', ' ')))
+                {
+                    var lines = block.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    var header = ContextHeader().Match(lines.FirstOrDefault() ?? string.Empty);
+                    if (!header.Success)
+                    {
+                        continue;
+                    }
+
+                    string gist = lines.Skip(1)
+                        .Where(l => !l.StartsWith('>') && !l.StartsWith("##", StringComparison.Ordinal))
+                        .Select(l => ListItem().Match(l) is { Success: true } item ? item.Groups[1].Value : l)
+                        .Select(l => l.Replace("**", string.Empty, StringComparison.Ordinal))
+                        .FirstOrDefault(l => l.Length > 10) ?? "its findings";
+                    entries.Add((header.Groups[1].Value, header.Groups[2].Value, Trim(gist, 160)));
+                }
+            }
+
+            return new PromptReading(role, goal, task, expected, schema, entries);
+        }
+
+        static string? LineAfter(string text, string marker)
+        {
+            int at = text.IndexOf(marker, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return null;
+            }
+
+            string rest = text[(at + marker.Length)..];
+            int end = rest.IndexOf('\n', StringComparison.Ordinal);
+            return (end < 0 ? rest : rest[..end]).Trim();
+        }
+
+        static string? Between(string text, string start, string[] ends)
+        {
+            int at = text.IndexOf(start, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return null;
+            }
+
+            at += start.Length;
+            int end = ends.Select(e => text.IndexOf(e, at, StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(text.Length).Min();
+            return text[at..end].Trim();
+        }
+    }
+
+    [GeneratedRegex(@"^([A-Za-z0-9_\-]+) \((.+)\)$")]
+    private static partial Regex ContextHeader();
+}

@@ -1,0 +1,22 @@
+using DurableCrews.Runs;
+
+namespace DurableCrews.Orchestration;
+
+/// <summary>The orchestration's custom status: where the run is, kept small (well under 16 KB).</summary>
+public sealed record CrewProgress
+{
+    /// <summary>Tasks finished.</summary>
+    public int TasksDone { get; init; }
+
+    /// <summary>Tasks in the crew.</summary>
+    public int TasksTotal { get; init; }
+
+    /// <summary>The tasks running now, with their agents.</summary>
+    public IReadOnlyList<RunningTask> Running { get; init; } = [];
+
+    /// <summary>The finished tasks' names, in the order they finished.</summary>
+    public IReadOnlyList<string> Finished { get; init; } = [];
+
+    /// <summary>Tokens spent so far.</summary>
+    public long Tokens { get; init; }
+}

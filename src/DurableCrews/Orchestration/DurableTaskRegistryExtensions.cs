@@ -1,0 +1,18 @@
+using Microsoft.DurableTask;
+
+namespace DurableCrews.Orchestration;
+
+/// <summary>Registers DurableCrews' orchestrators and activities with a Durable Task worker (the self-hosted engine).</summary>
+public static class DurableTaskRegistryExtensions
+{
+    /// <summary>Adds every DurableCrews orchestrator and activity.</summary>
+    public static DurableTaskRegistry AddDurableCrews(this DurableTaskRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return registry
+            .AddOrchestrator<CrewOrchestrator>()
+            .AddActivity<StartRunActivity>()
+            .AddActivity<AgentTaskActivity>()
+            .AddActivity<CompleteRunActivity>();
+    }
+}

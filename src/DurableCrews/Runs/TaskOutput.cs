@@ -1,0 +1,49 @@
+using System.Text.Json;
+
+namespace DurableCrews.Runs;
+
+/// <summary>One task's result, stored as <c>crew-runs/{runId}/tasks/{nn}-{task}.json</c>.</summary>
+public sealed record TaskOutput
+{
+    /// <summary>The task's name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The task's position in the crew, from 0.</summary>
+    public int Index { get; init; }
+
+    /// <summary>The task's description, after interpolation.</summary>
+    public required string Description { get; init; }
+
+    /// <summary>The expected output, after interpolation.</summary>
+    public string ExpectedOutput { get; init; } = string.Empty;
+
+    /// <summary>The role of the agent that did the task.</summary>
+    public required string Agent { get; init; }
+
+    /// <summary>The model that answered, as resolved (<c>offline</c>, <c>azure-openai/gpt-4o</c>).</summary>
+    public string? Model { get; init; }
+
+    /// <summary>The answer as text.</summary>
+    public required string Raw { get; init; }
+
+    /// <summary>The answer parsed as JSON, when the task has <c>output_json</c> and the answer matches it.</summary>
+    public JsonElement? Json { get; init; }
+
+    /// <summary>Why the answer did not parse against <c>output_json</c>, when it did not.</summary>
+    public string? JsonError { get; init; }
+
+    /// <summary>The names of the tasks whose outputs this task was given as context, in order.</summary>
+    public IReadOnlyList<string> Context { get; init; } = [];
+
+    /// <summary>When the task started.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When the task finished.</summary>
+    public DateTimeOffset FinishedAt { get; init; }
+
+    /// <summary>Tokens spent on this task.</summary>
+    public TokenUsage TokenUsage { get; init; } = TokenUsage.Zero;
+
+    /// <summary>Where the raw output was also written, when the task has <c>output_file</c>.</summary>
+    public string? OutputFile { get; init; }
+}

@@ -1,0 +1,36 @@
+namespace DurableCrews.Runs;
+
+/// <summary>Tokens and requests spent, as CrewAI's <c>UsageMetrics</c> counts them.</summary>
+public sealed record TokenUsage
+{
+    /// <summary>No usage.</summary>
+    public static TokenUsage Zero { get; } = new();
+
+    /// <summary>Tokens sent to the model.</summary>
+    public long PromptTokens { get; init; }
+
+    /// <summary>Tokens the model produced.</summary>
+    public long CompletionTokens { get; init; }
+
+    /// <summary>Prompt and completion tokens together.</summary>
+    public long TotalTokens { get; init; }
+
+    /// <summary>Model requests that succeeded.</summary>
+    public int SuccessfulRequests { get; init; }
+
+    /// <summary>The sum of two usages.</summary>
+    public TokenUsage Add(TokenUsage other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return new TokenUsage
+        {
+            PromptTokens = PromptTokens + other.PromptTokens,
+            CompletionTokens = CompletionTokens + other.CompletionTokens,
+            TotalTokens = TotalTokens + other.TotalTokens,
+            SuccessfulRequests = SuccessfulRequests + other.SuccessfulRequests,
+        };
+    }
+
+    /// <summary>The sum of many usages.</summary>
+    public static TokenUsage Sum(IEnumerable<TokenUsage> usages) => usages.Aggregate(Zero, (total, u) => total.Add(u));
+}

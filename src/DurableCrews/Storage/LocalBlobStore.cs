@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+
+namespace DurableCrews.Storage;
+
+/// <summary>
+/// The embedded store: one file per blob under a root folder (<c>{root}/{container}/{name}</c>). Writes are
+/// atomic (a temporary file renamed into place) and conditional writes are serialized per blob, so the store
+/// keeps the <see cref="IBlobStore"/> contract for the writers of one process.
+/// </summary>
+public sealed class LocalBlobStore : IBlobStore
+{
+    readonly string root;
+    readonly ConcurrentDictionary<string, SemaphoreSlim> locks = new(StringComparer.Ordinal);
+
+    /// <summary>Creates a store under <paramref name="root"/>, which is created when missing.</summary>
+    public LocalBlobStore(string root)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        this.root = Path.GetFullPath(root);
+        Directory.CreateDirectory(this.root);
+    }
+
+    /// <summary>The folder the blobs are kept in.</summary>
+    public string Root => root;
+
+    /// <inheritdoc />
+    public async Task<string> PutAsync(string container, string name, BinaryData content, BlobCondition? condition = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        string path = PathOf(container, name);
+        var gate = locks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (condition is not null)
+            {
+                bool exists = File.Exists(path);
+                if ((condition.MustNotExist && exists)
+                    || (condition.IfMatch is { } expected && (!exists || ETagOf(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)) != expected)))
+                {
+                    throw new BlobConditionFailedException(container, name);
+                }
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+            byte[] bytes = content.ToArray();
+            await File.WriteAllBytesAsync(temporary, bytes, cancellationToken).ConfigureAwait(false);
+            File.Move(temporary, path, overwrite: true);
+            return ETagOf(bytes);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredBlob?> GetAsync(string container, string name, CancellationToken cancellationToken = default)
+    {
+        string path = PathOf(container, name);
+        try
+        {
+            byte[] bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            return new StoredBlob(BinaryData.FromBytes(bytes), ETagOf(bytes));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<string> ListAsync(string container, string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        string folder = Path.Combine(root, container);
+        if (!Directory.Exists(folder))
+        {
+            yield break;
+        }
+
+        var names = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(folder, f).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+        foreach (string name in names)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return name;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(string container, string name, CancellationToken cancellationToken = default)
+    {
+        string path = PathOf(container, name);
+        if (!File.Exists(path))
+        {
+            return Task.FromResult(false);
+        }
+
+        File.Delete(path);
+        return Task.FromResult(true);
+    }
+
+    string PathOf(string container, string name)
+    {
+        BlobNames.Check(container, name);
+        return Path.Combine(root, container, name.Replace('/', Path.DirectorySeparatorChar));
+    }
+
+    static string ETagOf(byte[] bytes) => $"\"{Convert.ToHexString(SHA256.HashData(bytes), 0, 12)}\"";
+}

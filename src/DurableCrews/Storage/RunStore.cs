@@ -1,0 +1,125 @@
+using System.Globalization;
+using DurableCrews.Definitions;
+using DurableCrews.Runs;
+
+namespace DurableCrews.Storage;
+
+/// <summary>
+/// A run's blobs, in the layout ARCHITECTURE.md gives: <c>crew-runs/{runId}/run.json</c>,
+/// <c>tasks/{nn}-{task}.json</c>, <c>transcripts/{nn}-{task}.json</c>, <c>files/…</c>, <c>result.json</c> and
+/// <c>result.md</c>. Orchestrations pass run ids and blob names; the contents stay here.
+/// </summary>
+public sealed class RunStore
+{
+    readonly IBlobStore blobs;
+
+    /// <summary>Creates the run store over a blob store.</summary>
+    public RunStore(IBlobStore blobs)
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        this.blobs = blobs;
+    }
+
+    /// <summary>The blob name of a run's request.</summary>
+    public static string RunBlob(string runId) => $"{Checked(runId)}/run.json";
+
+    /// <summary>The blob name of a task's output.</summary>
+    public static string TaskBlob(string runId, int index, string task) => $"{Checked(runId)}/tasks/{Prefix(index)}-{task}.json";
+
+    /// <summary>The blob name of a task's transcript (the messages sent and the answer).</summary>
+    public static string TranscriptBlob(string runId, int index, string task) => $"{Checked(runId)}/transcripts/{Prefix(index)}-{task}.json";
+
+    /// <summary>The blob name of a run's result.</summary>
+    public static string ResultBlob(string runId) => $"{Checked(runId)}/result.json";
+
+    /// <summary>The blob name of a run's result as Markdown.</summary>
+    public static string ResultMarkdownBlob(string runId) => $"{Checked(runId)}/result.md";
+
+    /// <summary>Saves a new run's request; fails if the run id is taken.</summary>
+    /// <exception cref="BlobConditionFailedException">A run with this id exists.</exception>
+    public Task SaveRunAsync(RunRecord run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return blobs.PutAsync(BlobNames.RunsContainer, RunBlob(run.RunId), CrewJson.ToBinary(run), BlobCondition.IfNotExists, cancellationToken);
+    }
+
+    /// <summary>Reads a run's request; null when there is no such run.</summary>
+    public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default) =>
+        ReadAsync<RunRecord>(RunBlob(runId), cancellationToken);
+
+    /// <summary>Saves a task's output and returns its blob name.</summary>
+    public async Task<string> SaveTaskOutputAsync(string runId, TaskOutput output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        string name = TaskBlob(runId, output.Index, output.Name);
+        await blobs.PutAsync(BlobNames.RunsContainer, name, CrewJson.ToBinary(output), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return name;
+    }
+
+    /// <summary>Reads a task's output; null when the task has not finished.</summary>
+    public Task<TaskOutput?> GetTaskOutputAsync(string runId, int index, string task, CancellationToken cancellationToken = default) =>
+        ReadAsync<TaskOutput>(TaskBlob(runId, index, task), cancellationToken);
+
+    /// <summary>Saves a task's transcript.</summary>
+    public Task SaveTranscriptAsync(string runId, int index, string task, Transcript transcript, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        return blobs.PutAsync(BlobNames.RunsContainer, TranscriptBlob(runId, index, task), CrewJson.ToBinary(transcript), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Reads a task's transcript; null when there is none.</summary>
+    public Task<Transcript?> GetTranscriptAsync(string runId, int index, string task, CancellationToken cancellationToken = default) =>
+        ReadAsync<Transcript>(TranscriptBlob(runId, index, task), cancellationToken);
+
+    /// <summary>Writes a task's <c>output_file</c> under the run's <c>files/</c> and returns its blob name.</summary>
+    public async Task<string> SaveOutputFileAsync(string runId, string relativePath, string content, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(relativePath);
+        string name = $"{Checked(runId)}/files/{relativePath.Replace('\\', '/').TrimStart('/')}";
+        await blobs.PutAsync(BlobNames.RunsContainer, name, BinaryData.FromString(content), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return name;
+    }
+
+    /// <summary>Saves a run's result as JSON and Markdown and returns the JSON blob's name.</summary>
+    public async Task<string> SaveResultAsync(CrewOutput output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        await blobs.PutAsync(BlobNames.RunsContainer, ResultMarkdownBlob(output.RunId), BinaryData.FromString(CrewOutputMarkdown.Render(output)), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await blobs.PutAsync(BlobNames.RunsContainer, ResultBlob(output.RunId), CrewJson.ToBinary(output), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return ResultBlob(output.RunId);
+    }
+
+    /// <summary>Reads a run's result; null until the run has ended.</summary>
+    public Task<CrewOutput?> GetResultAsync(string runId, CancellationToken cancellationToken = default) =>
+        ReadAsync<CrewOutput>(ResultBlob(runId), cancellationToken);
+
+    /// <summary>Deletes every blob of a run and returns how many there were.</summary>
+    public async Task<int> DeleteRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        int deleted = 0;
+        var names = new List<string>();
+        await foreach (string name in blobs.ListAsync(BlobNames.RunsContainer, $"{Checked(runId)}/", cancellationToken).ConfigureAwait(false))
+        {
+            names.Add(name);
+        }
+
+        foreach (string name in names)
+        {
+            deleted += await blobs.DeleteAsync(BlobNames.RunsContainer, name, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        return deleted;
+    }
+
+    async Task<T?> ReadAsync<T>(string name, CancellationToken cancellationToken)
+        where T : class
+    {
+        var blob = await blobs.GetAsync(BlobNames.RunsContainer, name, cancellationToken).ConfigureAwait(false);
+        return blob is null ? null : CrewJson.FromBinary<T>(blob.Content);
+    }
+
+    static string Prefix(int index) => index.ToString("00", CultureInfo.InvariantCulture);
+
+    static string Checked(string runId) =>
+        DefinitionNames.IsValidRunId(runId) ? runId : throw new ArgumentException($"'{runId}' is not a valid run id: it {DefinitionNames.Rule(DefinitionNames.MaxRunIdLength)}.", nameof(runId));
+}
