@@ -107,17 +107,18 @@ public static class CliApp
             return Invalid;
         }
 
-        await using var engine = await CrewEngine.StartAsync(cli.Configuration, cli.ConfigureServices, cancellationToken: cancellationToken).ConfigureAwait(false);
+        CrewEngine engine;
         try
         {
-            _ = engine.Services.GetRequiredService<IOptions<Models.ModelOptions>>().Value;
+            engine = await CrewEngine.StartAsync(cli.Configuration, cli.ConfigureServices, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (OptionsValidationException ex)
         {
-            await cli.Stderr.WriteLineAsync($"error: the model settings are invalid: {string.Join(" ", ex.Failures)}").ConfigureAwait(false);
+            await cli.Stderr.WriteLineAsync($"error: the settings are invalid: {string.Join(" ", ex.Failures)}").ConfigureAwait(false);
             return Invalid;
         }
 
+        await using var running = engine;
         string id;
         try
         {

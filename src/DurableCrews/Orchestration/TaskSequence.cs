@@ -34,18 +34,18 @@ internal sealed class TaskSequence
         ReportProgress();
         foreach (var task in plan.Tasks)
         {
-            var needed = task.Context ?? Enumerable.Range(0, task.Index).ToList();
-            if (!task.Async)
+            if (task.Async)
             {
-                // A task that waits for its context waits for every async task before it, as CrewAI does.
-                await FinishInFlightAsync(inFlight.Keys.ToList());
+                // An async task waits only for the tasks it names; without a list it gets what has finished.
+                await FinishInFlightAsync((task.Context ?? []).Where(inFlight.ContainsKey).ToList());
             }
             else
             {
-                await FinishInFlightAsync(needed.Where(inFlight.ContainsKey).ToList());
+                // A task that is not async waits for every async task before it, as CrewAI does.
+                await FinishInFlightAsync(inFlight.Keys.ToList());
             }
 
-            var contextTasks = task.Context ?? needed.Where(finished.Contains).ToList();
+            var contextTasks = task.Context ?? Enumerable.Range(0, task.Index).Where(finished.Contains).ToList();
             inFlight[task.Index] = context.CallActivityAsync<AgentTaskSummary>(
                 nameof(AgentTaskActivity), new AgentTaskRequest(runId, task.Index, contextTasks), RetryFor(task));
             ReportProgress();
