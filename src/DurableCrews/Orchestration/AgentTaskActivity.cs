@@ -29,8 +29,7 @@ public sealed class AgentTaskActivity : TaskActivity<AgentTaskRequest, AgentTask
     public async Task<AgentTaskSummary> ExecuteAsync(AgentTaskRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var run = await runs.GetRunAsync(request.RunId, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Run '{request.RunId}' has no stored request.");
+        var run = await runs.RequireRunAsync(request.RunId, cancellationToken).ConfigureAwait(false);
         var crew = run.Definition;
         var task = crew.Tasks[request.TaskIndex];
 

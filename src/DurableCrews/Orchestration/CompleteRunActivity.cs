@@ -24,8 +24,7 @@ public sealed class CompleteRunActivity : TaskActivity<CompleteRunRequest, CrewR
     public async Task<CrewRunSummary> ExecuteAsync(CompleteRunRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var run = await runs.GetRunAsync(request.RunId, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Run '{request.RunId}' has no stored request.");
+        var run = await runs.RequireRunAsync(request.RunId, cancellationToken).ConfigureAwait(false);
         var crew = run.Definition;
         var outputs = new List<TaskOutput>();
         foreach (int index in request.FinishedTasks.Order())

@@ -18,8 +18,7 @@ public sealed class StartRunActivity : TaskActivity<string, CrewRunPlan>
     /// <summary>The plan of the run <paramref name="runId"/>.</summary>
     public async Task<CrewRunPlan> ExecuteAsync(string runId, CancellationToken cancellationToken = default)
     {
-        var run = await runs.GetRunAsync(runId, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Run '{runId}' has no stored request (crew-runs/{runId}/run.json).");
+        var run = await runs.RequireRunAsync(runId, cancellationToken).ConfigureAwait(false);
         var crew = run.Definition;
         var tasks = crew.Tasks.Select((task, index) =>
         {

@@ -47,6 +47,12 @@ public sealed class RunStore
     public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default) =>
         ReadAsync<RunRecord>(RunBlob(runId), cancellationToken);
 
+    /// <summary>Reads a run's request for work that cannot go on without it.</summary>
+    /// <exception cref="InvalidOperationException">The run has no stored request.</exception>
+    public async Task<RunRecord> RequireRunAsync(string runId, CancellationToken cancellationToken = default) =>
+        await GetRunAsync(runId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Run '{runId}' has no stored request ({BlobNames.RunsContainer}/{RunBlob(runId)}).");
+
     /// <summary>Saves a task's output and returns its blob name.</summary>
     public async Task<string> SaveTaskOutputAsync(string runId, TaskOutput output, CancellationToken cancellationToken = default)
     {
