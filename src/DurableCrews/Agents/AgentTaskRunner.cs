@@ -1,6 +1,7 @@
 using DurableCrews.Definitions;
 using DurableCrews.Models;
 using DurableCrews.Runs;
+using DurableCrews.Storage;
 using Microsoft.Extensions.AI;
 
 namespace DurableCrews.Agents;
@@ -9,19 +10,25 @@ namespace DurableCrews.Agents;
 public sealed class AgentTaskRunner
 {
     readonly IChatClientProvider models;
+    readonly ResponseCache cache;
     readonly TimeProvider time;
 
     /// <summary>Creates the runner.</summary>
-    public AgentTaskRunner(IChatClientProvider models, TimeProvider time)
+    public AgentTaskRunner(IChatClientProvider models, ResponseCache cache, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(time);
         this.models = models;
+        this.cache = cache;
         this.time = time;
     }
 
-    /// <summary>Runs <paramref name="task"/> (at <paramref name="index"/> in <paramref name="crew"/>) with the given context.</summary>
-    public async Task<AgentTaskResult> RunAsync(CrewDefinition crew, int index, IReadOnlyList<TaskOutput> context, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs <paramref name="task"/> (at <paramref name="index"/> in <paramref name="crew"/>) with the given context
+    /// and recalled memories; with the crew's <c>cache</c> on, an identical earlier request is answered from the cache.
+    /// </summary>
+    public async Task<AgentTaskResult> RunAsync(CrewDefinition crew, int index, IReadOnlyList<TaskOutput> context, IReadOnlyList<string>? memories = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(crew);
         ArgumentNullException.ThrowIfNull(context);
@@ -32,8 +39,9 @@ public sealed class AgentTaskRunner
         var model = models.Resolve(reference);
 
         var started = time.GetUtcNow();
-        List<ChatMessage> messages = [PromptBuilder.System(agent), PromptBuilder.Task(task, context)];
-        var response = await model.Client.GetResponseAsync(messages, cancellationToken: cancellationToken).ConfigureAwait(false);
+        List<ChatMessage> messages = [PromptBuilder.System(agent), PromptBuilder.Task(task, context, memories)];
+        var client = crew.Cache ? new CachingCrewChatClient(model.Client, cache, model.Description) : null;
+        var response = await (client ?? model.Client).GetResponseAsync(messages, cancellationToken: cancellationToken).ConfigureAwait(false);
         string raw = response.Text;
         var (json, jsonError) = task.OutputJson is { } schema ? OutputJsonParser.Parse(raw, schema) : (null, null);
 
@@ -51,7 +59,7 @@ public sealed class AgentTaskRunner
             Context = context.Select(c => c.Name).ToList(),
             StartedAt = started,
             FinishedAt = time.GetUtcNow(),
-            TokenUsage = UsageOf(response),
+            TokenUsage = client is { Hits: > 0 } ? new TokenUsage { CacheHits = client.Hits } : UsageOf(response) with { CacheMisses = client?.Misses ?? 0 },
         };
         var transcript = new Transcript
         {

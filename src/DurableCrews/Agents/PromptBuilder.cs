@@ -17,8 +17,8 @@ public static class PromptBuilder
         return new ChatMessage(ChatRole.System, $"{PromptSections.Role}{agent.Role}. {agent.Backstory}\n{PromptSections.Goal}{agent.Goal}");
     }
 
-    /// <summary>The task message: description, expected output, JSON schema, and the outputs of the context tasks.</summary>
-    public static ChatMessage Task(TaskDefinition task, IReadOnlyList<TaskOutput> context)
+    /// <summary>The task message: description, expected output, JSON schema, the outputs of the context tasks, and recalled memories.</summary>
+    public static ChatMessage Task(TaskDefinition task, IReadOnlyList<TaskOutput> context, IReadOnlyList<string>? memories = null)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(context);
@@ -38,6 +38,17 @@ public static class PromptBuilder
             {
                 text.Append(culture, $"{PromptSections.ContextEntry}{output.Name} ({output.Agent})\n{output.Raw.Trim()}\n\n");
             }
+        }
+
+        if (memories is { Count: > 0 })
+        {
+            text.Append(PromptSections.Memory).Append('\n');
+            foreach (string memory in memories)
+            {
+                text.Append("- ").Append(memory).Append('\n');
+            }
+
+            text.Append('\n');
         }
 
         text.Append(PromptSections.Begin);

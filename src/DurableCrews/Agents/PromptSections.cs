@@ -24,6 +24,9 @@ public static class PromptSections
     /// <summary>Starts one earlier task's output inside the context: <c>### task_name (Agent Role)</c>.</summary>
     public const string ContextEntry = "### ";
 
+    /// <summary>Starts the memories recalled for the task.</summary>
+    public const string Memory = "Relevant memories from this crew's earlier work (most relevant first):";
+
     /// <summary>Ends the prompt.</summary>
     public const string Begin = "Begin! This is VERY important to you, use the tools available and give your best Final Answer, your job depends on it!";
 

@@ -34,8 +34,11 @@ public static class DurableCrewsServiceCollectionExtensions
     {
         services.AddOptions<ModelOptions>().Bind(configuration.GetSection(ModelOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>());
+        services.AddOptions<EmbeddingOptions>().Bind(configuration.GetSection(EmbeddingOptions.SectionName));
         services.TryAddSingleton<IChatClientProvider, ChatClientProvider>();
+        services.TryAddSingleton<IEmbedderProvider, EmbedderProvider>();
         services.TryAddSingleton<AgentTaskRunner>();
+        services.TryAddSingleton<CrewMemory>();
         return services;
     }
 
@@ -45,6 +48,8 @@ public static class DurableCrewsServiceCollectionExtensions
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
         services.TryAddSingleton<IBlobStore>(sp => CreateBlobStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton<RunStore>();
+        services.TryAddSingleton<MemoryStore>();
+        services.TryAddSingleton<ResponseCache>();
         return services;
     }
 

@@ -30,8 +30,11 @@ public sealed record CrewDefinition
     /// <summary>How memories are embedded; null for the offline embedder.</summary>
     public EmbedderDefinition? Embedder { get; init; }
 
-    /// <summary>Whether model and tool results are cached (CrewAI's default is on).</summary>
-    public bool Cache { get; init; } = true;
+    /// <summary>
+    /// Whether model responses are cached and identical requests answered from the cache. Off by default:
+    /// CrewAI's default cache holds tool results only, and a rerun should not silently repeat old answers.
+    /// </summary>
+    public bool Cache { get; init; }
 
     /// <summary>The most model requests the whole crew starts per minute; null for no crew limit.</summary>
     public int? MaxRpm { get; init; }

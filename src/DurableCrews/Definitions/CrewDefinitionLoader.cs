@@ -236,7 +236,7 @@ public static class CrewDefinitionLoader
             Llm = Llm(crew, "llm"),
             Memory = crew.Bool("memory") ?? false,
             Embedder = ReadEmbedder(crew.Mapping("embedder")),
-            Cache = crew.Bool("cache") ?? true,
+            Cache = crew.Bool("cache") ?? false,
             MaxRpm = crew.Int("max_rpm", 1),
             MaxExecutionTime = crew.Int("max_execution_time", 1),
             Planning = crew.Bool("planning") ?? false,

@@ -14,12 +14,14 @@ public sealed class AgentTaskActivity : TaskActivity<AgentTaskRequest, AgentTask
 {
     readonly RunStore runs;
     readonly AgentTaskRunner runner;
+    readonly CrewMemory memory;
 
     /// <summary>Creates the activity.</summary>
-    public AgentTaskActivity(RunStore runs, AgentTaskRunner runner)
+    public AgentTaskActivity(RunStore runs, AgentTaskRunner runner, CrewMemory memory)
     {
         this.runs = runs;
         this.runner = runner;
+        this.memory = memory;
     }
 
     /// <inheritdoc />
@@ -45,7 +47,10 @@ public sealed class AgentTaskActivity : TaskActivity<AgentTaskRequest, AgentTask
                 ?? throw new InvalidOperationException($"Task '{task.Name}' needs the output of '{crew.Tasks[index].Name}', which is not stored."));
         }
 
-        var result = await runner.RunAsync(crew, request.TaskIndex, context, cancellationToken).ConfigureAwait(false);
+        var agent = crew.FindAgent(task.Agent ?? string.Empty)
+            ?? throw new InvalidOperationException($"Task '{task.Name}' has no agent to run it.");
+        var recalled = await memory.RecallAsync(request.RunId, crew, agent, task, cancellationToken).ConfigureAwait(false);
+        var result = await runner.RunAsync(crew, request.TaskIndex, context, recalled.Select(CrewMemory.Describe).ToList(), cancellationToken).ConfigureAwait(false);
         var output = result.Output;
         await runs.SaveTranscriptAsync(request.RunId, request.TaskIndex, task.Name, result.Transcript, cancellationToken).ConfigureAwait(false);
         if (task.OutputFile is { } file)
@@ -53,6 +58,7 @@ public sealed class AgentTaskActivity : TaskActivity<AgentTaskRequest, AgentTask
             output = output with { OutputFile = await runs.SaveOutputFileAsync(request.RunId, file, output.Raw, cancellationToken).ConfigureAwait(false) };
         }
 
+        await memory.RememberAsync(request.RunId, crew, agent, output, cancellationToken).ConfigureAwait(false);
         await runs.SaveTaskOutputAsync(request.RunId, output, cancellationToken).ConfigureAwait(false);
         return Summarize(request.RunId, output);
     }

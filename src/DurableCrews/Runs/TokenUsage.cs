@@ -18,6 +18,12 @@ public sealed record TokenUsage
     /// <summary>Model requests that succeeded.</summary>
     public int SuccessfulRequests { get; init; }
 
+    /// <summary>Model requests answered from the crew's cache (no model call).</summary>
+    public int CacheHits { get; init; }
+
+    /// <summary>Model requests the cache could not answer (the model was called).</summary>
+    public int CacheMisses { get; init; }
+
     /// <summary>The sum of two usages.</summary>
     public TokenUsage Add(TokenUsage other)
     {
@@ -28,6 +34,8 @@ public sealed record TokenUsage
             CompletionTokens = CompletionTokens + other.CompletionTokens,
             TotalTokens = TotalTokens + other.TotalTokens,
             SuccessfulRequests = SuccessfulRequests + other.SuccessfulRequests,
+            CacheHits = CacheHits + other.CacheHits,
+            CacheMisses = CacheMisses + other.CacheMisses,
         };
     }
 
