@@ -39,6 +39,7 @@ public static class CliApp
         {
             RunCommand(context),
             ValidateCommand(context),
+            MemoryCommands.Create(stdout, stderr, context.Configuration),
         };
 
         var parsed = root.Parse(args);
