@@ -14,6 +14,9 @@ public interface IBlobStore
     /// <summary>Reads a blob with its ETag; null when it does not exist.</summary>
     Task<StoredBlob?> GetAsync(string container, string name, CancellationToken cancellationToken = default);
 
+    /// <summary>A blob's current ETag without its content; null when it does not exist. Cheap: for checking a cached copy.</summary>
+    Task<string?> GetETagAsync(string container, string name, CancellationToken cancellationToken = default);
+
     /// <summary>Lists the names of the blobs whose names start with <paramref name="prefix"/>, in ordinal order.</summary>
     IAsyncEnumerable<string> ListAsync(string container, string prefix, CancellationToken cancellationToken = default);
 

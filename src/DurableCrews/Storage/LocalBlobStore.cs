@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 
 namespace DurableCrews.Storage;
 
 /// <summary>
 /// The embedded store: one file per blob under a root folder (<c>{root}/{container}/{name}</c>). Writes are
 /// atomic (a temporary file renamed into place) and conditional writes are serialized per blob, so the store
-/// keeps the <see cref="IBlobStore"/> contract for the writers of one process.
+/// keeps the <see cref="IBlobStore"/> contract for the writers of one process. A blob's ETag is its file's
+/// last write time and length, so it changes on every write and is read without reading the content.
 /// </summary>
 public sealed class LocalBlobStore : IBlobStore
 {
@@ -36,9 +36,8 @@ public sealed class LocalBlobStore : IBlobStore
         {
             if (condition is not null)
             {
-                bool exists = File.Exists(path);
-                if ((condition.MustNotExist && exists)
-                    || (condition.IfMatch is { } expected && (!exists || ETagOf(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)) != expected)))
+                string? current = ETagOf(path);
+                if ((condition.MustNotExist && current is not null) || (condition.IfMatch is { } expected && current != expected))
                 {
                     throw new BlobConditionFailedException(container, name);
                 }
@@ -46,10 +45,9 @@ public sealed class LocalBlobStore : IBlobStore
 
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-            byte[] bytes = content.ToArray();
-            await File.WriteAllBytesAsync(temporary, bytes, cancellationToken).ConfigureAwait(false);
+            await File.WriteAllBytesAsync(temporary, content.ToArray(), cancellationToken).ConfigureAwait(false);
             File.Move(temporary, path, overwrite: true);
-            return ETagOf(bytes);
+            return ETagOf(path)!;
         }
         finally
         {
@@ -61,16 +59,26 @@ public sealed class LocalBlobStore : IBlobStore
     public async Task<StoredBlob?> GetAsync(string container, string name, CancellationToken cancellationToken = default)
     {
         string path = PathOf(container, name);
+        var gate = locks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            byte[] bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-            return new StoredBlob(BinaryData.FromBytes(bytes), ETagOf(bytes));
+            string? etag = ETagOf(path);
+            return etag is null ? null : new StoredBlob(BinaryData.FromBytes(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)), etag);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
+        finally
+        {
+            gate.Release();
+        }
     }
+
+    /// <inheritdoc />
+    public Task<string?> GetETagAsync(string container, string name, CancellationToken cancellationToken = default) =>
+        Task.FromResult(ETagOf(PathOf(container, name)));
 
     /// <inheritdoc />
     public async IAsyncEnumerable<string> ListAsync(string container, string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -115,5 +123,9 @@ public sealed class LocalBlobStore : IBlobStore
         return Path.Combine(root, container, name.Replace('/', Path.DirectorySeparatorChar));
     }
 
-    static string ETagOf(byte[] bytes) => $"\"{Convert.ToHexString(SHA256.HashData(bytes), 0, 12)}\"";
+    static string? ETagOf(string path)
+    {
+        var file = new FileInfo(path);
+        return file.Exists ? $"\"{file.LastWriteTimeUtc.Ticks:x}-{file.Length:x}\"" : null;
+    }
 }

@@ -101,6 +101,12 @@ public sealed class MemoryStore
 
     async Task<(string? ETag, IReadOnlyList<MemoryRecord> Records)> ReadAsync(MemoryScope scope, CancellationToken cancellationToken)
     {
+        if (decoded.TryGetValue(scope.BlobName, out var known)
+            && await blobs.GetETagAsync(BlobNames.MemoryContainer, scope.BlobName, cancellationToken).ConfigureAwait(false) == known.ETag)
+        {
+            return (known.ETag, known.Records);
+        }
+
         var blob = await blobs.GetAsync(BlobNames.MemoryContainer, scope.BlobName, cancellationToken).ConfigureAwait(false);
         if (blob is null)
         {

@@ -21,6 +21,19 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
+    public async Task ETag_alone_matches_the_write_and_changes_on_the_next_write()
+    {
+        string first = await Store.PutAsync("crew-runs", Prefix + "e.json", BinaryData.FromString("same"));
+        Assert.Equal(first, await Store.GetETagAsync("crew-runs", Prefix + "e.json"));
+
+        string second = await Store.PutAsync("crew-runs", Prefix + "e.json", BinaryData.FromString("same"));
+
+        Assert.NotEqual(first, second);
+        Assert.Equal(second, await Store.GetETagAsync("crew-runs", Prefix + "e.json"));
+        Assert.Null(await Store.GetETagAsync("crew-runs", Prefix + "none.json"));
+    }
+
+    [Fact]
     public async Task Get_of_a_missing_blob_is_null()
     {
         Assert.Null(await Store.GetAsync("crew-runs", Prefix + "missing.json"));

@@ -1,0 +1,3 @@
+using DurableCrews.Bench;
+
+return await BenchApp.RunAsync(args);
