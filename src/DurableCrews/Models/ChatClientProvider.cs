@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Collections.Concurrent;
 using Azure;
 using Azure.AI.OpenAI;
@@ -50,7 +51,8 @@ public sealed class ChatClientProvider : IChatClientProvider
     IChatClient CreateAzure(string deployment)
     {
         var endpoint = RequireEndpoint(ModelProviders.AzureOpenAI);
-        var clientOptions = new AzureOpenAIClientOptions();
+        // Throttling and server errors are retried by the orchestration on durable timers, not inside the call.
+        var clientOptions = new AzureOpenAIClientOptions { RetryPolicy = new ClientRetryPolicy(maxRetries: 0) };
         var client = string.IsNullOrWhiteSpace(options.ApiKey)
             ? new AzureOpenAIClient(endpoint, new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ManagedIdentityClientId }), clientOptions)
             : new AzureOpenAIClient(endpoint, new AzureKeyCredential(options.ApiKey), clientOptions);
@@ -63,7 +65,8 @@ public sealed class ChatClientProvider : IChatClientProvider
 
         // Local servers (Ollama, LM Studio, vLLM) accept any key; the OpenAI client insists on one.
         var credential = new ApiKeyCredential(string.IsNullOrWhiteSpace(options.ApiKey) ? "not-needed" : options.ApiKey);
-        return new OpenAIClient(credential, new OpenAIClientOptions { Endpoint = endpoint }).GetChatClient(model).AsIChatClient();
+        var clientOptions = new OpenAIClientOptions { Endpoint = endpoint, RetryPolicy = new ClientRetryPolicy(maxRetries: 0) };
+        return new OpenAIClient(credential, clientOptions).GetChatClient(model).AsIChatClient();
     }
 
     Uri RequireEndpoint(string provider) =>
