@@ -4,6 +4,7 @@ using DurableCrews.Agents;
 using DurableCrews.Api;
 using DurableCrews.Definitions;
 using DurableCrews.Models;
+using DurableCrews.Notifications;
 using DurableCrews.Orchestration;
 using DurableCrews.Storage;
 using Microsoft.Extensions.Configuration;
@@ -26,6 +27,7 @@ public static class DurableCrewsServiceCollectionExtensions
             .AddCrewModels(configuration)
             .AddCrewStorage(configuration)
             .AddCrewDefinitions(configuration)
+            .AddCrewNotifications(configuration)
             .AddCrewActivities();
     }
 
@@ -58,6 +60,15 @@ public static class DurableCrewsServiceCollectionExtensions
     {
         services.AddOptions<CrewCatalogOptions>().Bind(configuration.GetSection(CrewCatalogOptions.SectionName));
         services.TryAddSingleton<CrewCatalog>();
+        return services;
+    }
+
+    /// <summary>Adds the webhook settings, their HTTP client and the webhook activity.</summary>
+    public static IServiceCollection AddCrewNotifications(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName));
+        services.AddHttpClient(WebhookActivity.HttpClientName);
+        services.TryAddTransient<WebhookActivity>();
         return services;
     }
 

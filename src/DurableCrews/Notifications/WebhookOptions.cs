@@ -1,0 +1,14 @@
+namespace DurableCrews.Notifications;
+
+/// <summary>How webhooks are signed and sent, bound from <c>DurableCrews:Webhooks</c>.</summary>
+public sealed record WebhookOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string SectionName = "DurableCrews:Webhooks";
+
+    /// <summary>The HMAC-SHA256 key for the <c>X-DurableCrews-Signature</c> header; no signature when empty. Never logged.</summary>
+    public string? Secret { get; init; }
+
+    /// <summary>How long one delivery attempt may take, in seconds.</summary>
+    public int TimeoutSeconds { get; init; } = 10;
+}
