@@ -1,0 +1,87 @@
+using System.Text.Json;
+using DurableCrews.Definitions;
+
+namespace DurableCrews.Api;
+
+/// <summary>
+/// Reads a kickoff body, <c>{ "inputs": { … }, "runId"?: "…" }</c>, from JSON. Input values that are not
+/// strings become their JSON text (numbers and booleans as written, objects and arrays as JSON). Every problem
+/// is reported with its path; nothing is thrown for bad input.
+/// </summary>
+public static class KickoffBody
+{
+    /// <summary>The largest body accepted, in bytes (1 MB).</summary>
+    public const int MaxBytes = 1024 * 1024;
+
+    /// <summary>The request, or the problems with the body.</summary>
+    public static (KickoffRequest? Request, IReadOnlyList<DefinitionProblem> Problems) Read(ReadOnlySpan<byte> json)
+    {
+        if (json.IsEmpty)
+        {
+            return (new KickoffRequest(), []);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json.ToArray());
+        }
+        catch (JsonException ex)
+        {
+            return (null, [new DefinitionProblem("body", $"is not valid JSON: {ex.Message}")]);
+        }
+
+        using (document)
+        {
+            return Read(document.RootElement, "body");
+        }
+    }
+
+    /// <summary>Reads one kickoff object (also an item of a batch, or a queue message's fields).</summary>
+    public static (KickoffRequest? Request, IReadOnlyList<DefinitionProblem> Problems) Read(JsonElement body, string path)
+    {
+        var problems = new List<DefinitionProblem>();
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return (null, [new DefinitionProblem(path, "must be a JSON object")]);
+        }
+
+        var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? runId = null;
+        foreach (var property in body.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "inputs" when property.Value.ValueKind == JsonValueKind.Object:
+                    foreach (var input in property.Value.EnumerateObject())
+                    {
+                        inputs[input.Name] = input.Value.ValueKind switch
+                        {
+                            JsonValueKind.String => input.Value.GetString()!,
+                            _ => input.Value.GetRawText(),
+                        };
+                    }
+
+                    break;
+                case "inputs" when property.Value.ValueKind == JsonValueKind.Null:
+                    break;
+                case "inputs":
+                    problems.Add(new DefinitionProblem($"{path}.inputs", "must be an object of input names to values"));
+                    break;
+                case "runId" when property.Value.ValueKind == JsonValueKind.String:
+                    runId = property.Value.GetString();
+                    break;
+                case "runId":
+                    problems.Add(new DefinitionProblem($"{path}.runId", "must be a string"));
+                    break;
+                case "crew" or "webhooks":
+                    break;
+                default:
+                    problems.Add(new DefinitionProblem($"{path}.{property.Name}", "unknown field; known fields: inputs, runId, webhooks"));
+                    break;
+            }
+        }
+
+        return problems.Count > 0 ? (null, problems) : (new KickoffRequest { Inputs = inputs, RunId = runId }, problems);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using DurableCrews.Tests.Support;
+
+namespace DurableCrews.Tests.Functions;
+
+/// <summary>
+/// The Functions app as the host will see it: the <c>functions.metadata</c> the Worker SDK generates when the
+/// project builds (the test project builds it first). Func Core Tools cannot run here, so this is the proof.
+/// </summary>
+public sealed class FunctionsMetadataTests
+{
+    static readonly Lazy<JsonElement> Metadata = new(Load);
+
+    static JsonElement Load()
+    {
+        // The test assembly sits in tests/DurableCrews.Tests/bin/{Configuration}/net10.0/.
+        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        string path = Path.Combine(RepoPaths.Root, "src", "DurableCrews.Functions", "bin", configuration, "net10.0", "functions.metadata");
+        Assert.True(File.Exists(path), $"functions.metadata was not generated at {path}");
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.Clone();
+    }
+
+    static JsonElement Function(string name) =>
+        Metadata.Value.EnumerateArray().SingleOrDefault(f => f.GetProperty("name").GetString() == name) is { ValueKind: JsonValueKind.Object } function
+            ? function
+            : throw new Xunit.Sdk.XunitException($"functions.metadata has no function '{name}'");
+
+    static JsonElement Binding(string function, string type) =>
+        Function(function).GetProperty("bindings").EnumerateArray().SingleOrDefault(b => b.GetProperty("type").GetString() == type) is { ValueKind: JsonValueKind.Object } binding
+            ? binding
+            : throw new Xunit.Sdk.XunitException($"'{function}' has no {type} binding");
+
+    [Fact]
+    public void Crew_orchestrator_has_an_orchestration_trigger()
+    {
+        Assert.Equal("In", Binding("CrewOrchestrator", "orchestrationTrigger").GetProperty("direction").GetString());
+    }
+
+    [Theory]
+    [InlineData("StartRunActivity")]
+    [InlineData("AgentTaskActivity")]
+    [InlineData("CompleteRunActivity")]
+    public void Each_activity_the_orchestrator_calls_has_an_activity_trigger(string activity)
+    {
+        Assert.Equal("In", Binding(activity, "activityTrigger").GetProperty("direction").GetString());
+    }
+
+    [Fact]
+    public void Kickoff_is_an_http_post_on_the_crew_route_with_function_keys_and_a_durable_client()
+    {
+        var trigger = Binding("KickoffCrew", "httpTrigger");
+
+        Assert.Equal("crews/{crew}/kickoff", trigger.GetProperty("route").GetString());
+        Assert.Equal(["post"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
+        Assert.Equal("In", Binding("KickoffCrew", "durableClient").GetProperty("direction").GetString());
+    }
+
+    [Fact]
+    public void Run_status_is_an_http_get_on_the_run_route_with_function_keys()
+    {
+        var trigger = Binding("GetRun", "httpTrigger");
+
+        Assert.Equal("runs/{runId}", trigger.GetProperty("route").GetString());
+        Assert.Equal(["get"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
+    }
+
+    [Fact]
+    public void Every_orchestrator_and_activity_the_engine_registers_has_a_function()
+    {
+        string[] engineTasks = ["CrewOrchestrator", "StartRunActivity", "AgentTaskActivity", "CompleteRunActivity"];
+
+        Assert.All(engineTasks, name => Function(name));
+    }
+}
