@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DurableCrews.Definitions;
+using DurableCrews.Notifications;
 using DurableCrews.Orchestration;
 using DurableCrews.Runs;
 using DurableCrews.Storage;
@@ -53,7 +54,19 @@ public sealed class CrewRunService
         }
 
         string runId = request.RunId ?? NewRunId(crew.Name);
-        var record = new RunRecord { RunId = runId, Definition = filled.Definition!, Inputs = request.Inputs, CreatedAt = time.GetUtcNow() };
+        var crewTargets = new WebhookTargets
+        {
+            Step = WebhookTargets.TryParseUrl(crew.StepCallback, out var step) ? step : null,
+            Task = WebhookTargets.TryParseUrl(crew.TaskCallback, out var done) ? done : null,
+        };
+        var record = new RunRecord
+        {
+            RunId = runId,
+            Definition = filled.Definition!,
+            Inputs = request.Inputs,
+            CreatedAt = time.GetUtcNow(),
+            Webhooks = (request.Webhooks ?? new WebhookTargets()).Over(crewTargets),
+        };
         try
         {
             await runs.SaveRunAsync(record, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DurableCrews.Definitions;
+using DurableCrews.Notifications;
 
 namespace DurableCrews.Api;
 
@@ -48,6 +49,7 @@ public static class KickoffBody
 
         var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
         string? runId = null;
+        WebhookTargets? webhooks = null;
         foreach (var property in body.EnumerateObject())
         {
             switch (property.Name)
@@ -74,7 +76,10 @@ public static class KickoffBody
                 case "runId":
                     problems.Add(new DefinitionProblem($"{path}.runId", "must be a string"));
                     break;
-                case "crew" or "webhooks":
+                case "webhooks":
+                    webhooks = ReadWebhooks(property.Value, $"{path}.webhooks", problems);
+                    break;
+                case "crew":
                     break;
                 default:
                     problems.Add(new DefinitionProblem($"{path}.{property.Name}", "unknown field; known fields: inputs, runId, webhooks"));
@@ -82,6 +87,49 @@ public static class KickoffBody
             }
         }
 
-        return problems.Count > 0 ? (null, problems) : (new KickoffRequest { Inputs = inputs, RunId = runId }, problems);
+        return problems.Count > 0 ? (null, problems) : (new KickoffRequest { Inputs = inputs, RunId = runId, Webhooks = webhooks }, problems);
+    }
+
+    static WebhookTargets? ReadWebhooks(JsonElement value, string path, List<DefinitionProblem> problems)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add(new DefinitionProblem(path, "must be an object with any of: step, task, run (absolute http or https URLs)"));
+            return null;
+        }
+
+        var targets = new WebhookTargets();
+        foreach (var property in value.EnumerateObject())
+        {
+            string at = $"{path}.{property.Name}";
+            Uri? url = null;
+            if (property.Value.ValueKind != JsonValueKind.String || !WebhookTargets.TryParseUrl(property.Value.GetString(), out url))
+            {
+                problems.Add(new DefinitionProblem(at, "must be an absolute http or https URL"));
+            }
+
+            switch (property.Name)
+            {
+                case "step":
+                    targets = targets with { Step = url };
+                    break;
+                case "task":
+                    targets = targets with { Task = url };
+                    break;
+                case "run":
+                    targets = targets with { Run = url };
+                    break;
+                default:
+                    problems.Add(new DefinitionProblem(at, "unknown webhook; known: step, task, run"));
+                    break;
+            }
+        }
+
+        return targets;
     }
 }

@@ -402,7 +402,7 @@ public static class CrewDefinitionLoader
     static string? Url(YamlFields fields, string key)
     {
         string? url = fields.String(key);
-        if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
+        if (url is not null && !Notifications.WebhookTargets.TryParseUrl(url, out _))
         {
             fields.Problem(key, $"must be an http(s) URL that receives a POST, not '{url}'");
         }

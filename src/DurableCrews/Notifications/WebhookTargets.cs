@@ -14,4 +14,18 @@ public sealed record WebhookTargets
 
     /// <summary>Whether any target is set.</summary>
     public bool Any => Step is not null || Task is not null || Run is not null;
+
+    /// <summary>These targets, with any left unset here taken from <paramref name="fallback"/>.</summary>
+    public WebhookTargets Over(WebhookTargets fallback)
+    {
+        ArgumentNullException.ThrowIfNull(fallback);
+        return new WebhookTargets { Step = Step ?? fallback.Step, Task = Task ?? fallback.Task, Run = Run ?? fallback.Run };
+    }
+
+    /// <summary>Reads an absolute http or https URL.</summary>
+    public static bool TryParseUrl(string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? url)
+    {
+        url = Uri.TryCreate(text, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps) ? parsed : null;
+        return url is not null;
+    }
 }

@@ -1,4 +1,5 @@
 using DurableCrews.Definitions;
+using DurableCrews.Notifications;
 
 namespace DurableCrews.Runs;
 
@@ -16,4 +17,7 @@ public sealed record RunRecord
 
     /// <summary>When the run was accepted.</summary>
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Where this run's webhooks go: the kickoff's targets over the crew's callbacks.</summary>
+    public WebhookTargets Webhooks { get; init; } = new();
 }

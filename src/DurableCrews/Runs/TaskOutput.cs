@@ -46,4 +46,16 @@ public sealed record TaskOutput
 
     /// <summary>Where the raw output was also written, when the task has <c>output_file</c>.</summary>
     public string? OutputFile { get; init; }
+
+    /// <summary>The work this task's agent (or the manager) delegated to coworkers, in the order it was asked for.</summary>
+    public IReadOnlyList<DelegationRecord> Delegations { get; init; } = [];
+
+    /// <summary>Model requests retried after a 429 or 5xx, and attempts that failed a guardrail.</summary>
+    public int Retries { get; init; }
+
+    /// <summary>Waits on durable timers and events: rate limits, retry backoff, human input.</summary>
+    public IReadOnlyList<ExecutionWait> Waits { get; init; } = [];
+
+    /// <summary>Model turns the agent took (tool calls and revisions included).</summary>
+    public int Turns { get; init; }
 }
