@@ -1,6 +1,8 @@
+using DurableCrews.Notifications;
 using DurableCrews.Orchestration;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace DurableCrews.Functions.Orchestration;
 
@@ -8,7 +10,14 @@ namespace DurableCrews.Functions.Orchestration;
 /// The Durable Functions entry points: thin wrappers that hand each orchestration and activity to the
 /// library's classes, the same ones the self-hosted engine runs.
 /// </summary>
-public sealed class CrewFunctions(StartRunActivity startRun, AgentTaskActivity agentTask, CompleteRunActivity completeRun)
+public sealed class CrewFunctions(
+    StartRunActivity startRun,
+    BeginAgentWorkActivity beginWork,
+    AgentTurnActivity agentTurn,
+    FinishAgentWorkActivity finishWork,
+    ReserveModelRequestActivity reserveRequest,
+    WebhookActivity webhook,
+    CompleteRunActivity completeRun)
 {
     /// <summary>One crew kickoff.</summary>
     [Function(nameof(CrewOrchestrator))]
@@ -18,15 +27,56 @@ public sealed class CrewFunctions(StartRunActivity startRun, AgentTaskActivity a
         return new CrewOrchestrator().RunAsync(context, context.GetInput<CrewRunInput>()!);
     }
 
+    /// <summary>A crew's tasks under its deadline.</summary>
+    [Function(nameof(CrewWorkOrchestrator))]
+    public static Task<CrewWorkOutcome> RunCrewWork([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new CrewWorkOrchestrator().RunAsync(context, context.GetInput<CrewWorkInput>()!);
+    }
+
+    /// <summary>One agent's work on a task or a delegation.</summary>
+    [Function(nameof(AgentWorkOrchestrator))]
+    public static Task<AgentWorkSummary> RunAgentWork([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new AgentWorkOrchestrator().RunAsync(context, context.GetInput<AgentWorkInput>()!);
+    }
+
     /// <summary>Reads a run's request and plans it.</summary>
     [Function(nameof(StartRunActivity))]
     public Task<CrewRunPlan> StartRun([ActivityTrigger] string runId, FunctionContext context) =>
         startRun.ExecuteAsync(runId, context?.CancellationToken ?? default);
 
-    /// <summary>Runs one agent task.</summary>
-    [Function(nameof(AgentTaskActivity))]
-    public Task<AgentTaskSummary> RunAgentTask([ActivityTrigger] AgentTaskRequest request, FunctionContext context) =>
-        agentTask.ExecuteAsync(request, context?.CancellationToken ?? default);
+    /// <summary>Begins one agent's work.</summary>
+    [Function(nameof(BeginAgentWorkActivity))]
+    public Task<AgentWorkStart> BeginAgentWork([ActivityTrigger] AgentWorkInput input, FunctionContext context) =>
+        beginWork.ExecuteAsync(input, context?.CancellationToken ?? default);
+
+    /// <summary>One model turn.</summary>
+    [Function(nameof(AgentTurnActivity))]
+    public Task<AgentTurnOutcome> RunAgentTurn([ActivityTrigger] AgentTurnRequest request, FunctionContext context) =>
+        agentTurn.ExecuteAsync(request, context?.CancellationToken ?? default);
+
+    /// <summary>Finishes one agent's work.</summary>
+    [Function(nameof(FinishAgentWorkActivity))]
+    public Task<AgentWorkSummary> FinishAgentWork([ActivityTrigger] FinishAgentWorkRequest request, FunctionContext context) =>
+        finishWork.ExecuteAsync(request, context?.CancellationToken ?? default);
+
+    /// <summary>Reserves a model request's start under the run's rate limits.</summary>
+    [Function(nameof(ReserveModelRequestActivity))]
+    public Task<DateTime> ReserveModelRequest([ActivityTrigger] ModelRequestReservation request, FunctionContext context) =>
+        reserveRequest.ExecuteAsync(request, context?.CancellationToken ?? default);
+
+    /// <summary>Terminates a child orchestration at its deadline.</summary>
+    [Function(nameof(TerminateWorkActivity))]
+    public static Task<bool> TerminateWork([ActivityTrigger] TerminateWorkRequest request, [DurableClient] DurableTaskClient client, FunctionContext context) =>
+        new TerminateWorkActivity(client).ExecuteAsync(request, context?.CancellationToken ?? default);
+
+    /// <summary>Sends one webhook.</summary>
+    [Function(nameof(WebhookActivity))]
+    public Task<int> SendWebhook([ActivityTrigger] WebhookRequest request, FunctionContext context) =>
+        webhook.ExecuteAsync(request, context?.CancellationToken ?? default);
 
     /// <summary>Gathers a run's result.</summary>
     [Function(nameof(CompleteRunActivity))]

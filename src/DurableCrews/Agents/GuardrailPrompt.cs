@@ -43,7 +43,23 @@ public static class GuardrailPrompt
         return (false, $"the guardrail check gave no verdict (expected PASS or FAIL: reason), it said: {(text.Length > 200 ? text[..200] : text)}");
     }
 
+    /// <summary>Starts the instruction that asks an agent to revise its answer.</summary>
+    public const string RevisionStart = "Your previous answer was:\n";
+
+    /// <summary>Introduces the feedback in a revision request.</summary>
+    public const string RevisionFeedback = "\n\nIt needs revision: ";
+
     /// <summary>The instruction that asks an agent to revise its answer.</summary>
     public static string Revision(string previousAnswer, string feedback) =>
-        $"Your previous answer was:\n{previousAnswer}\n\nIt needs revision: {feedback}\nGive the complete revised answer.";
+        $"{RevisionStart}{previousAnswer}{RevisionFeedback}{feedback}\nGive the complete revised answer.";
+
+    /// <summary>The feedback inside a revision request made by <see cref="Revision"/>.</summary>
+    public static string FeedbackOf(string revision)
+    {
+        ArgumentNullException.ThrowIfNull(revision);
+        int at = revision.LastIndexOf(RevisionFeedback, StringComparison.Ordinal);
+        string rest = at < 0 ? revision : revision[(at + RevisionFeedback.Length)..];
+        int end = rest.LastIndexOf("\nGive the complete revised answer.", StringComparison.Ordinal);
+        return (end < 0 ? rest : rest[..end]).Trim();
+    }
 }

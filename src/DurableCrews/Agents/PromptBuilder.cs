@@ -54,4 +54,22 @@ public static class PromptBuilder
         text.Append(PromptSections.Begin);
         return new ChatMessage(ChatRole.User, text.ToString());
     }
+
+    /// <summary>The task message of a delegation: the work or question a coworker was handed, with the context it came with.</summary>
+    public static ChatMessage Delegated(DelegationRecord delegation)
+    {
+        ArgumentNullException.ThrowIfNull(delegation);
+        var text = new StringBuilder();
+        text.Append(PromptSections.Task).Append(delegation.Task).Append("\n\n");
+        text.Append(PromptSections.ExpectedOutput)
+            .Append("Your best answer to your coworker asking you this, accounting for the context shared.")
+            .Append('\n').Append(PromptSections.CompleteAnswer).Append("\n\n");
+        if (!string.IsNullOrWhiteSpace(delegation.Context))
+        {
+            text.Append(PromptSections.Context).Append('\n').Append(delegation.Context.Trim()).Append("\n\n");
+        }
+
+        text.Append(PromptSections.Begin);
+        return new ChatMessage(ChatRole.User, text.ToString());
+    }
 }

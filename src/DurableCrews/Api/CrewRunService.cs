@@ -102,7 +102,7 @@ public sealed class CrewRunService
             RunId = runId,
             Crew = output?.Crew,
             Status = output?.Status ?? status,
-            Progress = ReadProgress(instance.SerializedCustomStatus),
+            Progress = await ReadProgressAsync(instance.SerializedCustomStatus, cancellationToken).ConfigureAwait(false),
             Error = output?.Error ?? instance.FailureDetails?.ErrorMessage,
             Output = output,
             CreatedAt = instance.CreatedAt,
@@ -118,12 +118,13 @@ public sealed class CrewRunService
         {
             var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Run '{runId}' does not exist.");
-            if (instance.SerializedCustomStatus is { } progress && progress != lastProgress)
+            if (await ReadProgressAsync(instance.SerializedCustomStatus, cancellationToken).ConfigureAwait(false) is { } progress)
             {
-                lastProgress = progress;
-                if (ReadProgress(progress) is { } parsed)
+                string serialized = JsonSerializer.Serialize(progress, ProgressJson);
+                if (serialized != lastProgress)
                 {
-                    onProgress?.Invoke(parsed);
+                    lastProgress = serialized;
+                    onProgress?.Invoke(progress);
                 }
             }
 
@@ -145,7 +146,37 @@ public sealed class CrewRunService
         _ => CrewRunStatus.Failed,
     };
 
-    static CrewProgress? ReadProgress(string? serialized)
+    /// <summary>
+    /// The run's progress: its own status, or its work child's (a crew with a deadline), with each running task's
+    /// delegations in flight and event waits read from that task's orchestration.
+    /// </summary>
+    async Task<CrewProgress?> ReadProgressAsync(string? serialized, CancellationToken cancellationToken)
+    {
+        var progress = Read<CrewProgress>(serialized);
+        if (progress?.WorkInstance is { } work)
+        {
+            var child = await client.GetInstanceAsync(work, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+            progress = Read<CrewProgress>(child?.SerializedCustomStatus) ?? progress;
+        }
+
+        if (progress is null)
+        {
+            return null;
+        }
+
+        var running = new List<RunningTask>();
+        foreach (var task in progress.Running)
+        {
+            var child = task.InstanceId is { } id ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false) : null;
+            var turns = Read<AgentWorkProgress>(child?.SerializedCustomStatus);
+            running.Add(turns is null ? task : task with { Delegations = turns.Delegations, WaitingFor = turns.WaitingFor });
+        }
+
+        return progress with { Running = running };
+    }
+
+    static T? Read<T>(string? serialized)
+        where T : class
     {
         if (string.IsNullOrEmpty(serialized))
         {
@@ -154,7 +185,7 @@ public sealed class CrewRunService
 
         try
         {
-            return JsonSerializer.Deserialize<CrewProgress>(serialized, ProgressJson);
+            return JsonSerializer.Deserialize<T>(serialized, ProgressJson);
         }
         catch (JsonException)
         {

@@ -28,7 +28,7 @@ public static class DurableCrewsServiceCollectionExtensions
             .AddCrewStorage(configuration)
             .AddCrewDefinitions(configuration)
             .AddCrewNotifications(configuration)
-            .AddCrewActivities();
+            .AddCrewActivities(configuration);
     }
 
     /// <summary>Adds the model settings (validated at start) and the chat client provider.</summary>
@@ -39,7 +39,6 @@ public static class DurableCrewsServiceCollectionExtensions
         services.AddOptions<EmbeddingOptions>().Bind(configuration.GetSection(EmbeddingOptions.SectionName));
         services.TryAddSingleton<IChatClientProvider, ChatClientProvider>();
         services.TryAddSingleton<IEmbedderProvider, EmbedderProvider>();
-        services.TryAddSingleton<AgentTaskRunner>();
         services.TryAddSingleton<CrewMemory>();
         return services;
     }
@@ -73,10 +72,16 @@ public static class DurableCrewsServiceCollectionExtensions
     }
 
     /// <summary>Adds the activities (resolved per call by both hosts) and the run API.</summary>
-    public static IServiceCollection AddCrewActivities(this IServiceCollection services)
+    public static IServiceCollection AddCrewActivities(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<ExecutionOptions>().Bind(configuration.GetSection(ExecutionOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExecutionOptions>, ExecutionOptionsValidator>());
         services.TryAddTransient<StartRunActivity>();
-        services.TryAddTransient<AgentTaskActivity>();
+        services.TryAddTransient<BeginAgentWorkActivity>();
+        services.TryAddTransient<AgentTurnActivity>();
+        services.TryAddTransient<FinishAgentWorkActivity>();
+        services.TryAddTransient<ReserveModelRequestActivity>();
+        services.TryAddTransient<TerminateWorkActivity>();
         services.TryAddTransient<CompleteRunActivity>();
         services.TryAddTransient<CrewRunService>();
         return services;

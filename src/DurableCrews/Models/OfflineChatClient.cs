@@ -43,13 +43,15 @@ public sealed partial class OfflineChatClient : IChatClient
             await Task.Delay(latency, time, cancellationToken).ConfigureAwait(false);
         }
 
-        string answer = Answer(list);
+        var reply = Delegations(list, options) is { Count: > 0 } calls
+            ? new ChatMessage(ChatRole.Assistant, calls)
+            : new ChatMessage(ChatRole.Assistant, Answer(list));
         int promptTokens = EstimateTokens(string.Concat(list.Select(m => m.Text)));
-        int completionTokens = EstimateTokens(answer);
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, answer))
+        int completionTokens = EstimateTokens(reply.Text + string.Concat(reply.Contents.OfType<FunctionCallContent>().Select(c => string.Concat(c.Arguments?.Values ?? []))));
+        return new ChatResponse(reply)
         {
             ModelId = "offline",
-            FinishReason = ChatFinishReason.Stop,
+            FinishReason = reply.Contents.Any(c => c is FunctionCallContent) ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop,
             Usage = new UsageDetails
             {
                 InputTokenCount = promptTokens,
@@ -81,11 +83,57 @@ public sealed partial class OfflineChatClient : IChatClient
     /// <summary>Roughly four characters a token, as a stand-in for a tokenizer.</summary>
     public static int EstimateTokens(string? text) => string.IsNullOrEmpty(text) ? 0 : Math.Max(1, text.Length / 4);
 
-    static string Answer(IReadOnlyList<ChatMessage> messages)
+    /// <summary>
+    /// When the agent must use a tool (a hierarchical crew's manager on its first turn), one <c>delegate_work</c> call per
+    /// coworker the tool offers (at most four), each handed one part of the task: the calls start together.
+    /// </summary>
+    static List<AIContent>? Delegations(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
+    {
+        if (options?.ToolMode is not RequiredChatToolMode || options.Tools?.OfType<AIFunctionDeclaration>().FirstOrDefault(t => t.Name == DelegationTools.DelegateWork) is not { } tool)
+        {
+            return null;
+        }
+
+        var coworkers = tool.JsonSchema.TryGetProperty("properties", out var properties) && properties.TryGetProperty("coworker", out var coworker)
+            && coworker.TryGetProperty("enum", out var names) && names.ValueKind == JsonValueKind.Array
+            ? names.EnumerateArray().Select(n => n.GetString() ?? string.Empty).Where(n => n.Length > 0).Take(4).ToList()
+            : [];
+        var prompt = Reading(messages);
+        var parts = Requirements(prompt.Task);
+        string context = $"We are working on: {FirstSentence(prompt.Task)} The result must be: {Trim(prompt.ExpectedOutput, 300)}";
+        return coworkers.Select((name, i) => (AIContent)new FunctionCallContent(
+            $"call_{Seed(name + prompt.Task) & 0x7fffffff:x8}_{i}",
+            DelegationTools.DelegateWork,
+            new Dictionary<string, object?>
+            {
+                ["task"] = parts.Count > 0 ? $"{Capitalize(parts[i % parts.Count])}: your part as {name}." : $"{FirstSentence(prompt.Task)} (your part as {name})",
+                ["context"] = context,
+                ["coworker"] = name,
+            })).ToList();
+    }
+
+    static PromptReading Reading(IReadOnlyList<ChatMessage> messages)
     {
         string system = string.Join("\n", messages.Where(m => m.Role == ChatRole.System).Select(m => m.Text));
-        string user = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? string.Empty;
-        var prompt = PromptReading.Read(system, user);
+        string user = messages.LastOrDefault(m => m.Role == ChatRole.User && m.Text.Contains(PromptSections.Task, StringComparison.Ordinal))?.Text
+            ?? messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text
+            ?? string.Empty;
+        return PromptReading.Read(system, user);
+    }
+
+    static string Answer(IReadOnlyList<ChatMessage> messages)
+    {
+        if (messages.FirstOrDefault(m => m.Role == ChatRole.System)?.Text == GuardrailPrompt.System)
+        {
+            return "PASS";
+        }
+
+        var prompt = Reading(messages);
+        var delegated = DelegatedAnswers(messages);
+        if (delegated.Count > 0)
+        {
+            prompt = prompt with { ContextEntries = [.. prompt.ContextEntries, .. delegated] };
+        }
 
         if (prompt.JsonSchema is { } schema)
         {
@@ -97,7 +145,28 @@ public sealed partial class OfflineChatClient : IChatClient
             return PythonFor(prompt);
         }
 
-        return MarkdownFor(prompt);
+        string answer = MarkdownFor(prompt);
+        var revision = messages.LastOrDefault(m => m.Role == ChatRole.User && m.Text.StartsWith(GuardrailPrompt.RevisionStart, StringComparison.Ordinal));
+        return revision is null ? answer : $"{answer}\n### Revision\n\nRevised as asked: {Trim(GuardrailPrompt.FeedbackOf(revision.Text), 300)}\n";
+    }
+
+    /// <summary>The coworkers' answers the agent was given as tool results, as context entries.</summary>
+    static List<(string Task, string Author, string Gist)> DelegatedAnswers(IReadOnlyList<ChatMessage> messages)
+    {
+        var calls = messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToDictionary(c => c.CallId, c => c);
+        return messages.Where(m => m.Role == ChatRole.Tool)
+            .SelectMany(m => m.Contents).OfType<FunctionResultContent>()
+            .Select(result =>
+            {
+                string author = calls.TryGetValue(result.CallId, out var call) && call.Arguments?.TryGetValue("coworker", out var c) == true ? c?.ToString() ?? "coworker" : "coworker";
+                string text = result.Result?.ToString() ?? string.Empty;
+                string gist = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Where(l => !l.StartsWith('>') && !l.StartsWith('#'))
+                    .Select(l => ListItem().Match(l) is { Success: true } item ? item.Groups[1].Value : l)
+                    .Select(l => l.Replace("**", string.Empty, StringComparison.Ordinal))
+                    .FirstOrDefault(l => l.Length > 10) ?? "its answer";
+                return ("delegated work", author, Trim(gist, 160));
+            }).ToList();
     }
 
     static string MarkdownFor(PromptReading prompt)

@@ -45,7 +45,24 @@ public sealed class WebhookActivity : TaskActivity<WebhookRequest, int>
         ArgumentNullException.ThrowIfNull(request);
         var run = await runs.RequireRunAsync(request.RunId, cancellationToken).ConfigureAwait(false);
         object? task = null;
-        if (request.TaskIndex is int index && await runs.GetTaskOutputAsync(request.RunId, index, run.Definition.Tasks[index].Name, cancellationToken).ConfigureAwait(false) is { } output)
+        object? step = null;
+        if (request.Event == WebhookEvent.Step && request.WorkKey is { } key && await runs.GetWorkAsync(request.RunId, key, cancellationToken).ConfigureAwait(false) is { } work)
+        {
+            var last = Agents.Conversation.Transcribe(Agents.Conversation.Load(work.Messages)).LastOrDefault();
+            string text = last?.Text ?? string.Empty;
+            step = new
+            {
+                Work = key,
+                work.Kind,
+                work.Agent,
+                request.Turn,
+                Role = last?.Role,
+                Text = text.Length > MaxOutputCharacters ? text[..MaxOutputCharacters] : text,
+                Truncated = text.Length > MaxOutputCharacters,
+                TokenUsage = work.Usage,
+            };
+        }
+        else if (request.TaskIndex is int index && await runs.GetTaskOutputAsync(request.RunId, index, run.Definition.Tasks[index].Name, cancellationToken).ConfigureAwait(false) is { } output)
         {
             task = new
             {
@@ -68,7 +85,9 @@ public sealed class WebhookActivity : TaskActivity<WebhookRequest, int>
                 request.RunId,
                 Crew = run.Definition.Name,
                 SentAt = time.GetUtcNow(),
+                TaskIndex = request.TaskIndex,
                 Task = task,
+                Step = step,
                 Status = request.RunStatus,
                 request.Error,
             },

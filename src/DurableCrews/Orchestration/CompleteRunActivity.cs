@@ -27,7 +27,8 @@ public sealed class CompleteRunActivity : TaskActivity<CompleteRunRequest, CrewR
         var run = await runs.RequireRunAsync(request.RunId, cancellationToken).ConfigureAwait(false);
         var crew = run.Definition;
         var outputs = new List<TaskOutput>();
-        foreach (int index in request.FinishedTasks.Order())
+        // Without a list (a run ended at its deadline), every task whose output is stored finished.
+        foreach (int index in request.FinishedTasks?.Order() ?? Enumerable.Range(0, crew.Tasks.Count))
         {
             if (await runs.GetTaskOutputAsync(request.RunId, index, crew.Tasks[index].Name, cancellationToken).ConfigureAwait(false) is { } output)
             {

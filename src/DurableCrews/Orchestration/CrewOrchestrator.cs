@@ -1,12 +1,13 @@
+using DurableCrews.Notifications;
 using DurableCrews.Runs;
 using Microsoft.DurableTask;
 
 namespace DurableCrews.Orchestration;
 
 /// <summary>
-/// One crew kickoff (instance id = run id): plan the run, run its tasks in order (async tasks alongside the
-/// tasks that follow them), then gather the result. Payloads are ids and blob names; texts stay in blobs.
-/// A task that fails after its retries fails the run, keeping the outputs of the tasks that finished.
+/// One crew kickoff (instance id = run id): plan the run, run its tasks (under the crew's <c>max_execution_time</c>
+/// when it has one), then gather the result and tell the run's webhook. Payloads are ids and blob names; texts stay
+/// in blobs. A failed or timed-out run keeps the outputs of the tasks that finished.
 /// </summary>
 public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSummary>
 {
@@ -20,21 +21,45 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
         ArgumentNullException.ThrowIfNull(input);
         var startedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
         var plan = await context.CallActivityAsync<CrewRunPlan>(nameof(StartRunActivity), input.RunId, StorageRetry);
-        var tasks = new TaskSequence(context, input.RunId, plan);
+
+        var (status, finished, error) = plan.MaxExecutionTime is null
+            ? await RunTasksAsync(context, input.RunId, plan)
+            : await RunTasksWithDeadlineAsync(context, input.RunId, plan);
+
+        var summary = await context.CallActivityAsync<CrewRunSummary>(
+            nameof(CompleteRunActivity), new CompleteRunRequest(input.RunId, status, startedAt, finished, error), StorageRetry);
+        if (plan.Webhooks?.Run is { } url)
+        {
+            await Webhooks.SendAsync(context, new WebhookRequest(input.RunId, WebhookEvent.Run, url, $"{input.RunId}#run", RunStatus: status.ToString(), Error: error));
+        }
+
+        return status == CrewRunStatus.Failed ? throw new CrewRunFailedException(error!) : summary;
+    }
+
+    /// <summary>Runs the tasks here, in this orchestration.</summary>
+    internal static async Task<(CrewRunStatus Status, IReadOnlyList<int>? Finished, string? Error)> RunTasksAsync(TaskOrchestrationContext context, string runId, CrewRunPlan plan)
+    {
+        var tasks = new TaskSequence(context, runId, plan);
         try
         {
             await tasks.RunAsync();
+            return (CrewRunStatus.Completed, tasks.Finished, null);
         }
-        catch (TaskFailedException failure)
+        catch (Exception ex) when (ex is TaskFailedException or AgentWorkFailedException)
         {
-            string reason = $"Task '{tasks.FailedTask ?? "?"}' failed: {failure.FailureDetails.ErrorMessage}";
-            await CompleteAsync(context, new CompleteRunRequest(input.RunId, CrewRunStatus.Failed, startedAt, tasks.Finished, reason));
-            throw new CrewRunFailedException(reason);
+            string reason = ex is TaskFailedException failed ? failed.FailureDetails.ErrorMessage : ex.Message;
+            return (CrewRunStatus.Failed, tasks.Finished, $"Task '{tasks.FailedTask ?? "?"}' failed: {reason}");
         }
-
-        return await CompleteAsync(context, new CompleteRunRequest(input.RunId, CrewRunStatus.Completed, startedAt, tasks.Finished));
     }
 
-    static Task<CrewRunSummary> CompleteAsync(TaskOrchestrationContext context, CompleteRunRequest request) =>
-        context.CallActivityAsync<CrewRunSummary>(nameof(CompleteRunActivity), request, StorageRetry);
+    /// <summary>Runs the tasks in the child <c>{runId}/work</c>, raced against the crew's deadline.</summary>
+    static async Task<(CrewRunStatus Status, IReadOnlyList<int>? Finished, string? Error)> RunTasksWithDeadlineAsync(TaskOrchestrationContext context, string runId, CrewRunPlan plan)
+    {
+        context.SetCustomStatus(new CrewProgress { TasksTotal = plan.Tasks.Count, WorkInstance = $"{runId}/work" });
+        var (timedOut, outcome) = await ChildDeadline.CallAsync<CrewWorkOutcome>(
+            context, nameof(CrewWorkOrchestrator), $"{runId}/work", new CrewWorkInput(runId, plan), plan.MaxExecutionTime, "The crew");
+        return timedOut
+            ? (CrewRunStatus.TimedOut, null, $"The crew exceeded its max_execution_time of {plan.MaxExecutionTime} s; the tasks that finished are kept.")
+            : (outcome!.Status, outcome.Finished, outcome.Error);
+    }
 }

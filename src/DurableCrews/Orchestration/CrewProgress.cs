@@ -19,4 +19,7 @@ public sealed record CrewProgress
 
     /// <summary>Tokens spent so far.</summary>
     public long Tokens { get; init; }
+
+    /// <summary>When the tasks run in a child orchestration (a crew with <c>max_execution_time</c>), its instance id: the progress is its status.</summary>
+    public string? WorkInstance { get; init; }
 }

@@ -1,6 +1,10 @@
+using DurableCrews.Notifications;
+
 namespace DurableCrews.Orchestration;
 
-/// <summary>What the orchestrator needs to know of a crew to schedule it: names and order, no texts.</summary>
+/// <summary>What the orchestrator needs to know of a crew to schedule it: names, order and limits, no texts.</summary>
 /// <param name="Crew">The crew's name.</param>
 /// <param name="Tasks">The tasks in crew order.</param>
-public sealed record CrewRunPlan(string Crew, IReadOnlyList<PlannedTask> Tasks);
+/// <param name="MaxExecutionTime">The crew's limit on the whole run, in seconds; null for none.</param>
+/// <param name="Webhooks">Where the run's webhooks go.</param>
+public sealed record CrewRunPlan(string Crew, IReadOnlyList<PlannedTask> Tasks, int? MaxExecutionTime = null, WebhookTargets? Webhooks = null);

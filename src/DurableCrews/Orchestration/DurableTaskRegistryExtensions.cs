@@ -11,8 +11,15 @@ public static class DurableTaskRegistryExtensions
         ArgumentNullException.ThrowIfNull(registry);
         return registry
             .AddOrchestrator<CrewOrchestrator>()
+            .AddOrchestrator<CrewWorkOrchestrator>()
+            .AddOrchestrator<AgentWorkOrchestrator>()
             .AddActivity<StartRunActivity>()
-            .AddActivity<AgentTaskActivity>()
+            .AddActivity<BeginAgentWorkActivity>()
+            .AddActivity<AgentTurnActivity>()
+            .AddActivity<FinishAgentWorkActivity>()
+            .AddActivity<ReserveModelRequestActivity>()
+            .AddActivity<TerminateWorkActivity>()
+            .AddActivity<Notifications.WebhookActivity>()
             .AddActivity<CompleteRunActivity>();
     }
 }

@@ -3,8 +3,9 @@ namespace DurableCrews.Orchestration;
 /// <summary>One task as the orchestrator schedules it.</summary>
 /// <param name="Index">The task's position, from 0.</param>
 /// <param name="Name">The task's name.</param>
-/// <param name="Agent">The role of the agent that runs it.</param>
+/// <param name="Agent">The role of the agent that runs it (a hierarchical crew's manager).</param>
 /// <param name="Context">The indexes of the tasks whose outputs it is given; null for all earlier tasks.</param>
 /// <param name="Async">Whether it runs alongside the tasks that follow it.</param>
 /// <param name="MaxRetryLimit">How many times it is retried after a failure.</param>
-public sealed record PlannedTask(int Index, string Name, string Agent, IReadOnlyList<int>? Context, bool Async, int MaxRetryLimit);
+/// <param name="MaxExecutionTime">The agent's limit on one try of the task, in seconds; null for none.</param>
+public sealed record PlannedTask(int Index, string Name, string Agent, IReadOnlyList<int>? Context, bool Async, int MaxRetryLimit, int? MaxExecutionTime = null);

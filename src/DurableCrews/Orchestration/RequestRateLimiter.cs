@@ -12,8 +12,10 @@ public sealed class RequestRateLimiter
     /// <summary>Creates a limiter.</summary>
     /// <param name="limit">Starts allowed per window (a crew's or agent's <c>max_rpm</c>).</param>
     /// <param name="window">The window; one minute in production.</param>
-    public RequestRateLimiter(int limit, TimeSpan window)
+    /// <param name="granted">Starts granted before, as <see cref="Granted"/> gave them.</param>
+    public RequestRateLimiter(int limit, TimeSpan window, IEnumerable<DateTime>? granted = null)
     {
+        this.granted.AddRange(granted ?? []);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
         Limit = limit;
@@ -25,6 +27,9 @@ public sealed class RequestRateLimiter
 
     /// <summary>The window.</summary>
     public TimeSpan Window { get; }
+
+    /// <summary>The starts granted that can still matter, oldest first.</summary>
+    public IReadOnlyList<DateTime> Granted => granted.Order().ToList();
 
     /// <summary>The earliest time at or after <paramref name="now"/> when one more request may start.</summary>
     public DateTime EarliestStart(DateTime now)

@@ -1,4 +1,15 @@
 namespace DurableCrews.Orchestration;
 
-/// <summary>A task in flight, as progress shows it.</summary>
-public sealed record RunningTask(int Index, string Name, string Agent);
+/// <summary>A task running now, as the run's progress shows it.</summary>
+/// <param name="Index">The task's position.</param>
+/// <param name="Name">The task's name.</param>
+/// <param name="Agent">The role of its agent.</param>
+/// <param name="InstanceId">The orchestration doing it, whose own status shows its delegations in flight.</param>
+public sealed record RunningTask(int Index, string Name, string Agent, string? InstanceId = null)
+{
+    /// <summary>The delegations running now under this task, read from <see cref="InstanceId"/>'s status.</summary>
+    public IReadOnlyList<DelegationOrder> Delegations { get; init; } = [];
+
+    /// <summary>The external event the task waits for, when it waits for one (<c>human_input</c>).</summary>
+    public string? WaitingFor { get; init; }
+}

@@ -1,3 +1,4 @@
+using DurableCrews.Agents;
 using DurableCrews.Definitions;
 using DurableCrews.Storage;
 using Microsoft.DurableTask;
@@ -20,12 +21,13 @@ public sealed class StartRunActivity : TaskActivity<string, CrewRunPlan>
     {
         var run = await runs.RequireRunAsync(runId, cancellationToken).ConfigureAwait(false);
         var crew = run.Definition;
+        var names = crew.Tasks.Select(t => t.Name).ToList();
         var tasks = crew.Tasks.Select((task, index) =>
         {
-            var agent = crew.FindAgent(task.Agent ?? string.Empty);
-            IReadOnlyList<int>? context = task.Context?.Select(name => crew.Tasks.ToList().FindIndex(t => t.Name == name)).ToList();
-            return new PlannedTask(index, task.Name, agent?.Role ?? "manager", context, task.AsyncExecution, agent?.MaxRetryLimit ?? 2);
+            var agent = crew.Process == CrewProcess.Hierarchical ? ManagerPersona.For(crew) : crew.FindAgent(task.Agent ?? string.Empty);
+            IReadOnlyList<int>? context = task.Context?.Select(name => names.IndexOf(name)).ToList();
+            return new PlannedTask(index, task.Name, agent?.Role ?? ManagerPersona.Role, context, task.AsyncExecution, agent?.MaxRetryLimit ?? 2, agent?.MaxExecutionTime);
         }).ToList();
-        return new CrewRunPlan(crew.Name, tasks);
+        return new CrewRunPlan(crew.Name, tasks, crew.MaxExecutionTime, run.Webhooks);
     }
 }

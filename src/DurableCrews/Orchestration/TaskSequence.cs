@@ -1,11 +1,12 @@
-using DurableCrews.Models;
+using DurableCrews.Notifications;
 using Microsoft.DurableTask;
 
 namespace DurableCrews.Orchestration;
 
 /// <summary>
-/// The durable mechanics of running a crew's tasks in order: context resolution, async tasks fanned out
-/// alongside later ones and fanned in before a task that needs them, per-task retries, and progress.
+/// The durable mechanics of running a crew's tasks in order: each task one agent's work as a sub-orchestration
+/// (<c>{runId}/t{n}</c>, retries <c>{runId}/t{n}-r{k}</c>) bounded by its agent's <c>max_execution_time</c>; context
+/// resolution; async tasks fanned out alongside later ones and fanned in before a task that needs them; progress.
 /// </summary>
 internal sealed class TaskSequence
 {
@@ -13,7 +14,8 @@ internal sealed class TaskSequence
     readonly string runId;
     readonly CrewRunPlan plan;
     readonly List<int> finished = [];
-    readonly Dictionary<int, Task<AgentTaskSummary>> inFlight = [];
+    readonly Dictionary<int, Task<AgentWorkSummary>> inFlight = [];
+    readonly Dictionary<int, string> attempts = [];
     long tokens;
 
     public TaskSequence(TaskOrchestrationContext context, string runId, CrewRunPlan plan)
@@ -46,8 +48,7 @@ internal sealed class TaskSequence
             }
 
             var contextTasks = task.Context ?? Enumerable.Range(0, task.Index).Where(finished.Contains).ToList();
-            inFlight[task.Index] = context.CallActivityAsync<AgentTaskSummary>(
-                nameof(AgentTaskActivity), new AgentTaskRequest(runId, task.Index, contextTasks), RetryFor(task));
+            inFlight[task.Index] = RunTaskAsync(task, contextTasks);
             ReportProgress();
             if (!task.Async)
             {
@@ -56,6 +57,38 @@ internal sealed class TaskSequence
         }
 
         await FinishInFlightAsync(inFlight.Keys.ToList());
+    }
+
+    /// <summary>Runs one task, trying again after a failure or a timeout up to its agent's <c>max_retry_limit</c>.</summary>
+    async Task<AgentWorkSummary> RunTaskAsync(PlannedTask task, IReadOnlyList<int> contextTasks)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            string key = attempt == 0 ? $"t{task.Index}" : $"t{task.Index}-r{attempt}";
+            attempts[task.Index] = key;
+            var input = new AgentWorkInput(runId, key, task.Index, contextTasks, StepWebhook: plan.Webhooks?.Step);
+            string failure;
+            try
+            {
+                var (timedOut, summary) = await ChildDeadline.CallAsync<AgentWorkSummary>(
+                    context, nameof(AgentWorkOrchestrator), input.InstanceId, input, task.MaxExecutionTime, $"Task '{task.Name}'");
+                if (!timedOut)
+                {
+                    return summary!;
+                }
+
+                failure = $"Task '{task.Name}' exceeded its agent's max_execution_time of {task.MaxExecutionTime} s.";
+            }
+            catch (TaskFailedException ex) when (!IsPermanent(ex))
+            {
+                failure = ex.FailureDetails.ErrorMessage;
+            }
+
+            if (attempt >= task.MaxRetryLimit)
+            {
+                throw new AgentWorkFailedException(attempt == 0 ? failure : $"{failure} (after {attempt} retries, max_retry_limit {task.MaxRetryLimit})");
+            }
+        }
     }
 
     async Task FinishInFlightAsync(IReadOnlyList<int> indexes)
@@ -68,7 +101,7 @@ internal sealed class TaskSequence
                 finished.Add(index);
                 tokens += summary.TokenUsage.TotalTokens;
             }
-            catch (TaskFailedException)
+            catch (Exception ex) when (ex is TaskFailedException or AgentWorkFailedException)
             {
                 FailedTask = plan.Tasks[index].Name;
                 throw;
@@ -79,6 +112,10 @@ internal sealed class TaskSequence
             }
 
             ReportProgress();
+            if (plan.Webhooks?.Task is { } url)
+            {
+                await Webhooks.SendAsync(context, new WebhookRequest(runId, WebhookEvent.Task, url, $"{runId}#task{index}", index));
+            }
         }
     }
 
@@ -86,16 +123,13 @@ internal sealed class TaskSequence
     {
         TasksDone = finished.Count,
         TasksTotal = plan.Tasks.Count,
-        Running = inFlight.Keys.Order().Select(i => new RunningTask(i, plan.Tasks[i].Name, plan.Tasks[i].Agent)).ToList(),
+        Running = inFlight.Keys.Order().Select(i => new RunningTask(i, plan.Tasks[i].Name, plan.Tasks[i].Agent, $"{runId}/{attempts[i]}")).ToList(),
         Finished = finished.Select(i => plan.Tasks[i].Name).ToList(),
         Tokens = tokens,
     });
 
-    static TaskOptions? RetryFor(PlannedTask task) => task.MaxRetryLimit <= 0
-        ? null
-        : TaskOptions.FromRetryPolicy(new RetryPolicy(task.MaxRetryLimit + 1, TimeSpan.FromSeconds(1), backoffCoefficient: 2)
-        {
-            // A missing setting will not fix itself: fail at once instead of retrying.
-            HandleFailure = failure => !failure.IsCausedBy<ModelConfigurationException>(),
-        });
+    // A missing setting will not fix itself: fail at once instead of retrying.
+    static bool IsPermanent(TaskFailedException failure) =>
+        failure.FailureDetails.IsCausedBy<Models.ModelConfigurationException>()
+        || failure.FailureDetails.InnerFailure?.IsCausedBy<Models.ModelConfigurationException>() == true;
 }

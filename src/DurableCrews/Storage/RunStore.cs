@@ -35,6 +35,39 @@ public sealed class RunStore
     /// <summary>The blob name of a run's result as Markdown.</summary>
     public static string ResultMarkdownBlob(string runId) => $"{Checked(runId)}/result.md";
 
+    /// <summary>The blob name of an agent's work in progress (<c>t3</c>, <c>t3/d1</c>).</summary>
+    public static string WorkBlob(string runId, string key) => $"{Checked(runId)}/work/{key}.json";
+
+    /// <summary>The blob name of the answer to a delegation, found by the hash of what was asked.</summary>
+    public static string DelegationAnswerBlob(string runId, string hash) => $"{Checked(runId)}/delegations/{hash}.json";
+
+    /// <summary>The blob name of the run's model request log, shared by every branch for rate limits.</summary>
+    public static string RateLimitBlob(string runId) => $"{Checked(runId)}/rate-limits.json";
+
+    /// <summary>Saves an agent's work in progress.</summary>
+    public Task SaveWorkAsync(AgentWorkState work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return blobs.PutAsync(BlobNames.RunsContainer, WorkBlob(work.RunId, work.Key), CrewJson.ToBinary(work), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Reads an agent's work in progress; null when it has not begun.</summary>
+    public Task<AgentWorkState?> GetWorkAsync(string runId, string key, CancellationToken cancellationToken = default) =>
+        ReadAsync<AgentWorkState>(WorkBlob(runId, key), cancellationToken);
+
+    /// <summary>Reads a run's blob of type <typeparamref name="T"/> with its ETag, for a conditional update.</summary>
+    public async Task<(T? Value, string? ETag)> ReadVersionedAsync<T>(string name, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        var blob = await blobs.GetAsync(BlobNames.RunsContainer, name, cancellationToken).ConfigureAwait(false);
+        return blob is null ? (null, null) : (CrewJson.FromBinary<T>(blob.Content), blob.ETag);
+    }
+
+    /// <summary>Writes a run's blob if it is still at <paramref name="etag"/> (or, with null, does not exist yet).</summary>
+    /// <exception cref="BlobConditionFailedException">Someone else wrote it first.</exception>
+    public Task WriteVersionedAsync<T>(string name, T value, string? etag, CancellationToken cancellationToken = default) =>
+        blobs.PutAsync(BlobNames.RunsContainer, name, CrewJson.ToBinary(value), etag is null ? BlobCondition.IfNotExists : BlobCondition.IfUnchanged(etag), cancellationToken);
+
     /// <summary>Saves a new run's request; fails if the run id is taken.</summary>
     /// <exception cref="BlobConditionFailedException">A run with this id exists.</exception>
     public Task SaveRunAsync(RunRecord run, CancellationToken cancellationToken = default)

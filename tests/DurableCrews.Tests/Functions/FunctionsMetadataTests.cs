@@ -37,13 +37,28 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("In", Binding("CrewOrchestrator", "orchestrationTrigger").GetProperty("direction").GetString());
     }
 
+    public static TheoryData<string> Activities => new(EngineTypes(typeof(Microsoft.DurableTask.TaskActivity<,>)));
+
+    public static TheoryData<string> Orchestrators => new(EngineTypes(typeof(Microsoft.DurableTask.TaskOrchestrator<,>)));
+
     [Theory]
-    [InlineData("StartRunActivity")]
-    [InlineData("AgentTaskActivity")]
-    [InlineData("CompleteRunActivity")]
-    public void Each_activity_the_orchestrator_calls_has_an_activity_trigger(string activity)
+    [MemberData(nameof(Activities))]
+    public void Each_activity_the_library_defines_has_an_activity_trigger(string activity)
     {
         Assert.Equal("In", Binding(activity, "activityTrigger").GetProperty("direction").GetString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Orchestrators))]
+    public void Each_orchestrator_the_library_defines_has_an_orchestration_trigger(string orchestrator)
+    {
+        Assert.Equal("In", Binding(orchestrator, "orchestrationTrigger").GetProperty("direction").GetString());
+    }
+
+    [Fact]
+    public void Terminating_work_at_a_deadline_gets_a_durable_client()
+    {
+        Assert.Equal("In", Binding("TerminateWorkActivity", "durableClient").GetProperty("direction").GetString());
     }
 
     [Fact]
@@ -67,11 +82,9 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
     }
 
-    [Fact]
-    public void Every_orchestrator_and_activity_the_engine_registers_has_a_function()
-    {
-        string[] engineTasks = ["CrewOrchestrator", "StartRunActivity", "AgentTaskActivity", "CompleteRunActivity"];
-
-        Assert.All(engineTasks, name => Function(name));
-    }
+    static IEnumerable<string> EngineTypes(Type baseType) =>
+        typeof(DurableCrews.Orchestration.CrewOrchestrator).Assembly.GetExportedTypes()
+            .Where(t => !t.IsAbstract && t.BaseType is { IsGenericType: true } b && b.GetGenericTypeDefinition() == baseType)
+            .Select(t => t.Name)
+            .Order(StringComparer.Ordinal);
 }

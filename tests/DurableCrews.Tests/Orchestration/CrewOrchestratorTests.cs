@@ -154,7 +154,7 @@ public sealed class CrewOrchestratorTests
 
         Assert.Equal(
             ["layout-run/result.json", "layout-run/result.md", "layout-run/run.json", "layout-run/tasks/00-first.json", "layout-run/tasks/01-second.json",
-             "layout-run/transcripts/00-first.json", "layout-run/transcripts/01-second.json"],
+             "layout-run/transcripts/00-first.json", "layout-run/transcripts/01-second.json", "layout-run/work/t0.json", "layout-run/work/t1.json"],
             names);
         Assert.Equal(CrewRunStatus.Completed, run.Status);
     }

@@ -1,0 +1,14 @@
+namespace DurableCrews.Orchestration;
+
+/// <summary>What one model turn is for.</summary>
+public enum AgentTurnMode
+{
+    /// <summary>Work on the task, delegating if the agent can.</summary>
+    Work,
+
+    /// <summary>The agent reached <c>max_iter</c>: answer now, without tools.</summary>
+    FinalAnswer,
+
+    /// <summary>Check the latest answer against the task's guardrail.</summary>
+    Guardrail,
+}

@@ -1,0 +1,31 @@
+using DurableCrews.Runs;
+
+namespace DurableCrews.Orchestration;
+
+/// <summary>What one model turn came to.</summary>
+public sealed record AgentTurnOutcome
+{
+    /// <summary>The agent answered (or, for a guardrail turn, the check gave its verdict).</summary>
+    public bool Answered { get; init; }
+
+    /// <summary>The delegations to start before the agent's next turn; empty when none.</summary>
+    public IReadOnlyList<DelegationOrder> Delegations { get; init; } = [];
+
+    /// <summary>The model answered 429 or 5xx: worth trying again.</summary>
+    public bool Throttled { get; init; }
+
+    /// <summary>How long the service asked to wait before trying again, in seconds.</summary>
+    public double? RetryAfterSeconds { get; init; }
+
+    /// <summary>What went wrong, without secrets.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>For a guardrail turn: whether the answer passed.</summary>
+    public bool Passed { get; init; }
+
+    /// <summary>For a guardrail turn that failed: why.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>Tokens the turn spent.</summary>
+    public TokenUsage TokenUsage { get; init; } = TokenUsage.Zero;
+}

@@ -1,0 +1,10 @@
+namespace DurableCrews.Orchestration;
+
+/// <summary>The input of <see cref="AgentTurnActivity"/>: one model turn of one agent's work.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="Key">The work's key.</param>
+/// <param name="Turn">The turn's number in the work, from 0; a turn already taken is answered from the store.</param>
+/// <param name="Mode">What the turn is for.</param>
+/// <param name="Feedback">A revision request (from a guardrail or a person) given to the agent before it answers.</param>
+/// <param name="FailedDelegations">Delegations that failed, by key, with the reason the agent is told.</param>
+public sealed record AgentTurnRequest(string RunId, string Key, int Turn, AgentTurnMode Mode, string? Feedback = null, IReadOnlyDictionary<string, string>? FailedDelegations = null);

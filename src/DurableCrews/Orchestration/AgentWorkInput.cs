@@ -1,0 +1,18 @@
+namespace DurableCrews.Orchestration;
+
+/// <summary>The input of one agent's work (<see cref="AgentWorkOrchestrator"/>): a crew task, or a delegation from another work.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="Key">The work's key: its instance id after <c>{runId}/</c>.</param>
+/// <param name="TaskIndex">The crew task the work belongs to.</param>
+/// <param name="Context">For a crew task, the indexes of the tasks whose outputs it is given.</param>
+/// <param name="Depth">0 for a crew task; one more than the delegating work's for a delegation.</param>
+/// <param name="ParentKey">For a delegation, the key of the work that asked for it.</param>
+/// <param name="StepWebhook">Where a POST goes after each of the agent's steps, when anywhere.</param>
+public sealed record AgentWorkInput(string RunId, string Key, int TaskIndex, IReadOnlyList<int> Context, int Depth = 0, string? ParentKey = null, Uri? StepWebhook = null)
+{
+    /// <summary>The orchestration's instance id.</summary>
+    public string InstanceId => $"{RunId}/{Key}";
+
+    /// <summary>Whether the work is a delegation rather than a crew task.</summary>
+    public bool IsDelegation => ParentKey is not null;
+}

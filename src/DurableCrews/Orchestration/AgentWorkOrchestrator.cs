@@ -1,0 +1,214 @@
+using System.Text.Json;
+using DurableCrews.Runs;
+using Microsoft.DurableTask;
+
+namespace DurableCrews.Orchestration;
+
+/// <summary>
+/// One agent's work on a crew task or a delegation (instance <c>{runId}/t{n}</c>, <c>{runId}/t{n}/d{m}</c>): model
+/// turns until an answer, each turn an activity; the delegations a turn asks for fanned out together as
+/// sub-orchestrations and their answers fed back; then the guardrail and the person, when the task has them.
+/// Every wait (rate limits, retry backoff, human input) is a durable timer or event, holding no worker.
+/// </summary>
+public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, AgentWorkSummary>
+{
+    /// <inheritdoc />
+    public override async Task<AgentWorkSummary> RunAsync(TaskOrchestrationContext context, AgentWorkInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var start = await context.CallActivityAsync<AgentWorkStart>(nameof(BeginAgentWorkActivity), input, CrewOrchestrator.StorageRetry);
+        if (start.Finished is { } finished)
+        {
+            return finished;
+        }
+
+        var work = new AgentLoop(context, input, start);
+        await work.AnswerAsync();
+        return await context.CallActivityAsync<AgentWorkSummary>(
+            nameof(FinishAgentWorkActivity), new FinishAgentWorkRequest(input.RunId, input.Key, work.Retries, work.Waits), CrewOrchestrator.StorageRetry);
+    }
+
+    /// <summary>The durable mechanics of one agent's turns: pacing, retries, fan-out, review.</summary>
+    sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput input, AgentWorkStart start)
+    {
+        readonly List<ExecutionWait> waits = [];
+        int turn;
+        int workTurns;
+        long tokens;
+
+        public int Retries { get; private set; }
+
+        public IReadOnlyList<ExecutionWait> Waits => waits;
+
+        /// <summary>Turns until an answer that passes the guardrail and the person, when the task has them.</summary>
+        public async Task AnswerAsync()
+        {
+            string? feedback = null;
+            int rejections = 0;
+            while (true)
+            {
+                await WorkUntilAnsweredAsync(feedback);
+                feedback = null;
+                if (start.Guardrail)
+                {
+                    var verdict = await TurnAsync(AgentTurnMode.Guardrail, null, null);
+                    if (!verdict.Passed)
+                    {
+                        if (++rejections > start.GuardrailMaxRetries)
+                        {
+                            throw new AgentWorkFailedException($"The answer failed the task's guardrail {rejections} times; the last check said: {verdict.Reason}");
+                        }
+
+                        Retries++;
+                        feedback = verdict.Reason;
+                        continue;
+                    }
+                }
+
+                if (start.HumanInput && await ReviewAsync() is { Approved: false } review)
+                {
+                    feedback = review.Feedback;
+                    continue;
+                }
+
+                return;
+            }
+        }
+
+        async Task WorkUntilAnsweredAsync(string? feedback)
+        {
+            IReadOnlyDictionary<string, string>? failed = null;
+            while (true)
+            {
+                var mode = workTurns >= start.MaxIter - 1 ? AgentTurnMode.FinalAnswer : AgentTurnMode.Work;
+                var outcome = await TurnAsync(mode, feedback, failed);
+                workTurns++;
+                feedback = null;
+                failed = null;
+                if (outcome.Answered)
+                {
+                    return;
+                }
+
+                if (outcome.Delegations.Count > 0)
+                {
+                    failed = await DelegateAsync(outcome.Delegations);
+                }
+            }
+        }
+
+        /// <summary>One model turn: wait for the rate limits, ask, and retry a 429 or 5xx after a durable wait.</summary>
+        async Task<AgentTurnOutcome> TurnAsync(AgentTurnMode mode, string? feedback, IReadOnlyDictionary<string, string>? failed)
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                await WaitForRateLimitsAsync();
+                var outcome = await context.CallActivityAsync<AgentTurnOutcome>(
+                    nameof(AgentTurnActivity), new AgentTurnRequest(input.RunId, input.Key, turn, mode, feedback, failed), CrewOrchestrator.StorageRetry);
+                if (!outcome.Throttled)
+                {
+                    turn++;
+                    tokens += outcome.TokenUsage.TotalTokens;
+                    ReportProgress([]);
+                    await NotifyStepAsync();
+                    return outcome;
+                }
+
+                if (attempt >= start.MaxRetryLimit)
+                {
+                    throw new AgentWorkFailedException($"{outcome.Error} Gave up after {attempt} retries (max_retry_limit {start.MaxRetryLimit}).");
+                }
+
+                Retries++;
+                double backoff = Math.Min(start.MaxRetryDelaySeconds, outcome.RetryAfterSeconds ?? start.RetryDelaySeconds * Math.Pow(2, attempt));
+                await WaitUntilAsync("retry", context.CurrentUtcDateTime.AddSeconds(backoff));
+            }
+        }
+
+        /// <summary>Runs every delegation of a turn at once and returns the ones that failed, with why.</summary>
+        async Task<IReadOnlyDictionary<string, string>?> DelegateAsync(IReadOnlyList<DelegationOrder> orders)
+        {
+            ReportProgress(orders);
+            var children = orders.Select(order =>
+            {
+                var child = new AgentWorkInput(input.RunId, order.Key, input.TaskIndex, [], input.Depth + 1, input.Key, input.StepWebhook);
+                return context.CallSubOrchestratorAsync<AgentWorkSummary>(nameof(AgentWorkOrchestrator), child, new SubOrchestrationOptions { InstanceId = child.InstanceId });
+            }).ToList();
+            var failed = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (int i = 0; i < children.Count; i++)
+            {
+                try
+                {
+                    var summary = await children[i];
+                    tokens += summary.TokenUsage.TotalTokens;
+                }
+                catch (TaskFailedException ex)
+                {
+                    failed[orders[i].Key] = ex.FailureDetails.ErrorMessage;
+                }
+            }
+
+            ReportProgress([]);
+            return failed.Count > 0 ? failed : null;
+        }
+
+        async Task<HumanReview> ReviewAsync()
+        {
+            ReportProgress([], HumanReview.EventName);
+            var asked = context.CurrentUtcDateTime;
+            try
+            {
+                var payload = await context.WaitForExternalEvent<JsonElement>(HumanReview.EventName, TimeSpan.FromSeconds(start.HumanInputTimeoutSeconds));
+                waits.Add(new ExecutionWait("human-input", Utc(asked), Utc(context.CurrentUtcDateTime)));
+                return HumanReview.Read(payload);
+            }
+            catch (TaskCanceledException)
+            {
+                throw new AgentWorkFailedException($"No human input arrived within {start.HumanInputTimeoutSeconds} s (raise the '{HumanReview.EventName}' event on {context.InstanceId}).");
+            }
+            finally
+            {
+                ReportProgress([]);
+            }
+        }
+
+        async Task WaitForRateLimitsAsync()
+        {
+            if (start.RateScopes.Count == 0)
+            {
+                return;
+            }
+
+            var startAt = await context.CallActivityAsync<DateTime>(
+                nameof(ReserveModelRequestActivity), new ModelRequestReservation(input.RunId, start.RateScopes, start.RateLimitWindowSeconds), CrewOrchestrator.StorageRetry);
+            await WaitUntilAsync("rate-limit", startAt);
+        }
+
+        async Task WaitUntilAsync(string reason, DateTime until)
+        {
+            var now = context.CurrentUtcDateTime;
+            if (until <= now)
+            {
+                return;
+            }
+
+            await context.CreateTimer(until, CancellationToken.None);
+            waits.Add(new ExecutionWait(reason, Utc(now), Utc(context.CurrentUtcDateTime)));
+        }
+
+        async Task NotifyStepAsync()
+        {
+            if (input.StepWebhook is { } url)
+            {
+                await Webhooks.SendAsync(context, new Notifications.WebhookRequest(
+                    input.RunId, Notifications.WebhookEvent.Step, url, $"{context.InstanceId}#{turn}", input.TaskIndex, WorkKey: input.Key, Turn: turn));
+            }
+        }
+
+        void ReportProgress(IReadOnlyList<DelegationOrder> delegations, string? waitingFor = null) =>
+            context.SetCustomStatus(new AgentWorkProgress { Agent = start.Agent, Turns = turn, Delegations = delegations.Take(20).ToList(), WaitingFor = waitingFor, Tokens = tokens });
+
+        static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
+    }
+}

@@ -1,0 +1,144 @@
+using DurableCrews.Agents;
+using DurableCrews.Definitions;
+using DurableCrews.Models;
+using DurableCrews.Runs;
+using DurableCrews.Storage;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace DurableCrews.Orchestration;
+
+/// <summary>
+/// Begins one agent's work: picks the agent (the task's, the manager of a hierarchical crew, or the coworker a
+/// delegation names), writes its first messages (who it is, the task, the context tasks' outputs, recalled memories) and tells the orchestrator the agent's limits. A work begun before is not begun again.
+/// </summary>
+public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentWorkStart>
+{
+    readonly RunStore runs;
+    readonly CrewMemory memory;
+    readonly IChatClientProvider models;
+    readonly ExecutionOptions options;
+    readonly TimeProvider time;
+
+    /// <summary>Creates the activity.</summary>
+    public BeginAgentWorkActivity(RunStore runs, CrewMemory memory, IChatClientProvider models, IOptions<ExecutionOptions> options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.runs = runs;
+        this.memory = memory;
+        this.models = models;
+        this.options = options.Value;
+        this.time = time;
+    }
+
+    /// <inheritdoc />
+    public override Task<AgentWorkStart> RunAsync(TaskActivityContext context, AgentWorkInput input) => ExecuteAsync(input);
+
+    /// <summary>Begins the work and returns what the orchestrator needs to drive it.</summary>
+    public async Task<AgentWorkStart> ExecuteAsync(AgentWorkInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var run = await runs.RequireRunAsync(input.RunId, cancellationToken).ConfigureAwait(false);
+        var crew = run.Definition;
+        var task = crew.Tasks[input.TaskIndex];
+        if (!input.IsDelegation && await runs.GetTaskOutputAsync(input.RunId, input.TaskIndex, task.Name, cancellationToken).ConfigureAwait(false) is { } done)
+        {
+            var summary = new AgentWorkSummary(input.Key, input.TaskIndex, done.Agent, RunStore.TaskBlob(input.RunId, done.Index, done.Name), done.TokenUsage);
+            return new AgentWorkStart { Agent = done.Agent, Finished = summary };
+        }
+
+        var work = await runs.GetWorkAsync(input.RunId, input.Key, cancellationToken).ConfigureAwait(false);
+        AgentDefinition agent;
+        if (input.IsDelegation)
+        {
+            var parent = await runs.GetWorkAsync(input.RunId, input.ParentKey!, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Delegation '{input.Key}' has no delegating work '{input.ParentKey}'.");
+            var delegation = parent.Pending.FirstOrDefault(p => p.ChildKey == input.Key)?.Delegation
+                ?? throw new InvalidOperationException($"Work '{input.ParentKey}' did not ask for delegation '{input.Key}'.");
+            agent = crew.Agents.First(a => a.Role == delegation.Coworker);
+            work ??= await BeginDelegationAsync(input, crew, agent, delegation, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            agent = crew.Process == CrewProcess.Hierarchical
+                ? ManagerPersona.For(crew)
+                : crew.FindAgent(task.Agent ?? string.Empty) ?? throw new InvalidOperationException($"Task '{task.Name}' has no agent to run it.");
+            work ??= await BeginTaskAsync(input, crew, agent, task, cancellationToken).ConfigureAwait(false);
+        }
+
+        var scopes = new List<RateScope>();
+        if (crew.MaxRpm is int crewRpm)
+        {
+            scopes.Add(new RateScope("crew", crewRpm));
+        }
+
+        if (agent.MaxRpm is int agentRpm)
+        {
+            scopes.Add(new RateScope($"agent:{agent.Role}", agentRpm));
+        }
+
+        return new AgentWorkStart
+        {
+            Agent = agent.Role,
+            MaxIter = Math.Max(1, agent.MaxIter),
+            MaxRetryLimit = Math.Max(0, agent.MaxRetryLimit),
+            RateScopes = scopes,
+            RateLimitWindowSeconds = options.RateLimitWindowSeconds,
+            RetryDelaySeconds = options.RetryDelaySeconds,
+            MaxRetryDelaySeconds = options.MaxRetryDelaySeconds,
+            Guardrail = !input.IsDelegation && !string.IsNullOrWhiteSpace(task.Guardrail),
+            GuardrailMaxRetries = task.GuardrailMaxRetries,
+            HumanInput = !input.IsDelegation && task.HumanInput,
+            HumanInputTimeoutSeconds = options.HumanInputTimeoutSeconds,
+        };
+    }
+
+    async Task<AgentWorkState> BeginTaskAsync(AgentWorkInput input, CrewDefinition crew, AgentDefinition agent, TaskDefinition task, CancellationToken cancellationToken)
+    {
+        var context = new List<TaskOutput>();
+        foreach (int index in input.Context)
+        {
+            context.Add(await runs.GetTaskOutputAsync(input.RunId, index, crew.Tasks[index].Name, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Task '{task.Name}' needs the output of '{crew.Tasks[index].Name}', which is not stored."));
+        }
+
+        var recalled = await memory.RecallAsync(input.RunId, crew, agent, task, cancellationToken).ConfigureAwait(false);
+        var work = NewWork(input, crew, agent, "task") with
+        {
+            Context = context.Select(c => c.Name).ToList(),
+            MustDelegateFirst = crew.Process == CrewProcess.Hierarchical,
+            Messages = Conversation.Save([PromptBuilder.System(agent), PromptBuilder.Task(task, context, recalled.Select(CrewMemory.Describe).ToList())]),
+        };
+        await runs.SaveWorkAsync(work, cancellationToken).ConfigureAwait(false);
+        return work;
+    }
+
+    async Task<AgentWorkState> BeginDelegationAsync(AgentWorkInput input, CrewDefinition crew, AgentDefinition agent, DelegationRecord delegation, CancellationToken cancellationToken)
+    {
+        var work = NewWork(input, crew, agent, delegation.Kind) with
+        {
+            Messages = Conversation.Save([PromptBuilder.System(agent), PromptBuilder.Delegated(delegation)]),
+        };
+        await runs.SaveWorkAsync(work, cancellationToken).ConfigureAwait(false);
+        return work;
+    }
+
+    AgentWorkState NewWork(AgentWorkInput input, CrewDefinition crew, AgentDefinition agent, string kind)
+    {
+        ModelReference.TryParse(agent.Llm ?? crew.Llm, out var reference, out _);
+        return new AgentWorkState
+        {
+            RunId = input.RunId,
+            Key = input.Key,
+            TaskIndex = input.TaskIndex,
+            Kind = kind,
+            Agent = agent.Role,
+            Model = models.Resolve(reference).Description,
+            Depth = input.Depth,
+            Coworkers = ManagerPersona.Coworkers(crew, agent),
+            Messages = Conversation.Save(Array.Empty<ChatMessage>()),
+            StartedAt = time.GetUtcNow(),
+        };
+    }
+}

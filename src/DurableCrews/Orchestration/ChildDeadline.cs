@@ -1,0 +1,40 @@
+using Microsoft.DurableTask;
+
+namespace DurableCrews.Orchestration;
+
+/// <summary>
+/// Runs a sub-orchestration against a deadline: a durable timer raced with the child. When the timer wins, the child
+/// (and its own children) are terminated and awaited, so the caller can end with no timer or child left behind; an
+/// orchestration does not complete while one of its tasks is outstanding, which is why the child is never abandoned.
+/// </summary>
+internal static class ChildDeadline
+{
+    /// <summary>The child's result, or <c>TimedOut</c> when the deadline passed first.</summary>
+    public static async Task<(bool TimedOut, T? Result)> CallAsync<T>(TaskOrchestrationContext context, string orchestrator, string instanceId, object input, int? seconds, string what)
+    {
+        var child = context.CallSubOrchestratorAsync<T>(orchestrator, input, new SubOrchestrationOptions { InstanceId = instanceId });
+        if (seconds is not int limit)
+        {
+            return (false, await child);
+        }
+
+        using var cancel = new CancellationTokenSource();
+        var deadline = context.CreateTimer(TimeSpan.FromSeconds(limit), cancel.Token);
+        if (await Task.WhenAny(child, deadline) == child)
+        {
+            cancel.Cancel();
+            return (false, await child);
+        }
+
+        await context.CallActivityAsync<bool>(
+            nameof(TerminateWorkActivity), new TerminateWorkRequest(instanceId, $"{what} exceeded its max_execution_time of {limit} s."), CrewOrchestrator.StorageRetry);
+        try
+        {
+            return (false, await child);
+        }
+        catch (TaskFailedException)
+        {
+            return (true, default);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using DurableCrews.Agents;
+using DurableCrews.Runs;
+using DurableCrews.Storage;
+using Microsoft.DurableTask;
+
+namespace DurableCrews.Orchestration;
+
+/// <summary>
+/// Finishes one agent's work. For a crew task: stores its <see cref="TaskOutput"/> (JSON parsed against
+/// <c>output_json</c>, delegations, retries and waits), its transcript and <c>output_file</c>, and saves it to memory.
+/// For a delegation: marks the answer final, for the delegating agent's next turn to read.
+/// </summary>
+public sealed class FinishAgentWorkActivity : TaskActivity<FinishAgentWorkRequest, AgentWorkSummary>
+{
+    readonly RunStore runs;
+    readonly CrewMemory memory;
+    readonly TimeProvider time;
+
+    /// <summary>Creates the activity.</summary>
+    public FinishAgentWorkActivity(RunStore runs, CrewMemory memory, TimeProvider time)
+    {
+        this.runs = runs;
+        this.memory = memory;
+        this.time = time;
+    }
+
+    /// <inheritdoc />
+    public override Task<AgentWorkSummary> RunAsync(TaskActivityContext context, FinishAgentWorkRequest input) => ExecuteAsync(input);
+
+    /// <summary>Finishes the work and returns where its result is.</summary>
+    public async Task<AgentWorkSummary> ExecuteAsync(FinishAgentWorkRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var work = await runs.GetWorkAsync(request.RunId, request.Key, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Work '{request.Key}' of run '{request.RunId}' has not begun.");
+        var finishedAt = work.FinishedAt ?? time.GetUtcNow();
+        var usage = work.Usage.Add(TokenUsage.Sum(work.Delegations.Select(d => d.TokenUsage)));
+        if (work.FinishedAt is null)
+        {
+            work = work with { FinishedAt = finishedAt };
+            await runs.SaveWorkAsync(work, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (work.Kind != "task")
+        {
+            return new AgentWorkSummary(work.Key, work.TaskIndex, work.Agent, null, usage);
+        }
+
+        var run = await runs.RequireRunAsync(request.RunId, cancellationToken).ConfigureAwait(false);
+        var crew = run.Definition;
+        var task = crew.Tasks[work.TaskIndex];
+        string raw = work.Answer ?? string.Empty;
+        var (json, jsonError) = task.OutputJson is { } schema ? OutputJsonParser.Parse(raw, schema) : (null, null);
+        var output = new TaskOutput
+        {
+            Name = task.Name,
+            Index = work.TaskIndex,
+            Description = task.Description,
+            ExpectedOutput = task.ExpectedOutput,
+            Agent = work.Agent,
+            Model = work.Model,
+            Raw = raw,
+            Json = json,
+            JsonError = jsonError,
+            Context = work.Context,
+            StartedAt = work.StartedAt,
+            FinishedAt = finishedAt,
+            TokenUsage = usage,
+            Delegations = work.Delegations,
+            Retries = request.Retries,
+            Waits = request.Waits,
+            Turns = work.Turns,
+        };
+        var transcript = new Transcript { Model = work.Model, Messages = Conversation.Transcribe(Conversation.Load(work.Messages)) };
+        await runs.SaveTranscriptAsync(request.RunId, work.TaskIndex, task.Name, transcript, cancellationToken).ConfigureAwait(false);
+        if (task.OutputFile is { } file)
+        {
+            output = output with { OutputFile = await runs.SaveOutputFileAsync(request.RunId, file, raw, cancellationToken).ConfigureAwait(false) };
+        }
+
+        var agent = crew.Process == Definitions.CrewProcess.Hierarchical ? ManagerPersona.For(crew) : crew.FindAgent(task.Agent ?? string.Empty);
+        if (agent is not null)
+        {
+            await memory.RememberAsync(request.RunId, crew, agent, output, cancellationToken).ConfigureAwait(false);
+        }
+
+        string blob = await runs.SaveTaskOutputAsync(request.RunId, output, cancellationToken).ConfigureAwait(false);
+        return new AgentWorkSummary(work.Key, work.TaskIndex, work.Agent, blob, usage);
+    }
+}

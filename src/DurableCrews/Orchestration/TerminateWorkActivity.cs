@@ -1,0 +1,37 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace DurableCrews.Orchestration;
+
+/// <summary>
+/// Terminates a run's child orchestration, and its own children, when its deadline passes. An orchestration cannot
+/// end another, so this is an activity over the host's <see cref="DurableTaskClient"/>.
+/// </summary>
+public sealed class TerminateWorkActivity : TaskActivity<TerminateWorkRequest, bool>
+{
+    readonly DurableTaskClient client;
+
+    /// <summary>Creates the activity over the host's client.</summary>
+    public TerminateWorkActivity(DurableTaskClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        this.client = client;
+    }
+
+    /// <inheritdoc />
+    public override Task<bool> RunAsync(TaskActivityContext context, TerminateWorkRequest input) => ExecuteAsync(input);
+
+    /// <summary>Terminates the instance and its sub-orchestrations; false when it had already ended.</summary>
+    public async Task<bool> ExecuteAsync(TerminateWorkRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var instance = await client.GetInstanceAsync(request.InstanceId, cancellationToken).ConfigureAwait(false);
+        if (instance is null || instance.IsCompleted)
+        {
+            return false;
+        }
+
+        await client.TerminateInstanceAsync(request.InstanceId, new TerminateInstanceOptions { Output = request.Reason, Recursive = true }, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+}
