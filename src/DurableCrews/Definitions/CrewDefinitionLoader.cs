@@ -255,7 +255,7 @@ public static class CrewDefinitionLoader
     static AgentDefinition ReadAgent(YamlFields agent)
     {
         agent.CheckKnown(AgentFields, IgnoredAgentFields);
-        string name = agent.Path["agents.".Length..];
+        string name = agent.Path[(agent.Path.LastIndexOf('.') + 1)..];
         if (!DefinitionNames.IsValid(name))
         {
             agent.Problem(string.Empty, $"the name '{name}' {DefinitionNames.Rule()}");
@@ -282,7 +282,7 @@ public static class CrewDefinitionLoader
     static TaskDefinition ReadTask(YamlFields task, CrewProcess process, IReadOnlyList<AgentDefinition> agents)
     {
         task.CheckKnown(TaskFields, IgnoredTaskFields);
-        string name = task.Path["tasks.".Length..];
+        string name = task.Path[(task.Path.LastIndexOf('.') + 1)..];
         if (!DefinitionNames.IsValid(name))
         {
             task.Problem(string.Empty, $"the name '{name}' {DefinitionNames.Rule()}");
