@@ -71,7 +71,7 @@ internal sealed class TaskSequence
             try
             {
                 var (timedOut, summary) = await ChildDeadline.CallAsync<AgentWorkSummary>(
-                    context, nameof(AgentWorkOrchestrator), input.InstanceId, input, task.MaxExecutionTime, $"Task '{task.Name}'");
+                    context, nameof(AgentWorkOrchestrator), input.InstanceId, $"{input.InstanceId}/", input, task.MaxExecutionTime, $"Task '{task.Name}'");
                 if (!timedOut)
                 {
                     return summary!;
@@ -79,7 +79,7 @@ internal sealed class TaskSequence
 
                 failure = $"Task '{task.Name}' exceeded its agent's max_execution_time of {task.MaxExecutionTime} s.";
             }
-            catch (TaskFailedException ex) when (!IsPermanent(ex))
+            catch (TaskFailedException ex) when (!IsFinal(ex))
             {
                 failure = ex.FailureDetails.ErrorMessage;
             }
@@ -128,8 +128,16 @@ internal sealed class TaskSequence
         Tokens = tokens,
     });
 
-    // A missing setting will not fix itself: fail at once instead of retrying.
-    static bool IsPermanent(TaskFailedException failure) =>
-        failure.FailureDetails.IsCausedBy<Models.ModelConfigurationException>()
-        || failure.FailureDetails.InnerFailure?.IsCausedBy<Models.ModelConfigurationException>() == true;
+    // A missing setting will not fix itself, and a work that spent its own retries (429s, guardrail revisions) or
+    // waited out its person has had its chances: fail at once instead of trying the whole task again.
+    static bool IsFinal(TaskFailedException failure) =>
+        Causes(failure.FailureDetails).Any(f => f.IsCausedBy<Models.ModelConfigurationException>() || f.IsCausedBy<AgentWorkFailedException>());
+
+    static IEnumerable<TaskFailureDetails> Causes(TaskFailureDetails? failure)
+    {
+        for (; failure is not null; failure = failure.InnerFailure)
+        {
+            yield return failure;
+        }
+    }
 }

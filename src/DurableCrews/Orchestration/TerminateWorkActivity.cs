@@ -21,7 +21,10 @@ public sealed class TerminateWorkActivity : TaskActivity<TerminateWorkRequest, b
     /// <inheritdoc />
     public override Task<bool> RunAsync(TaskActivityContext context, TerminateWorkRequest input) => ExecuteAsync(input);
 
-    /// <summary>Terminates the instance and its sub-orchestrations; false when it had already ended.</summary>
+    /// <summary>
+    /// Terminates the instance and every running instance whose id starts with <see cref="TerminateWorkRequest.Descendants"/>
+    /// (its tasks and delegations), and waits a little for them to end; false when the instance had already ended.
+    /// </summary>
     public async Task<bool> ExecuteAsync(TerminateWorkRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -31,7 +34,36 @@ public sealed class TerminateWorkActivity : TaskActivity<TerminateWorkRequest, b
             return false;
         }
 
-        await client.TerminateInstanceAsync(request.InstanceId, new TerminateInstanceOptions { Output = request.Reason, Recursive = true }, cancellationToken).ConfigureAwait(false);
+        var ending = new List<string> { request.InstanceId };
+        var query = new OrchestrationQuery
+        {
+            InstanceIdPrefix = request.Descendants,
+            Statuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended],
+        };
+        await foreach (var descendant in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (descendant.InstanceId != request.InstanceId)
+            {
+                ending.Add(descendant.InstanceId);
+            }
+        }
+
+        foreach (string id in ending)
+        {
+            await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = request.Reason }, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(TimeSpan.FromSeconds(30));
+        try
+        {
+            await Task.WhenAll(ending.Skip(1).Select(id => client.WaitForInstanceCompletionAsync(id, patience.Token))).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // They were told to end; the run does not wait on them longer than this.
+        }
+
         return true;
     }
 }

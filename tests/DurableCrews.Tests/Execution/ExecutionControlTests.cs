@@ -1,0 +1,250 @@
+using DurableCrews.Agents;
+using DurableCrews.Api;
+using DurableCrews.Definitions;
+using DurableCrews.Models;
+using DurableCrews.Notifications;
+using DurableCrews.Orchestration;
+using DurableCrews.Runs;
+using DurableCrews.Storage;
+using DurableCrews.Tests.Support;
+using Microsoft.DurableTask.Client;
+using static DurableCrews.Tests.Support.CrewEdits;
+
+namespace DurableCrews.Tests.Execution;
+
+public sealed class ExecutionControlTests
+{
+    /// <summary>Holds model calls until the test ends, standing in for a model that does not answer in time.</summary>
+    sealed class Gate : IDisposable
+    {
+        readonly SemaphoreSlim semaphore = new(0);
+
+        public async Task<Microsoft.Extensions.AI.ChatMessage> HoldAsync()
+        {
+            await semaphore.WaitAsync(TimeSpan.FromSeconds(60));
+            return Answer("too late");
+        }
+
+        public void Dispose()
+        {
+            semaphore.Release(100);
+            semaphore.Dispose();
+        }
+    }
+
+    static async Task<RunView> WaitUntilAsync(EngineHarness harness, string runId, Func<RunView, bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var view = await harness.Engine.Runs.GetAsync(runId, timeout.Token);
+            if (view is not null && condition(view))
+            {
+                return view;
+            }
+
+            await Task.Delay(25, timeout.Token);
+        }
+    }
+
+    [Fact]
+    public async Task Crew_timeout_marks_run_timed_out_keeps_finished_tasks_and_terminates_running_work()
+    {
+        using var gate = new Gate();
+        var model = new ScriptedChatClient(request => request.TaskLine == "do slow" ? gate.HoldAsync() : Task.FromResult(Answer("quick answer")));
+        await using var harness = await EngineHarness.StartAsync(model);
+        var crew = new CrewBuilder().Agent("a").Task("quick", "a").Task("slow", "a").Build() with { MaxExecutionTime = 2 };
+
+        var run = await harness.RunAsync(crew, runId: "deadline");
+
+        Assert.Equal(CrewRunStatus.TimedOut, run.Status);
+        Assert.Contains("max_execution_time of 2 s", run.Error, StringComparison.Ordinal);
+        Assert.Equal(["quick"], run.Output!.TasksOutput.Select(t => t.Name));
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await harness.Engine.Client.GetInstanceAsync("deadline"))!.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await harness.Engine.Client.GetInstanceAsync("deadline/work"))!.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await harness.Engine.Client.GetInstanceAsync("deadline/t1"))!.RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task Agent_timeout_fails_the_try_and_the_task_is_retried_up_to_max_retry_limit()
+    {
+        using var gate = new Gate();
+        int calls = 0;
+        var model = new ScriptedChatClient(_ => Interlocked.Increment(ref calls) == 1 ? gate.HoldAsync() : Task.FromResult(Answer("second try")));
+        await using var harness = await EngineHarness.StartAsync(model);
+        var crew = new CrewBuilder().Agent("a", maxRetryLimit: 1).Task("work", "a").Build().WithAgent("a", a => a with { MaxExecutionTime = 1 });
+
+        var run = await harness.RunAsync(crew, runId: "agent-deadline");
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        Assert.Equal("second try", run.Output!.Raw);
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await harness.Engine.Client.GetInstanceAsync("agent-deadline/t0"))!.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await harness.Engine.Client.GetInstanceAsync("agent-deadline/t0-r1"))!.RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task Agent_timeout_without_retries_fails_the_run_with_the_reason()
+    {
+        using var gate = new Gate();
+        var model = new ScriptedChatClient(_ => gate.HoldAsync());
+        await using var harness = await EngineHarness.StartAsync(model);
+        var crew = new CrewBuilder().Agent("a").Task("work", "a").Build().WithAgent("a", a => a with { MaxExecutionTime = 1 });
+
+        var run = await harness.RunAsync(crew);
+
+        Assert.Equal(CrewRunStatus.Failed, run.Status);
+        Assert.Contains("Task 'work' exceeded its agent's max_execution_time of 1 s", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_429_is_retried_after_its_Retry_After_on_a_durable_timer()
+    {
+        int calls = 0;
+        var model = new ScriptedChatClient(_ => Interlocked.Increment(ref calls) == 1
+            ? throw new ModelThrottledException(429, TimeSpan.FromSeconds(1))
+            : Task.FromResult(Answer("after the wait")));
+        await using var harness = await EngineHarness.StartAsync(model);
+        var crew = new CrewBuilder().Agent("a", maxRetryLimit: 2).Task("work", "a").Build();
+
+        var run = await harness.RunAsync(crew);
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        var task = run.Output!.TasksOutput.Single();
+        Assert.Equal(1, task.Retries);
+        var wait = Assert.Single(task.Waits);
+        Assert.Equal("retry", wait.Reason);
+        Assert.True(wait.EndedAt - wait.StartedAt >= TimeSpan.FromSeconds(1), $"waited {(wait.EndedAt - wait.StartedAt).TotalSeconds} s");
+        Assert.True(model.Requests[1].StartedAt - model.Requests[0].StartedAt >= TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task Retries_spent_on_5xx_fail_the_task_and_the_status_says_why_without_secrets()
+    {
+        var model = new ScriptedChatClient(_ => throw new ModelThrottledException(503, TimeSpan.Zero));
+        await using var harness = await EngineHarness.StartAsync(model);
+        var crew = new CrewBuilder().Agent("a", maxRetryLimit: 1).Task("work", "a").Build();
+
+        var run = await harness.RunAsync(crew);
+
+        Assert.Equal(CrewRunStatus.Failed, run.Status);
+        Assert.Contains("The model answered 503", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Gave up after 1 retries", run.Error, StringComparison.Ordinal);
+        Assert.Equal(2, model.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Max_rpm_holds_across_parallel_branches_with_waits_on_durable_timers()
+    {
+        var model = new ScriptedChatClient();
+        await using var harness = await EngineHarness.StartAsync(model, new Dictionary<string, string?> { ["DurableCrews:Execution:RateLimitWindowSeconds"] = "1" });
+        var builder = new CrewBuilder().Agent("a");
+        for (int i = 0; i < 5; i++)
+        {
+            builder.Task($"t{i}", "a", context: [], async: true);
+        }
+
+        var crew = builder.Build() with { MaxRpm = 2 };
+
+        var run = await harness.RunAsync(crew, runId: "paced");
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        var (log, _) = await harness.Runs.ReadVersionedAsync<Dictionary<string, List<DateTime>>>(RunStore.RateLimitBlob("paced"));
+        var starts = log!["crew"].Order().ToList();
+        Assert.Equal(5, starts.Count);
+        Assert.All(starts, s => Assert.True(starts.Count(t => t >= s && t < s.AddSeconds(1)) <= 2, $"more than 2 starts in the second from {s:O}"));
+        Assert.Contains(run.Output!.TasksOutput.SelectMany(t => t.Waits), w => w.Reason == "rate-limit");
+        Assert.All(model.Requests.Zip(starts), pair => Assert.True(pair.First.StartedAt.UtcDateTime >= pair.Second.AddMilliseconds(-50)));
+    }
+
+    [Fact]
+    public async Task A_failed_guardrail_makes_the_agent_revise_with_the_reason()
+    {
+        int checks = 0;
+        var model = new ScriptedChatClient(request => Task.FromResult(
+            request.System == GuardrailPrompt.System ? Answer(Interlocked.Increment(ref checks) == 1 ? "FAIL: it does not mention costs" : "PASS")
+            : request.Messages[^1].Text.StartsWith(GuardrailPrompt.RevisionStart, StringComparison.Ordinal) ? Answer("revised, with costs")
+            : Answer("first draft")));
+        await using var harness = await EngineHarness.StartAsync(model);
+        var crew = new CrewBuilder().Agent("a").Task("work", "a").Build().WithTask("work", t => t with { Guardrail = "must mention costs" });
+
+        var run = await harness.RunAsync(crew);
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        Assert.Equal("revised, with costs", run.Output!.Raw);
+        Assert.Equal(1, run.Output.TasksOutput.Single().Retries);
+        Assert.Contains("it does not mention costs", model.Requests.Last(r => r.System != GuardrailPrompt.System).Messages[^1].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_guardrail_that_keeps_failing_fails_the_task_after_guardrail_max_retries()
+    {
+        var model = new ScriptedChatClient(request => Task.FromResult(request.System == GuardrailPrompt.System ? Answer("FAIL: never good enough") : Answer("draft")));
+        await using var harness = await EngineHarness.StartAsync(model);
+        var crew = new CrewBuilder().Agent("a").Task("work", "a").Build().WithTask("work", t => t with { Guardrail = "perfect", GuardrailMaxRetries = 1 });
+
+        var run = await harness.RunAsync(crew);
+
+        Assert.Equal(CrewRunStatus.Failed, run.Status);
+        Assert.Contains("failed the task's guardrail 2 times", run.Error, StringComparison.Ordinal);
+        Assert.Contains("never good enough", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Human_input_waits_for_the_event_and_the_agent_revises_until_approved()
+    {
+        var model = new ScriptedChatClient(request => Task.FromResult(Answer(
+            request.Messages[^1].Text.StartsWith(GuardrailPrompt.RevisionStart, StringComparison.Ordinal) ? "second draft" : "first draft")));
+        await using var harness = await EngineHarness.StartAsync(model);
+        var crew = new CrewBuilder().Agent("a").Task("work", "a").Build().WithTask("work", t => t with { HumanInput = true });
+        string runId = await harness.Engine.Runs.KickoffAsync(crew, new KickoffRequest { RunId = "reviewed" });
+
+        var waiting = await WaitUntilAsync(harness, runId, v => v.Progress?.Running.FirstOrDefault()?.WaitingFor == HumanReview.EventName);
+        string instance = waiting.Progress!.Running[0].InstanceId!;
+        await harness.Engine.Client.RaiseEventAsync(instance, HumanReview.EventName, new { feedback = "add the costs" });
+        await WaitUntilAsync(harness, runId, v => model.Requests.Count == 2 && v.Progress?.Running.FirstOrDefault()?.WaitingFor == HumanReview.EventName);
+        await harness.Engine.Client.RaiseEventAsync(instance, HumanReview.EventName, "approved");
+        var run = await WaitUntilAsync(harness, runId, v => v.Status != CrewRunStatus.Running && v.Status != CrewRunStatus.Pending);
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        Assert.Equal("second draft", run.Output!.Raw);
+        Assert.Contains("add the costs", model.Requests[1].Messages[^1].Text, StringComparison.Ordinal);
+        Assert.Equal(2, run.Output.TasksOutput.Single().Waits.Count(w => w.Reason == "human-input"));
+    }
+
+    [Fact]
+    public async Task Human_input_that_never_comes_fails_the_task_after_the_configured_wait()
+    {
+        await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(), new Dictionary<string, string?> { ["DurableCrews:Execution:HumanInputTimeoutSeconds"] = "1" });
+        var crew = new CrewBuilder().Agent("a").Task("work", "a").Build().WithTask("work", t => t with { HumanInput = true });
+
+        var run = await harness.RunAsync(crew);
+
+        Assert.Equal(CrewRunStatus.Failed, run.Status);
+        Assert.Contains("No human input arrived within 1 s", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Webhooks_are_posted_once_per_step_task_and_run_and_signed()
+    {
+        await using var receiver = await HttpStub.StartAsync(_ => (200, "{}", null));
+        await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(), new Dictionary<string, string?> { ["DurableCrews:Webhooks:Secret"] = "s3cret" });
+        var crew = new CrewBuilder().Agent("a").Task("first", "a").Task("second", "a").Build();
+        var hooks = new WebhookTargets
+        {
+            Step = new Uri(receiver.BaseAddress, "step"),
+            Task = new Uri(receiver.BaseAddress, "task"),
+            Run = new Uri(receiver.BaseAddress, "run"),
+        };
+
+        string runId = await harness.Engine.Runs.KickoffAsync(crew, new KickoffRequest { RunId = "hooked", Webhooks = hooks });
+        await WaitUntilAsync(harness, runId, v => v.Status == CrewRunStatus.Completed && receiver.Requests.Any(r => r.Path == "/run"));
+
+        var requests = receiver.Requests;
+        Assert.Equal(2, requests.Count(r => r.Path == "/step"));
+        Assert.Equal(2, requests.Count(r => r.Path == "/task"));
+        var end = Assert.Single(requests, r => r.Path == "/run");
+        Assert.Equal("Completed", System.Text.Json.JsonDocument.Parse(end.Body).RootElement.GetProperty("status").GetString());
+        Assert.All(requests, r => Assert.True(WebhookSignature.Verify("s3cret", System.Text.Encoding.UTF8.GetBytes(r.Body), r.Headers[WebhookSignature.Header])));
+        Assert.Equal(requests.Count, requests.Select(r => r.Headers[WebhookSignature.DeliveryHeader]).Distinct().Count());
+    }
+}
