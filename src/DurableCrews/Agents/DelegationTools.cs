@@ -16,21 +16,25 @@ public static class DelegationTools
     /// <summary>Asks a coworker a question.</summary>
     public const string AskQuestion = "ask_question";
 
-    /// <summary>The tools offered to an agent whose coworkers are <paramref name="coworkers"/> (their roles).</summary>
-    public static IList<AITool> For(IReadOnlyList<string> coworkers)
+    /// <summary>Starts the list of coworkers and their goals in the <c>coworker</c> argument's description, one <c>- role: goal</c> line each.</summary>
+    public const string CoworkerGoals = "The role of the coworker. The coworkers and their goals:";
+
+    /// <summary>The tools offered to an agent whose coworkers are <paramref name="coworkers"/> (their roles), with their goals when known.</summary>
+    public static IList<AITool> For(IReadOnlyList<string> coworkers, IReadOnlyDictionary<string, string>? goals = null)
     {
         ArgumentNullException.ThrowIfNull(coworkers);
         string names = string.Join(", ", coworkers.Select(c => $"'{c}'"));
+        string coworkerHelp = CoworkerGoals + string.Concat(coworkers.Select(c => $"\n- {c}: {goals?.GetValueOrDefault(c) ?? string.Empty}"));
         return
         [
             AIFunctionFactory.CreateDeclaration(
                 DelegateWork,
                 $"Delegate a specific task to one of the following coworkers: {names}. The input must hold all the context the coworker needs: they know nothing about the task except what you send.",
-                Schema("task", "The task to delegate.", coworkers)),
+                Schema("task", "The task to delegate.", coworkers, coworkerHelp)),
             AIFunctionFactory.CreateDeclaration(
                 AskQuestion,
                 $"Ask a specific question to one of the following coworkers: {names}. The input must hold all the context the coworker needs: they know nothing about the question except what you send.",
-                Schema("question", "The question to ask.", coworkers)),
+                Schema("question", "The question to ask.", coworkers, coworkerHelp)),
         ];
     }
 
@@ -116,7 +120,7 @@ public static class DelegationTools
 
     static string Describe(object value) => value is JsonElement element ? $"a JSON {element.ValueKind.ToString().ToLowerInvariant()}" : $"a {value.GetType().Name}";
 
-    static JsonElement Schema(string textField, string textDescription, IReadOnlyList<string> coworkers) =>
+    static JsonElement Schema(string textField, string textDescription, IReadOnlyList<string> coworkers, string coworkerHelp) =>
         JsonSerializer.SerializeToElement(new Dictionary<string, object>
         {
             ["type"] = "object",
@@ -124,7 +128,7 @@ public static class DelegationTools
             {
                 [textField] = new { type = "string", description = textDescription },
                 ["context"] = new { type = "string", description = "Everything the coworker needs to know to do it." },
-                ["coworker"] = new { type = "string", description = "The role of the coworker.", @enum = coworkers },
+                ["coworker"] = new { type = "string", description = coworkerHelp, @enum = coworkers },
             },
             ["required"] = new[] { textField, "context", "coworker" },
         });

@@ -84,33 +84,62 @@ public sealed partial class OfflineChatClient : IChatClient
     public static int EstimateTokens(string? text) => string.IsNullOrEmpty(text) ? 0 : Math.Max(1, text.Length / 4);
 
     /// <summary>
-    /// When the agent must use a tool (a hierarchical crew's manager on its first turn), one <c>delegate_work</c> call per
-    /// coworker the tool offers (at most four), each handed one part of the task: the calls start together.
+    /// When the agent must use a tool (a hierarchical crew's manager on its first turn): the task's numbered requirements
+    /// split across the coworkers whose role and goal match them best, one <c>delegate_work</c> call per coworker that
+    /// gets a part, so the parts run at once.
     /// </summary>
     static List<AIContent>? Delegations(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
     {
-        if (options?.ToolMode is not RequiredChatToolMode || options.Tools?.OfType<AIFunctionDeclaration>().FirstOrDefault(t => t.Name == DelegationTools.DelegateWork) is not { } tool)
+        if (options?.ToolMode is not RequiredChatToolMode || options.Tools?.OfType<AIFunctionDeclaration>().FirstOrDefault(t => t.Name == DelegationTools.DelegateWork) is not { } tool
+            || !tool.JsonSchema.TryGetProperty("properties", out var properties) || !properties.TryGetProperty("coworker", out var coworker))
         {
             return null;
         }
 
-        var coworkers = tool.JsonSchema.TryGetProperty("properties", out var properties) && properties.TryGetProperty("coworker", out var coworker)
-            && coworker.TryGetProperty("enum", out var names) && names.ValueKind == JsonValueKind.Array
-            ? names.EnumerateArray().Select(n => n.GetString() ?? string.Empty).Where(n => n.Length > 0).Take(4).ToList()
+        var coworkers = coworker.TryGetProperty("enum", out var names) && names.ValueKind == JsonValueKind.Array
+            ? names.EnumerateArray().Select(n => n.GetString() ?? string.Empty).Where(n => n.Length > 0).ToList()
             : [];
+        string help = coworker.TryGetProperty("description", out var description) ? description.GetString() ?? string.Empty : string.Empty;
+        var profiles = coworkers.ToDictionary(c => c, c => Words(c + " " + GoalOf(help, c)));
         var prompt = Reading(messages);
         var parts = Requirements(prompt.Task);
+        if (parts.Count == 0)
+        {
+            parts = [FirstSentence(prompt.Task)];
+        }
+
+        var assigned = coworkers.ToDictionary(c => c, _ => new List<string>());
+        foreach (string part in parts)
+        {
+            var words = Words(part);
+            string best = coworkers
+                .OrderByDescending(c => profiles[c].Count(words.Contains))
+                .ThenBy(c => assigned[c].Count)
+                .First();
+            assigned[best].Add(part);
+        }
+
         string context = $"We are working on: {FirstSentence(prompt.Task)} The result must be: {Trim(prompt.ExpectedOutput, 300)}";
-        return coworkers.Select((name, i) => (AIContent)new FunctionCallContent(
-            $"call_{Seed(name + prompt.Task) & 0x7fffffff:x8}_{i}",
+        return assigned.Where(a => a.Value.Count > 0).Select((a, i) => (AIContent)new FunctionCallContent(
+            $"call_{Seed(a.Key + prompt.Task) & 0x7fffffff:x8}_{i}",
             DelegationTools.DelegateWork,
             new Dictionary<string, object?>
             {
-                ["task"] = parts.Count > 0 ? $"{Capitalize(parts[i % parts.Count])}: your part as {name}." : $"{FirstSentence(prompt.Task)} (your part as {name})",
+                ["task"] = a.Value.Count == 1 ? $"{Capitalize(a.Value[0])}." : string.Join("\n", a.Value.Select((p, n) => $"{n + 1}. {Capitalize(p)}")),
                 ["context"] = context,
-                ["coworker"] = name,
+                ["coworker"] = a.Key,
             })).ToList();
     }
+
+    static string GoalOf(string help, string role) =>
+        help.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith($"- {role}:", StringComparison.Ordinal))?[(role.Length + 3)..].Trim() ?? string.Empty;
+
+    /// <summary>The words of a text that carry meaning, cut to a common stem so "pipelines" meets "pipeline".</summary>
+    static HashSet<string> Words(string text) =>
+        WordPattern().Matches(text.ToLowerInvariant()).Select(m => m.Value).Where(w => w.Length >= 4).Select(w => w.Length > 6 ? w[..6] : w).ToHashSet(StringComparer.Ordinal);
+
+    [GeneratedRegex(@"[a-z0-9]+")]
+    private static partial Regex WordPattern();
 
     static PromptReading Reading(IReadOnlyList<ChatMessage> messages)
     {
@@ -126,6 +155,11 @@ public sealed partial class OfflineChatClient : IChatClient
         if (messages.FirstOrDefault(m => m.Role == ChatRole.System)?.Text == GuardrailPrompt.System)
         {
             return "PASS";
+        }
+
+        if (messages.FirstOrDefault(m => m.Role == ChatRole.System)?.Text.StartsWith($"{PromptSections.Role}{PlanningPrompt.Role}.", StringComparison.Ordinal) == true)
+        {
+            return PlanFor(messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? string.Empty);
         }
 
         var prompt = Reading(messages);
@@ -161,7 +195,7 @@ public sealed partial class OfflineChatClient : IChatClient
                 string author = calls.TryGetValue(result.CallId, out var call) && call.Arguments?.TryGetValue("coworker", out var c) == true ? c?.ToString() ?? "coworker" : "coworker";
                 string text = result.Result?.ToString() ?? string.Empty;
                 string gist = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Where(l => !l.StartsWith('>') && !l.StartsWith('#'))
+                    .Where(l => !l.StartsWith('>') && !l.StartsWith('#') && !l.StartsWith("As a", StringComparison.Ordinal))
                     .Select(l => ListItem().Match(l) is { Success: true } item ? item.Groups[1].Value : l)
                     .Select(l => l.Replace("**", string.Empty, StringComparison.Ordinal))
                     .FirstOrDefault(l => l.Length > 10) ?? "its answer";
@@ -201,6 +235,26 @@ public sealed partial class OfflineChatClient : IChatClient
         md.Append(culture, $"This answer covers {points.Count} point(s) toward \"{Trim(prompt.ExpectedOutput, 140)}\"");
         md.Append(prompt.ContextEntries.Count > 0 ? $", building on {prompt.ContextEntries.Count} earlier result(s).\n" : ".\n");
         return md.ToString();
+    }
+
+    static string PlanFor(string prompt)
+    {
+        var plan = new StringBuilder();
+        var culture = CultureInfo.InvariantCulture;
+        plan.Append(Marker).Append("\n\n");
+        foreach (var (name, agent, description) in PlanningPrompt.TasksIn(prompt))
+        {
+            plan.Append(PlanningPrompt.TaskHeading).Append(name).Append('\n');
+            int step = 1;
+            foreach (string point in Requirements(description).Take(5))
+            {
+                plan.Append(culture, $"{step++}. {agent}: {Capitalize(point)}.\n");
+            }
+
+            plan.Append(culture, $"{step}. {agent}: check the result against the expected output before answering.\n\n");
+        }
+
+        return plan.ToString();
     }
 
     static string PythonFor(PromptReading prompt)
@@ -364,7 +418,7 @@ public sealed partial class OfflineChatClient : IChatClient
         {
             string role = LineAfter(system, PromptSections.Role)?.Split(". ")[0].TrimEnd('.') ?? "agent";
             string goal = LineAfter(system, PromptSections.Goal) ?? string.Empty;
-            string task = Between(user, PromptSections.Task, [PromptSections.ExpectedOutput, PromptSections.Context, PromptSections.Begin]) ?? user;
+            string task = Between(user, PromptSections.Task, [PromptSections.ExpectedOutput, PromptSections.Context, PromptSections.Begin, PlanningPrompt.PlanIntro]) ?? user;
             string expected = Between(user, PromptSections.ExpectedOutput, [PromptSections.CompleteAnswer, PromptSections.JsonSchema, PromptSections.Context, PromptSections.Begin]) ?? string.Empty;
             JsonElement? schema = null;
             if (Between(user, PromptSections.JsonSchema, [PromptSections.Context, PromptSections.Begin]) is { } schemaText)

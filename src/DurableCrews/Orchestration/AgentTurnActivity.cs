@@ -77,13 +77,14 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
             case AgentTurnMode.Work when work.Coworkers.Count > 0:
                 chatOptions = new ChatOptions
                 {
-                    Tools = DelegationTools.For(work.Coworkers),
+                    Tools = DelegationTools.For(work.Coworkers, crew.Agents.GroupBy(a => a.Role).ToDictionary(g => g.Key, g => g.First().Goal)),
                     ToolMode = work.MustDelegateFirst && work.DelegationsStarted == 0 ? ChatToolMode.RequireAny : ChatToolMode.Auto,
                 };
                 break;
         }
 
-        var agent = crew.Agents.FirstOrDefault(a => a.Role == work.Agent) ?? (crew.Process == CrewProcess.Hierarchical ? ManagerPersona.For(crew) : null);
+        var agent = work.Kind == "plan" ? PlanningPrompt.Planner(crew)
+            : crew.Agents.FirstOrDefault(a => a.Role == work.Agent) ?? (crew.Process == CrewProcess.Hierarchical ? ManagerPersona.For(crew) : null);
         ModelReference.TryParse(agent?.Llm ?? crew.Llm, out var reference, out _);
         var model = models.Resolve(reference);
         var client = crew.Cache ? new CachingCrewChatClient(model.Client, cache, model.Description) : null;
@@ -152,6 +153,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
                     result = answer;
                     delegations.Add(pending.Delegation! with
                     {
+                        StartedAt = child.StartedAt,
                         FinishedAt = finished,
                         Output = answer,
                         TokenUsage = child.Usage.Add(TokenUsage.Sum(child.Delegations.Select(d => d.TokenUsage))),

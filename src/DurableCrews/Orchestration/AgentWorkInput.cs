@@ -13,6 +13,12 @@ public sealed record AgentWorkInput(string RunId, string Key, int TaskIndex, IRe
     /// <summary>The orchestration's instance id.</summary>
     public string InstanceId => $"{RunId}/{Key}";
 
+    /// <summary>The key of a crew's planner turn (<c>planning: true</c>).</summary>
+    public const string PlanningKey = "plan";
+
     /// <summary>Whether the work is a delegation rather than a crew task.</summary>
     public bool IsDelegation => ParentKey is not null;
+
+    /// <summary>Whether the work is the crew's planner turn.</summary>
+    public bool IsPlanning => Key == PlanningKey;
 }

@@ -41,6 +41,17 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
         ArgumentNullException.ThrowIfNull(input);
         var run = await runs.RequireRunAsync(input.RunId, cancellationToken).ConfigureAwait(false);
         var crew = run.Definition;
+        if (input.IsPlanning)
+        {
+            var planner = PlanningPrompt.Planner(crew);
+            if (await runs.GetWorkAsync(input.RunId, input.Key, cancellationToken).ConfigureAwait(false) is null)
+            {
+                await runs.SaveWorkAsync(NewWork(input, crew, planner, "plan") with { Coworkers = [], Messages = Conversation.Save([PromptBuilder.System(planner), PlanningPrompt.Build(crew)]) }, cancellationToken).ConfigureAwait(false);
+            }
+
+            return Pace(crew, planner, input) with { Guardrail = false, HumanInput = false };
+        }
+
         var task = crew.Tasks[input.TaskIndex];
         if (!input.IsDelegation && await runs.GetTaskOutputAsync(input.RunId, input.TaskIndex, task.Name, cancellationToken).ConfigureAwait(false) is { } done)
         {
@@ -67,6 +78,17 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
             work ??= await BeginTaskAsync(input, crew, agent, task, cancellationToken).ConfigureAwait(false);
         }
 
+        return Pace(crew, agent, input) with
+        {
+            Guardrail = !input.IsDelegation && !string.IsNullOrWhiteSpace(task.Guardrail),
+            GuardrailMaxRetries = task.GuardrailMaxRetries,
+            HumanInput = !input.IsDelegation && task.HumanInput,
+        };
+    }
+
+    /// <summary>The agent's limits and pacing.</summary>
+    AgentWorkStart Pace(CrewDefinition crew, AgentDefinition agent, AgentWorkInput input)
+    {
         var scopes = new List<RateScope>();
         if (crew.MaxRpm is int crewRpm)
         {
@@ -87,9 +109,6 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
             RateLimitWindowSeconds = options.RateLimitWindowSeconds,
             RetryDelaySeconds = options.RetryDelaySeconds,
             MaxRetryDelaySeconds = options.MaxRetryDelaySeconds,
-            Guardrail = !input.IsDelegation && !string.IsNullOrWhiteSpace(task.Guardrail),
-            GuardrailMaxRetries = task.GuardrailMaxRetries,
-            HumanInput = !input.IsDelegation && task.HumanInput,
             HumanInputTimeoutSeconds = options.HumanInputTimeoutSeconds,
         };
     }
@@ -104,6 +123,12 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
         }
 
         var recalled = await memory.RecallAsync(input.RunId, crew, agent, task, cancellationToken).ConfigureAwait(false);
+        if (crew.Planning && await runs.GetWorkAsync(input.RunId, AgentWorkInput.PlanningKey, cancellationToken).ConfigureAwait(false) is { Answer: { } plan }
+            && PlanningPrompt.Read(plan, crew.Tasks.Select(t => t.Name)).GetValueOrDefault(task.Name) is { } steps)
+        {
+            task = task with { Description = $"{task.Description.TrimEnd()}\n\n{PlanningPrompt.PlanIntro}\n{steps}" };
+        }
+
         var work = NewWork(input, crew, agent, "task") with
         {
             Context = context.Select(c => c.Name).ToList(),

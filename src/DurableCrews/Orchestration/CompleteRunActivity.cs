@@ -36,6 +36,7 @@ public sealed class CompleteRunActivity : TaskActivity<CompleteRunRequest, CrewR
             }
         }
 
+        var planner = crew.Planning ? await runs.GetWorkAsync(request.RunId, AgentWorkInput.PlanningKey, cancellationToken).ConfigureAwait(false) : null;
         var last = request.Status == CrewRunStatus.Completed ? outputs.LastOrDefault() : null;
         var result = new CrewOutput
         {
@@ -46,7 +47,7 @@ public sealed class CompleteRunActivity : TaskActivity<CompleteRunRequest, CrewR
             Raw = last?.Raw ?? string.Empty,
             Json = last?.Json,
             TasksOutput = outputs,
-            TokenUsage = TokenUsage.Sum(outputs.Select(o => o.TokenUsage)),
+            TokenUsage = TokenUsage.Sum(outputs.Select(o => o.TokenUsage)).Add(planner?.Usage ?? TokenUsage.Zero),
             StartedAt = request.StartedAt,
             FinishedAt = time.GetUtcNow(),
         };

@@ -42,14 +42,27 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
         var tasks = new TaskSequence(context, runId, plan);
         try
         {
+            if (plan.Planning)
+            {
+                await PlanAsync(context, runId, plan);
+            }
+
             await tasks.RunAsync();
             return (CrewRunStatus.Completed, tasks.Finished, null);
         }
         catch (Exception ex) when (ex is TaskFailedException or AgentWorkFailedException)
         {
             string reason = ex is TaskFailedException failed ? failed.FailureDetails.ErrorMessage : ex.Message;
-            return (CrewRunStatus.Failed, tasks.Finished, $"Task '{tasks.FailedTask ?? "?"}' failed: {reason}");
+            return (CrewRunStatus.Failed, tasks.Finished, tasks.FailedTask is null ? $"Planning failed: {reason}" : $"Task '{tasks.FailedTask}' failed: {reason}");
         }
+    }
+
+    /// <summary>The planner turn (<c>planning: true</c>): its plan goes into each task's description.</summary>
+    static Task PlanAsync(TaskOrchestrationContext context, string runId, CrewRunPlan plan)
+    {
+        context.SetCustomStatus(new CrewProgress { TasksTotal = plan.Tasks.Count, Running = [new RunningTask(-1, AgentWorkInput.PlanningKey, Agents.PlanningPrompt.Role, $"{runId}/{AgentWorkInput.PlanningKey}")] });
+        var input = new AgentWorkInput(runId, AgentWorkInput.PlanningKey, -1, []);
+        return context.CallSubOrchestratorAsync<AgentWorkSummary>(nameof(AgentWorkOrchestrator), input, new SubOrchestrationOptions { InstanceId = input.InstanceId });
     }
 
     /// <summary>Runs the tasks in the child <c>{runId}/work</c>, raced against the crew's deadline.</summary>

@@ -7,4 +7,5 @@ namespace DurableCrews.Orchestration;
 /// <param name="Tasks">The tasks in crew order.</param>
 /// <param name="MaxExecutionTime">The crew's limit on the whole run, in seconds; null for none.</param>
 /// <param name="Webhooks">Where the run's webhooks go.</param>
-public sealed record CrewRunPlan(string Crew, IReadOnlyList<PlannedTask> Tasks, int? MaxExecutionTime = null, WebhookTargets? Webhooks = null);
+/// <param name="Planning">Whether a planner turn runs before the tasks.</param>
+public sealed record CrewRunPlan(string Crew, IReadOnlyList<PlannedTask> Tasks, int? MaxExecutionTime = null, WebhookTargets? Webhooks = null, bool Planning = false);

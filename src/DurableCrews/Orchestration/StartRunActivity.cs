@@ -28,6 +28,6 @@ public sealed class StartRunActivity : TaskActivity<string, CrewRunPlan>
             IReadOnlyList<int>? context = task.Context?.Select(name => names.IndexOf(name)).ToList();
             return new PlannedTask(index, task.Name, agent?.Role ?? ManagerPersona.Role, context, task.AsyncExecution, agent?.MaxRetryLimit ?? 2, agent?.MaxExecutionTime);
         }).ToList();
-        return new CrewRunPlan(crew.Name, tasks, crew.MaxExecutionTime, run.Webhooks);
+        return new CrewRunPlan(crew.Name, tasks, crew.MaxExecutionTime, run.Webhooks, crew.Planning);
     }
 }
