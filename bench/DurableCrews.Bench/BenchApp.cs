@@ -9,6 +9,7 @@ internal static class BenchApp
         var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
         {
             ["memory"] = MemoryRecallBench.RunAsync,
+            ["hierarchy"] = HierarchicalMakespanBench.RunAsync,
         };
 
         if (which == "all")
