@@ -52,11 +52,6 @@ public sealed class RequestRateLimiter
     {
         ArgumentNullException.ThrowIfNull(limiters);
         var active = limiters.OfType<RequestRateLimiter>().ToList();
-        foreach (var limiter in active)
-        {
-            // Starts that left every window holding 'now' or later can no longer matter.
-            limiter.granted.RemoveAll(t => t <= now - limiter.Window);
-        }
 
         DateTime start = now;
         for (bool moved = true; moved;)

@@ -11,6 +11,9 @@ namespace DurableCrews.Orchestration;
 /// </summary>
 public sealed class ReserveModelRequestActivity : TaskActivity<ModelRequestReservation, DateTime>
 {
+    /// <summary>How many of the latest starts the log keeps per limit as a record, beyond those its window needs.</summary>
+    public const int RecordedStarts = 1000;
+
     readonly RunStore runs;
     readonly TimeProvider time;
 
@@ -40,7 +43,9 @@ public sealed class ReserveModelRequestActivity : TaskActivity<ModelRequestReser
             var start = RequestRateLimiter.Reserve(time.GetUtcNow().UtcDateTime, [.. limiters.Values]);
             foreach (var (scope, limiter) in limiters)
             {
-                log[scope] = [.. limiter.Granted];
+                // The log keeps every start that can still matter, and the latest ones as the run's record of when requests started.
+                var keep = limiter.Granted;
+                log[scope] = [.. keep.Where((t, i) => t > start - window || i >= keep.Count - Math.Max(RecordedStarts, limiter.Limit))];
             }
 
             try

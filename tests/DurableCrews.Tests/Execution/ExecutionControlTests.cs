@@ -133,27 +133,44 @@ public sealed class ExecutionControlTests
     }
 
     [Fact]
-    public async Task Max_rpm_holds_across_parallel_branches_with_waits_on_durable_timers()
+    public async Task Max_rpm_holds_across_parallel_delegations_with_waits_on_durable_timers()
     {
-        var model = new ScriptedChatClient();
+        var model = new ScriptedChatClient(request => Task.FromResult(
+            request.IsFrom(ManagerPersona.Role) && request.ToolResults.Count == 0
+                ? Calls(Delegate("a role", "one"), Delegate("b role", "two"), Delegate("c role", "three"), Delegate("d role", "four"))
+                : Answer("ok")));
         await using var harness = await EngineHarness.StartAsync(model, new Dictionary<string, string?> { ["DurableCrews:Execution:RateLimitWindowSeconds"] = "1" });
-        var builder = new CrewBuilder().Agent("a");
-        for (int i = 0; i < 5; i++)
-        {
-            builder.Task($"t{i}", "a", context: [], async: true);
-        }
-
-        var crew = builder.Build() with { MaxRpm = 2 };
+        var crew = new CrewBuilder().Agent("a").Agent("b").Agent("c").Agent("d").Task("work", "a").Build() with { Process = CrewProcess.Hierarchical, MaxRpm = 2 };
 
         var run = await harness.RunAsync(crew, runId: "paced");
 
         Assert.Equal(CrewRunStatus.Completed, run.Status);
         var (log, _) = await harness.Runs.ReadVersionedAsync<Dictionary<string, List<DateTime>>>(RunStore.RateLimitBlob("paced"));
         var starts = log!["crew"].Order().ToList();
-        Assert.Equal(5, starts.Count);
+        Assert.Equal(6, starts.Count);
+        Assert.Equal(6, model.Requests.Count);
         Assert.All(starts, s => Assert.True(starts.Count(t => t >= s && t < s.AddSeconds(1)) <= 2, $"more than 2 starts in the second from {s:O}"));
-        Assert.Contains(run.Output!.TasksOutput.SelectMany(t => t.Waits), w => w.Reason == "rate-limit");
-        Assert.All(model.Requests.Zip(starts), pair => Assert.True(pair.First.StartedAt.UtcDateTime >= pair.Second.AddMilliseconds(-50)));
+        Assert.All(model.Requests.Zip(starts), pair => Assert.True(pair.First.StartedAt.UtcDateTime >= pair.Second, "a request started before its reserved time"));
+        Assert.Contains(run.Output!.TasksOutput.Single().Waits, w => w.Reason == "rate-limit");
+    }
+
+    [Fact]
+    public async Task An_agent_max_rpm_paces_only_that_agent()
+    {
+        var model = new ScriptedChatClient();
+        await using var harness = await EngineHarness.StartAsync(model, new Dictionary<string, string?> { ["DurableCrews:Execution:RateLimitWindowSeconds"] = "1" });
+        var crew = new CrewBuilder().Agent("a").Agent("b").Task("t1", "a", context: [], async: true).Task("t2", "a", context: [], async: true).Task("t3", "b", context: []).Build()
+            .WithAgent("a", a => a with { MaxRpm = 1 });
+
+        var run = await harness.RunAsync(crew, runId: "agent-paced");
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        var (log, _) = await harness.Runs.ReadVersionedAsync<Dictionary<string, List<DateTime>>>(RunStore.RateLimitBlob("agent-paced"));
+        var starts = Assert.Single(log!).Value.Order().ToList();
+        Assert.Equal("agent:a role", log!.Keys.Single());
+        Assert.Equal(2, starts.Count);
+        Assert.True(starts[1] - starts[0] >= TimeSpan.FromSeconds(1));
+        Assert.Empty(run.Output!.TasksOutput.Single(t => t.Name == "t3").Waits);
     }
 
     [Fact]
@@ -246,5 +263,14 @@ public sealed class ExecutionControlTests
         Assert.Equal("Completed", System.Text.Json.JsonDocument.Parse(end.Body).RootElement.GetProperty("status").GetString());
         Assert.All(requests, r => Assert.True(WebhookSignature.Verify("s3cret", System.Text.Encoding.UTF8.GetBytes(r.Body), r.Headers[WebhookSignature.Header])));
         Assert.Equal(requests.Count, requests.Select(r => r.Headers[WebhookSignature.DeliveryHeader]).Distinct().Count());
+        int TaskOf(StubRequest r) => System.Text.Json.JsonDocument.Parse(r.Body).RootElement.GetProperty("task_index").GetInt32();
+        var order = requests.Select((r, i) => (r, i)).ToList();
+        foreach (int task in new[] { 0, 1 })
+        {
+            int done = order.Single(x => x.r.Path == "/task" && TaskOf(x.r) == task).i;
+            Assert.All(order.Where(x => x.r.Path == "/step" && TaskOf(x.r) == task), step => Assert.True(step.i < done, "a step arrived after its task's webhook"));
+        }
+
+        Assert.Equal(order.Count - 1, order.Single(x => x.r.Path == "/run").i);
     }
 }
