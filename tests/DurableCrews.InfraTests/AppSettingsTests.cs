@@ -26,6 +26,11 @@ public sealed class AppSettingsTests
 
         // Tuning whose default suits the deployed app; an app setting overrides it.
         ["DurableCrews__Webhooks__TimeoutSeconds"] = "tuning; the default (10 s) suits the deployed app",
+        ["DurableCrews__Execution__RateLimitWindowSeconds"] = "tuning; max_rpm means per minute (60 s); shorter only in tests",
+        ["DurableCrews__Execution__MaxDelegationDepth"] = "tuning; the default (3 levels) suits the deployed app",
+        ["DurableCrews__Execution__HumanInputTimeoutSeconds"] = "tuning; the default (a day) suits the deployed app",
+        ["DurableCrews__Execution__RetryDelaySeconds"] = "tuning; the default first backoff (2 s) suits Azure OpenAI",
+        ["DurableCrews__Execution__MaxRetryDelaySeconds"] = "tuning; the default cap (300 s) suits Azure OpenAI",
     };
 
     static IReadOnlyDictionary<string, string> TemplateSettings => Deployed.FunctionApp().AppSettings();
