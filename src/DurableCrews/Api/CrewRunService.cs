@@ -110,6 +110,30 @@ public sealed class CrewRunService
         };
     }
 
+    /// <summary>
+    /// Raises the external event <paramref name="name"/> for a run: on the task that waits for it (a <c>human_input</c>
+    /// task waits in its own orchestration, <c>{runId}/t{n}</c>), else on the run itself.
+    /// </summary>
+    /// <returns>The instance the event went to; null when there is no such run.</returns>
+    /// <exception cref="CrewDefinitionException">The event name is not a valid name.</exception>
+    public async Task<string?> RaiseEventAsync(string runId, string name, object? payload, CancellationToken cancellationToken = default)
+    {
+        if (!DefinitionNames.IsValid(name))
+        {
+            throw new CrewDefinitionException([new DefinitionProblem("name", $"'{name}' {DefinitionNames.Rule()}")]);
+        }
+
+        var view = await GetAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (view is null)
+        {
+            return null;
+        }
+
+        string target = view.Progress?.Running.FirstOrDefault(t => t.WaitingFor == name)?.InstanceId ?? runId;
+        await client.RaiseEventAsync(target, name, payload, cancellationToken).ConfigureAwait(false);
+        return target;
+    }
+
     /// <summary>Waits until the run ends or <paramref name="cancellationToken"/> fires, calling <paramref name="onProgress"/> on each change.</summary>
     public async Task<RunView> WaitAsync(string runId, Action<CrewProgress>? onProgress = null, TimeSpan? pollInterval = null, CancellationToken cancellationToken = default)
     {

@@ -216,10 +216,10 @@ public sealed class ExecutionControlTests
         string runId = await harness.Engine.Runs.KickoffAsync(crew, new KickoffRequest { RunId = "reviewed" });
 
         var waiting = await WaitUntilAsync(harness, runId, v => v.Progress?.Running.FirstOrDefault()?.WaitingFor == HumanReview.EventName);
-        string instance = waiting.Progress!.Running[0].InstanceId!;
-        await harness.Engine.Client.RaiseEventAsync(instance, HumanReview.EventName, new { feedback = "add the costs" });
+        Assert.Equal("reviewed/t0", waiting.Progress!.Running[0].InstanceId);
+        Assert.Equal("reviewed/t0", await harness.Engine.Runs.RaiseEventAsync(runId, HumanReview.EventName, new { feedback = "add the costs" }));
         await WaitUntilAsync(harness, runId, v => model.Requests.Count == 2 && v.Progress?.Running.FirstOrDefault()?.WaitingFor == HumanReview.EventName);
-        await harness.Engine.Client.RaiseEventAsync(instance, HumanReview.EventName, "approved");
+        await harness.Engine.Runs.RaiseEventAsync(runId, HumanReview.EventName, "approved");
         var run = await WaitUntilAsync(harness, runId, v => v.Status != CrewRunStatus.Running && v.Status != CrewRunStatus.Pending);
 
         Assert.Equal(CrewRunStatus.Completed, run.Status);
