@@ -86,6 +86,11 @@ public static class CliApp
 
     static async Task<int> ValidateAsync(CliContext cli, string path, string[] inputArgs)
     {
+        if (FlowDefinitionLoader.IsFlow(path))
+        {
+            return await FlowRuns.ValidateAsync(cli, path).ConfigureAwait(false);
+        }
+
         var (crew, inputs) = await LoadAsync(cli, path, inputArgs, requireInputs: inputArgs.Length > 0).ConfigureAwait(false);
         if (crew is null)
         {
@@ -102,20 +107,20 @@ public static class CliApp
 
     static async Task<int> RunCrewAsync(CliContext cli, string path, string[] inputArgs, bool json, string? runId, CancellationToken cancellationToken)
     {
+        if (FlowDefinitionLoader.IsFlow(path))
+        {
+            return await FlowRuns.RunAsync(cli, path, inputArgs, json, runId, cancellationToken).ConfigureAwait(false);
+        }
+
         var (crew, inputs) = await LoadAsync(cli, path, inputArgs, requireInputs: true).ConfigureAwait(false);
         if (crew is null)
         {
             return Invalid;
         }
 
-        CrewEngine engine;
-        try
+        var engine = await StartEngineAsync(cli, cancellationToken).ConfigureAwait(false);
+        if (engine is null)
         {
-            engine = await CrewEngine.StartAsync(cli.Configuration, cli.ConfigureServices, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (OptionsValidationException ex)
-        {
-            await cli.Stderr.WriteLineAsync($"error: the settings are invalid: {string.Join(" ", ex.Failures)}").ConfigureAwait(false);
             return Invalid;
         }
 
@@ -137,6 +142,26 @@ public static class CliApp
         }
 
         await cli.Stderr.WriteLineAsync($"▶ crew '{crew.Name}' run {id}: {crew.Tasks.Count} task(s), {crew.Process.ToString().ToLowerInvariant()}").ConfigureAwait(false);
+        return await FollowAsync(cli, engine, id, json, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the engine, or says why the settings keep it from starting.</summary>
+    internal static async Task<CrewEngine?> StartEngineAsync(CliContext cli, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CrewEngine.StartAsync(cli.Configuration, cli.ConfigureServices, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (OptionsValidationException ex)
+        {
+            await cli.Stderr.WriteLineAsync($"error: the settings are invalid: {string.Join(" ", ex.Failures)}").ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    /// <summary>Shows a run's progress until it ends, prints its output, and returns the exit code.</summary>
+    internal static async Task<int> FollowAsync(CliContext cli, CrewEngine engine, string id, bool json, CancellationToken cancellationToken)
+    {
         var display = new ProgressDisplay(cli.Stderr);
         var view = await engine.Runs.WaitAsync(id, display.Show, cancellationToken: cancellationToken).ConfigureAwait(false);
         var output = view.Output;
@@ -162,20 +187,7 @@ public static class CliApp
 
     static async Task<(CrewDefinition? Crew, Dictionary<string, string> Inputs)> LoadAsync(CliContext cli, string path, string[] inputArgs, bool requireInputs)
     {
-        var problems = new List<DefinitionProblem>();
-        var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string arg in inputArgs)
-        {
-            int equals = arg.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                problems.Add(new DefinitionProblem("--input", $"'{arg}' must be key=value"));
-            }
-            else if (!inputs.TryAdd(arg[..equals], arg[(equals + 1)..]))
-            {
-                problems.Add(new DefinitionProblem($"inputs.{arg[..equals]}", "given more than once"));
-            }
-        }
+        var (inputs, problems) = ParseInputs(inputArgs);
 
         var loaded = CrewDefinitionLoader.Load(path);
         foreach (var warning in loaded.Warnings)
@@ -186,7 +198,6 @@ public static class CliApp
         problems.AddRange(loaded.Problems);
         if (loaded.Definition is { } crew)
         {
-            problems.AddRange(CrewInputs.Validate(inputs));
             if (requireInputs)
             {
                 problems.AddRange(CrewInputs.Interpolate(crew, inputs).Problems);
@@ -202,7 +213,29 @@ public static class CliApp
         return (loaded.Definition, inputs);
     }
 
-    static async Task WriteProblemsAsync(CliContext cli, IReadOnlyList<DefinitionProblem> problems)
+    /// <summary>Reads <c>--input key=value</c> arguments.</summary>
+    internal static (Dictionary<string, string> Inputs, List<DefinitionProblem> Problems) ParseInputs(string[] inputArgs)
+    {
+        var problems = new List<DefinitionProblem>();
+        var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string arg in inputArgs)
+        {
+            int equals = arg.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                problems.Add(new DefinitionProblem("--input", $"'{arg}' must be key=value"));
+            }
+            else if (!inputs.TryAdd(arg[..equals], arg[(equals + 1)..]))
+            {
+                problems.Add(new DefinitionProblem($"inputs.{arg[..equals]}", "given more than once"));
+            }
+        }
+
+        problems.AddRange(CrewInputs.Validate(inputs));
+        return (inputs, problems);
+    }
+
+    internal static async Task WriteProblemsAsync(CliContext cli, IReadOnlyList<DefinitionProblem> problems)
     {
         await cli.Stderr.WriteLineAsync($"✘ {problems.Count} problem(s); nothing was started:").ConfigureAwait(false);
         foreach (var problem in problems)
@@ -211,7 +244,7 @@ public static class CliApp
         }
     }
 
-    sealed record CliContext(TextWriter Stdout, TextWriter Stderr, IConfiguration Configuration, Action<IServiceCollection>? ConfigureServices);
+    internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, IConfiguration Configuration, Action<IServiceCollection>? ConfigureServices);
 
     /// <summary>Prints a line when a task starts and when it finishes.</summary>
     sealed class ProgressDisplay(TextWriter stderr)

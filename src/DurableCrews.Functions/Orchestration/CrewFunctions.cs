@@ -17,8 +17,42 @@ public sealed class CrewFunctions(
     FinishAgentWorkActivity finishWork,
     ReserveModelRequestActivity reserveRequest,
     WebhookActivity webhook,
-    CompleteRunActivity completeRun)
+    CompleteRunActivity completeRun,
+    StartFlowActivity startFlow,
+    StartFlowStepActivity startFlowStep,
+    CompleteFlowActivity completeFlow)
 {
+    /// <summary>One flow run: several crews as sub-orchestrations.</summary>
+    [Function(nameof(FlowOrchestrator))]
+    public static Task<CrewRunSummary> RunFlow([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new FlowOrchestrator().RunAsync(context, context.GetInput<CrewRunInput>()!);
+    }
+
+    /// <summary>A flow's steps under its deadline.</summary>
+    [Function(nameof(FlowWorkOrchestrator))]
+    public static Task<CrewWorkOutcome> RunFlowWork([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new FlowWorkOrchestrator().RunAsync(context, context.GetInput<CrewRunInput>()!);
+    }
+
+    /// <summary>Reads a flow run's request and plans it.</summary>
+    [Function(nameof(StartFlowActivity))]
+    public Task<FlowPlan> StartFlow([ActivityTrigger] string runId, FunctionContext context) =>
+        startFlow.ExecuteAsync(runId, context?.CancellationToken ?? default);
+
+    /// <summary>Stores one flow step's run request.</summary>
+    [Function(nameof(StartFlowStepActivity))]
+    public Task<string> StartFlowStep([ActivityTrigger] FlowStepRequest request, FunctionContext context) =>
+        startFlowStep.ExecuteAsync(request, context?.CancellationToken ?? default);
+
+    /// <summary>Gathers a flow's result.</summary>
+    [Function(nameof(CompleteFlowActivity))]
+    public Task<CrewRunSummary> CompleteFlow([ActivityTrigger] CompleteRunRequest request, FunctionContext context) =>
+        completeFlow.ExecuteAsync(request, context?.CancellationToken ?? default);
+
     /// <summary>One crew kickoff.</summary>
     [Function(nameof(CrewOrchestrator))]
     public static Task<CrewRunSummary> RunCrew([OrchestrationTrigger] TaskOrchestrationContext context)

@@ -84,7 +84,7 @@ public sealed class CrewRunService
     /// <summary>The run's status, progress and (once ended) output; null when there is no such run.</summary>
     public async Task<RunView?> GetAsync(string runId, CancellationToken cancellationToken = default)
     {
-        if (!DefinitionNames.IsValidRunId(runId))
+        if (!DefinitionNames.IsValidRunReference(runId))
         {
             return null;
         }
@@ -219,9 +219,12 @@ public sealed class CrewRunService
 
     static readonly JsonSerializerOptions ProgressJson = new(JsonSerializerDefaults.Web);
 
-    string NewRunId(string crew)
+    string NewRunId(string crew) => NewRunId(crew, time.GetUtcNow());
+
+    /// <summary>A new run id for a crew or flow: its name, the time, and a random suffix.</summary>
+    internal static string NewRunId(string crew, DateTimeOffset now)
     {
-        string stamp = time.GetUtcNow().ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        string stamp = now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
         string suffix = Guid.NewGuid().ToString("N")[..8];
         string prefix = crew.Length > 40 ? crew[..40] : crew;
         return $"{prefix}-{stamp}-{suffix}";

@@ -83,6 +83,10 @@ public static class DurableCrewsServiceCollectionExtensions
         services.TryAddTransient<ReserveModelRequestActivity>();
         services.TryAddTransient<TerminateWorkActivity>();
         services.TryAddTransient<CompleteRunActivity>();
+        services.TryAddTransient<StartFlowActivity>();
+        services.TryAddTransient<StartFlowStepActivity>();
+        services.TryAddTransient<CompleteFlowActivity>();
+        services.TryAddTransient<FlowRunService>();
         services.TryAddTransient<CrewRunService>();
         return services;
     }

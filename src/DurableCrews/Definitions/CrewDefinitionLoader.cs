@@ -410,7 +410,7 @@ public static class CrewDefinitionLoader
         return url;
     }
 
-    static YamlMappingNode? ReadMapping(string text, string source, List<DefinitionProblem> problems)
+    internal static YamlMappingNode? ReadMapping(string text, string source, List<DefinitionProblem> problems)
     {
         var stream = new YamlStream();
         try

@@ -213,7 +213,7 @@ internal sealed class YamlFields
         return JsonSerializer.SerializeToElement(ToJson(field.Value));
     }
 
-    public string Child(string key) => $"{Path}.{key}";
+    public string Child(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
 
     public string? LocationOf(string key) =>
         fields.TryGetValue(key, out var field) ? Where(field.Value, field.Source) : null;

@@ -355,10 +355,15 @@ public sealed partial class OfflineChatClient : IChatClient
     /// <summary>The numbered or bulleted requirements of a task, or its first sentences when it has none.</summary>
     internal static IReadOnlyList<string> Requirements(string task)
     {
-        var listed = task.Split('\n')
-            .Select(line => ListItem().Match(line.Trim()))
+        // A task that quotes earlier work (a flow step's inputs, context pasted into the description) holds other
+        // lists too; its own requirements are the last numbered list that starts at 1.
+        var lines = task.Split('\n').Select(line => line.Trim()).ToList();
+        int own = lines.FindLastIndex(line => line.StartsWith("1.", StringComparison.Ordinal) || line.StartsWith("1)", StringComparison.Ordinal));
+        var listed = lines.Skip(Math.Max(own, 0))
+            .Select(line => ListItem().Match(line))
+            .TakeWhile(m => own < 0 || m.Success)
             .Where(m => m.Success)
-            .Select(m => m.Groups[1].Value.Trim().TrimEnd('.'))
+            .Select(m => m.Groups[1].Value.Replace("**", string.Empty, StringComparison.Ordinal).Trim().TrimEnd('.'))
             .Where(s => s.Length > 0)
             .ToList();
         if (listed.Count > 0)

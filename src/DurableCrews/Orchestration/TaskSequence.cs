@@ -71,7 +71,7 @@ internal sealed class TaskSequence
             try
             {
                 var (timedOut, summary) = await ChildDeadline.CallAsync<AgentWorkSummary>(
-                    context, nameof(AgentWorkOrchestrator), input.InstanceId, $"{input.InstanceId}/", input, task.MaxExecutionTime, $"Task '{task.Name}'");
+                    context, nameof(AgentWorkOrchestrator), input.InstanceId, [$"{input.InstanceId}/"], input, task.MaxExecutionTime, $"Task '{task.Name}'");
                 if (!timedOut)
                 {
                     return summary!;

@@ -22,7 +22,7 @@ public sealed class TerminateWorkActivity : TaskActivity<TerminateWorkRequest, b
     public override Task<bool> RunAsync(TaskActivityContext context, TerminateWorkRequest input) => ExecuteAsync(input);
 
     /// <summary>
-    /// Terminates the instance and every running instance whose id starts with <see cref="TerminateWorkRequest.Descendants"/>
+    /// Terminates the instance and every running instance whose id starts with one of <see cref="TerminateWorkRequest.Descendants"/>
     /// (its tasks and delegations), and waits a little for them to end; false when the instance had already ended.
     /// </summary>
     public async Task<bool> ExecuteAsync(TerminateWorkRequest request, CancellationToken cancellationToken = default)
@@ -35,16 +35,19 @@ public sealed class TerminateWorkActivity : TaskActivity<TerminateWorkRequest, b
         }
 
         var ending = new List<string> { request.InstanceId };
-        var query = new OrchestrationQuery
+        foreach (string prefix in request.Descendants)
         {
-            InstanceIdPrefix = request.Descendants,
-            Statuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended],
-        };
-        await foreach (var descendant in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            if (descendant.InstanceId != request.InstanceId)
+            var query = new OrchestrationQuery
             {
-                ending.Add(descendant.InstanceId);
+                InstanceIdPrefix = prefix,
+                Statuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended],
+            };
+            await foreach (var descendant in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                if (!ending.Contains(descendant.InstanceId))
+                {
+                    ending.Add(descendant.InstanceId);
+                }
             }
         }
 

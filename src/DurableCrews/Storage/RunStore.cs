@@ -68,12 +68,37 @@ public sealed class RunStore
     public Task WriteVersionedAsync<T>(string name, T value, string? etag, CancellationToken cancellationToken = default) =>
         blobs.PutAsync(BlobNames.RunsContainer, name, CrewJson.ToBinary(value), etag is null ? BlobCondition.IfNotExists : BlobCondition.IfUnchanged(etag), cancellationToken);
 
-    /// <summary>Saves a new run's request; fails if the run id is taken.</summary>
+    /// <summary>The blob name of a flow run's request.</summary>
+    public static string FlowBlob(string runId) => $"{Checked(runId)}/flow.json";
+
+    /// <summary>Saves a new flow run's request; fails if the run id is taken.</summary>
     /// <exception cref="BlobConditionFailedException">A run with this id exists.</exception>
-    public Task SaveRunAsync(RunRecord run, CancellationToken cancellationToken = default)
+    public async Task SaveFlowAsync(FlowRunRecord run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return blobs.PutAsync(BlobNames.RunsContainer, RunBlob(run.RunId), CrewJson.ToBinary(run), BlobCondition.IfNotExists, cancellationToken);
+        if (await blobs.GetETagAsync(BlobNames.RunsContainer, RunBlob(run.RunId), cancellationToken).ConfigureAwait(false) is not null)
+        {
+            throw new BlobConditionFailedException($"A run with id '{run.RunId}' exists already.");
+        }
+
+        await blobs.PutAsync(BlobNames.RunsContainer, FlowBlob(run.RunId), CrewJson.ToBinary(run), BlobCondition.IfNotExists, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads a flow run's request; null when there is no such flow run.</summary>
+    public Task<FlowRunRecord?> GetFlowAsync(string runId, CancellationToken cancellationToken = default) =>
+        ReadAsync<FlowRunRecord>(FlowBlob(runId), cancellationToken);
+
+    /// <summary>Saves a new run's request; fails if the run id is taken.</summary>
+    /// <exception cref="BlobConditionFailedException">A run with this id exists.</exception>
+    public async Task SaveRunAsync(RunRecord run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (await blobs.GetETagAsync(BlobNames.RunsContainer, FlowBlob(run.RunId), cancellationToken).ConfigureAwait(false) is not null)
+        {
+            throw new BlobConditionFailedException($"A flow run with id '{run.RunId}' exists already.");
+        }
+
+        await blobs.PutAsync(BlobNames.RunsContainer, RunBlob(run.RunId), CrewJson.ToBinary(run), BlobCondition.IfNotExists, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads a run's request; null when there is no such run.</summary>
@@ -160,5 +185,5 @@ public sealed class RunStore
     static string Prefix(int index) => index.ToString("00", CultureInfo.InvariantCulture);
 
     static string Checked(string runId) =>
-        DefinitionNames.IsValidRunId(runId) ? runId : throw new ArgumentException($"'{runId}' is not a valid run id: it {DefinitionNames.Rule(DefinitionNames.MaxRunIdLength)}.", nameof(runId));
+        DefinitionNames.IsValidRunReference(runId) ? runId : throw new ArgumentException($"'{runId}' is not a valid run id: it {DefinitionNames.Rule(DefinitionNames.MaxRunIdLength)}.", nameof(runId));
 }

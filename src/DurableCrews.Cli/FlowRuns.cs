@@ -1,0 +1,79 @@
+using DurableCrews.Api;
+using DurableCrews.Definitions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace DurableCrews.Cli;
+
+/// <summary><c>durablecrews run</c> and <c>validate</c> for a flow: a file (or folder with <c>flow.yaml</c>) with <c>steps</c>.</summary>
+internal static class FlowRuns
+{
+    public static async Task<int> ValidateAsync(CliApp.CliContext cli, string path)
+    {
+        var loaded = Load(cli, path);
+        if (!loaded.Succeeded)
+        {
+            await CliApp.WriteProblemsAsync(cli, loaded.Problems).ConfigureAwait(false);
+            return CliApp.Invalid;
+        }
+
+        var flow = loaded.Definition!;
+        var needed = FlowRunService.RequiredInputs(flow);
+        await cli.Stdout.WriteLineAsync(
+            $"✔ flow '{flow.Name}' is valid: {flow.Steps.Count} step(s) ({string.Join(", ", flow.Steps.Select(s => $"{s.Name}: {s.Crew.Name}"))})" +
+            (needed.Count > 0 ? $"; inputs: {string.Join(", ", needed)}" : string.Empty)).ConfigureAwait(false);
+        return CliApp.Completed;
+    }
+
+    public static async Task<int> RunAsync(CliApp.CliContext cli, string path, string[] inputArgs, bool json, string? runId, CancellationToken cancellationToken)
+    {
+        var (inputs, problems) = CliApp.ParseInputs(inputArgs);
+        var loaded = Load(cli, path);
+        problems.AddRange(loaded.Problems);
+        if (loaded.Definition is { } definition && problems.Count == 0)
+        {
+            problems.AddRange(FlowRunService.Validate(definition, new KickoffRequest { Inputs = inputs, RunId = runId }));
+        }
+
+        if (problems.Count > 0)
+        {
+            await CliApp.WriteProblemsAsync(cli, problems).ConfigureAwait(false);
+            return CliApp.Invalid;
+        }
+
+        var engine = await CliApp.StartEngineAsync(cli, cancellationToken).ConfigureAwait(false);
+        if (engine is null)
+        {
+            return CliApp.Invalid;
+        }
+
+        await using var running = engine;
+        var flow = loaded.Definition!;
+        string id;
+        try
+        {
+            id = await engine.Services.GetRequiredService<FlowRunService>().KickoffAsync(flow, new KickoffRequest { Inputs = inputs, RunId = runId }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CrewDefinitionException ex)
+        {
+            await CliApp.WriteProblemsAsync(cli, ex.Problems).ConfigureAwait(false);
+            return CliApp.Invalid;
+        }
+        catch (RunConflictException ex)
+        {
+            await cli.Stderr.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return CliApp.Invalid;
+        }
+
+        await cli.Stderr.WriteLineAsync($"▶ flow '{flow.Name}' run {id}: {flow.Steps.Count} step(s), each a crew run {id}.<step>").ConfigureAwait(false);
+        return await CliApp.FollowAsync(cli, engine, id, json, cancellationToken).ConfigureAwait(false);
+    }
+
+    static FlowLoadResult Load(CliApp.CliContext cli, string path)
+    {
+        var options = cli.Configuration.GetSection(CrewCatalogOptions.SectionName).Get<CrewCatalogOptions>() ?? new CrewCatalogOptions();
+        var catalog = new CrewCatalog(Options.Create(options));
+        return FlowDefinitionLoader.Load(path, catalog.Load);
+    }
+}

@@ -1,0 +1,86 @@
+using DurableCrews.Definitions;
+using DurableCrews.Orchestration;
+using DurableCrews.Runs;
+using DurableCrews.Storage;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace DurableCrews.Api;
+
+/// <summary>
+/// Starts flow runs over a <see cref="DurableTaskClient"/>: validates the inputs, stores the run's request and starts
+/// its orchestration. A flow run is read, waited for and listed like a crew run (<see cref="CrewRunService"/>).
+/// </summary>
+public sealed class FlowRunService
+{
+    readonly DurableTaskClient client;
+    readonly RunStore runs;
+    readonly TimeProvider time;
+
+    /// <summary>Creates the service.</summary>
+    public FlowRunService(DurableTaskClient client, RunStore runs, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(runs);
+        this.client = client;
+        this.runs = runs;
+        this.time = time;
+    }
+
+    /// <summary>The flow inputs <paramref name="flow"/>'s steps use, in first-use order.</summary>
+    public static IReadOnlyList<string> RequiredInputs(FlowDefinition flow)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        return flow.Steps.SelectMany(s => s.Inputs.Values).SelectMany(FlowInputs.References)
+            .Select(r => r.Input).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Every problem with a kickoff of <paramref name="flow"/>: bad or missing inputs, a bad run id.</summary>
+    public static IReadOnlyList<DefinitionProblem> Validate(FlowDefinition flow, KickoffRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        ArgumentNullException.ThrowIfNull(request);
+        var problems = new List<DefinitionProblem>(CrewInputs.Validate(request.Inputs));
+        if (request.RunId is { } requested && !DefinitionNames.IsValidRunId(requested))
+        {
+            problems.Add(new DefinitionProblem("runId", $"'{requested}' {DefinitionNames.Rule(DefinitionNames.MaxRunIdLength)}"));
+        }
+
+        foreach (string input in RequiredInputs(flow).Where(i => !request.Inputs.ContainsKey(i)))
+        {
+            var user = flow.Steps.SelectMany(s => s.Inputs.Select(i => (Step: s.Name, i.Key, i.Value))).First(u => FlowInputs.References(u.Value).Any(r => r.Input == input));
+            problems.Add(new DefinitionProblem($"inputs.{input}", $"required: steps.{user.Step}.inputs.{user.Key} uses {{{input}}}, and the kickoff gave no input '{input}'"));
+        }
+
+        return problems;
+    }
+
+    /// <summary>Validates the inputs against the flow, stores the run's request and starts it. Nothing starts when anything is wrong.</summary>
+    /// <returns>The run id.</returns>
+    /// <exception cref="CrewDefinitionException">The inputs or the run id are invalid; every problem is listed.</exception>
+    /// <exception cref="RunConflictException">The run id is taken.</exception>
+    public async Task<string> KickoffAsync(FlowDefinition flow, KickoffRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        ArgumentNullException.ThrowIfNull(request);
+        var problems = Validate(flow, request);
+        if (problems.Count > 0)
+        {
+            throw new CrewDefinitionException(problems);
+        }
+
+        string runId = request.RunId ?? CrewRunService.NewRunId(flow.Name, time.GetUtcNow());
+        try
+        {
+            await runs.SaveFlowAsync(new FlowRunRecord { RunId = runId, Flow = flow, Inputs = request.Inputs, CreatedAt = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BlobConditionFailedException ex)
+        {
+            throw new RunConflictException($"A run with id '{runId}' exists already.", ex);
+        }
+
+        await client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(FlowOrchestrator), new CrewRunInput(runId), new StartOrchestrationOptions(runId), cancellationToken).ConfigureAwait(false);
+        return runId;
+    }
+}

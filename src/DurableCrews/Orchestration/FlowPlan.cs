@@ -1,0 +1,7 @@
+namespace DurableCrews.Orchestration;
+
+/// <summary>What the flow orchestrator needs to schedule a flow: step names and dependencies, no texts.</summary>
+/// <param name="Flow">The flow's name.</param>
+/// <param name="Steps">The steps in definition order.</param>
+/// <param name="MaxExecutionTime">The flow's limit, in seconds; null for none.</param>
+public sealed record FlowPlan(string Flow, IReadOnlyList<FlowPlannedStep> Steps, int? MaxExecutionTime);
