@@ -10,7 +10,7 @@ namespace DurableCrews.Definitions;
 /// or one YAML or JSON document holding the crew settings with <c>agents</c> and <c>tasks</c> inside.
 /// Every problem is collected with its path; nothing is thrown for bad input.
 /// </summary>
-public static class CrewDefinitionLoader
+public static partial class CrewDefinitionLoader
 {
     /// <summary>The optional crew settings file of a folder-form crew.</summary>
     public const string CrewFileName = "crew.yaml";
@@ -419,8 +419,19 @@ public static class CrewDefinitionLoader
         }
         catch (YamlException ex)
         {
-            problems.Add(new DefinitionProblem(source, $"is not valid YAML or JSON: {ex.InnerException?.Message ?? ex.Message}", $"{source}:{ex.Start.Line}"));
-            return null;
+            // PyYAML, which CrewAI reads with, accepts whitespace-only lines indented deeper than the block scalar
+            // that follows them (an empty 'expected_output: >' for one); YamlDotNet does not. Read such files the
+            // way CrewAI does: as if those lines were empty.
+            stream = new YamlStream();
+            try
+            {
+                stream.Load(new StringReader(WhitespaceOnlyLine().Replace(text, string.Empty)));
+            }
+            catch (YamlException)
+            {
+                problems.Add(new DefinitionProblem(source, $"is not valid YAML or JSON: {ex.InnerException?.Message ?? ex.Message}", $"{source}:{ex.Start.Line}"));
+                return null;
+            }
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode mapping)
@@ -433,4 +444,7 @@ public static class CrewDefinitionLoader
     }
 
     static CrewLoadResult Failed(DefinitionProblem problem) => new() { Problems = [problem] };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[ \t]+$", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex WhitespaceOnlyLine();
 }
