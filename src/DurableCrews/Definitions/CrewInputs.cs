@@ -5,7 +5,8 @@ namespace DurableCrews.Definitions;
 /// <summary>
 /// Kickoff inputs and CrewAI's <c>{placeholder}</c> interpolation: in an agent's role, goal and backstory and a
 /// task's description, expected output and output file, <c>{name}</c> (a letter or '_' first, then letters,
-/// digits, '_' or '-') is replaced by the input of that name. Other braces, such as JSON examples, are left alone.
+/// digits, '_' or '-') is replaced by the input of that name. Other braces, such as JSON examples, and doubled braces
+/// (<c>{{name}}</c>, an escaped placeholder) are left alone.
 /// </summary>
 public static partial class CrewInputs
 {
@@ -120,7 +121,7 @@ public static partial class CrewInputs
         }
     }
 
-    [GeneratedRegex(@"\{([A-Za-z_][A-Za-z0-9_\-]*)\}")]
+    [GeneratedRegex(@"(?<!\{)\{([A-Za-z_][A-Za-z0-9_\-]*)\}(?!\})")]
     private static partial Regex Placeholder();
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_\-]{0,99}$")]
