@@ -40,6 +40,7 @@ public static class CliApp
             RunCommand(context),
             ValidateCommand(context),
             MemoryCommands.Create(stdout, stderr, context.Configuration),
+            Serve.ServeCommand.Create(context),
         };
 
         var parsed = root.Parse(args);

@@ -40,18 +40,13 @@ public sealed class CrewRunService
     {
         ArgumentNullException.ThrowIfNull(crew);
         ArgumentNullException.ThrowIfNull(request);
-        var problems = new List<DefinitionProblem>(CrewInputs.Validate(request.Inputs));
-        if (request.RunId is { } requested && !DefinitionNames.IsValidRunId(requested))
-        {
-            problems.Add(new DefinitionProblem("runId", $"'{requested}' {DefinitionNames.Rule(DefinitionNames.MaxRunIdLength)}"));
-        }
-
-        var filled = CrewInputs.Interpolate(crew, request.Inputs);
-        problems.AddRange(filled.Problems);
+        var problems = Validate(crew, request);
         if (problems.Count > 0)
         {
             throw new CrewDefinitionException(problems);
         }
+
+        var filled = CrewInputs.Interpolate(crew, request.Inputs);
 
         string runId = request.RunId ?? NewRunId(crew.Name);
         var crewTargets = new WebhookTargets
@@ -79,6 +74,21 @@ public sealed class CrewRunService
         await client.ScheduleNewOrchestrationInstanceAsync(
             nameof(CrewOrchestrator), new CrewRunInput(runId), new StartOrchestrationOptions(runId), cancellationToken).ConfigureAwait(false);
         return runId;
+    }
+
+    /// <summary>Every problem with a kickoff of <paramref name="crew"/>: bad or missing inputs, a bad run id.</summary>
+    public static IReadOnlyList<DefinitionProblem> Validate(CrewDefinition crew, KickoffRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(crew);
+        ArgumentNullException.ThrowIfNull(request);
+        var problems = new List<DefinitionProblem>(CrewInputs.Validate(request.Inputs));
+        if (request.RunId is { } requested && !DefinitionNames.IsValidRunId(requested))
+        {
+            problems.Add(new DefinitionProblem("runId", $"'{requested}' {DefinitionNames.Rule(DefinitionNames.MaxRunIdLength)}"));
+        }
+
+        problems.AddRange(CrewInputs.Interpolate(crew, request.Inputs).Problems);
+        return problems;
     }
 
     /// <summary>The run's status, progress and (once ended) output; null when there is no such run.</summary>
@@ -133,6 +143,177 @@ public sealed class CrewRunService
         await client.RaiseEventAsync(target, name, payload, cancellationToken).ConfigureAwait(false);
         return target;
     }
+
+    /// <summary>Terminates a running run and everything working under it; its finished task outputs stay.</summary>
+    public async Task<RunActionResult> TerminateAsync(string runId, string reason, CancellationToken cancellationToken = default)
+    {
+        var instance = DefinitionNames.IsValidRunReference(runId) ? await client.GetInstanceAsync(runId, cancellationToken).ConfigureAwait(false) : null;
+        if (instance is null)
+        {
+            return RunActionResult.NotFound;
+        }
+
+        if (instance.IsCompleted)
+        {
+            return RunActionResult.Conflict;
+        }
+
+        await InstanceTree.TerminateAsync(client, runId, InstanceTree.DescendantsOf(runId), reason, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        return RunActionResult.Done;
+    }
+
+    /// <summary>Deletes an ended run: its orchestration history (and its children's) and all its blobs.</summary>
+    public async Task<RunActionResult> DeleteAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var instance = DefinitionNames.IsValidRunReference(runId) ? await client.GetInstanceAsync(runId, cancellationToken).ConfigureAwait(false) : null;
+        if (instance is null)
+        {
+            return RunActionResult.NotFound;
+        }
+
+        if (!instance.IsCompleted)
+        {
+            return RunActionResult.Conflict;
+        }
+
+        foreach (string id in await InstanceTree.FindAsync(client, InstanceTree.DescendantsOf(runId), activeOnly: false, cancellationToken).ConfigureAwait(false))
+        {
+            await client.PurgeInstanceAsync(id, cancellation: cancellationToken).ConfigureAwait(false);
+        }
+
+        await client.PurgeInstanceAsync(runId, cancellation: cancellationToken).ConfigureAwait(false);
+        await runs.DeleteRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        return RunActionResult.Done;
+    }
+
+    /// <summary>Lists crew and flow runs (not their tasks and delegations), newest first within a page.</summary>
+    public async Task<RunListPage> ListAsync(RunListQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var filter = new OrchestrationQuery
+        {
+            CreatedFrom = query.From,
+            CreatedTo = query.To,
+            Statuses = query.Status is { } wanted ? RuntimeStatusesOf(wanted) : null,
+            PageSize = Math.Clamp(query.PageSize, 1, 100),
+            ContinuationToken = query.ContinuationToken,
+        };
+        // Tasks and delegations are orchestrations too but are not listed; read the store's pages until one holds a run.
+        var items = new List<RunListItem>();
+        string? token = query.ContinuationToken;
+        await foreach (var page in client.GetAllInstancesAsync(filter).AsPages(query.ContinuationToken, filter.PageSize).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            token = page.ContinuationToken;
+            await AddRunsAsync(page.Values, query, items, cancellationToken).ConfigureAwait(false);
+            if (items.Count >= filter.PageSize || string.IsNullOrEmpty(token))
+            {
+                break;
+            }
+        }
+
+        return new RunListPage(items.OrderByDescending(i => i.CreatedAt).ToList(), string.IsNullOrEmpty(token) ? null : token);
+    }
+
+    async Task AddRunsAsync(IEnumerable<OrchestrationMetadata> instances, RunListQuery query, List<RunListItem> items, CancellationToken cancellationToken)
+    {
+        foreach (var instance in instances)
+        {
+            if (instance.Name is not (nameof(CrewOrchestrator) or nameof(FlowOrchestrator)) || !DefinitionNames.IsValidRunReference(instance.InstanceId))
+            {
+                continue;
+            }
+
+            string? crew = instance.Name == nameof(FlowOrchestrator)
+                ? (await runs.GetFlowAsync(instance.InstanceId, cancellationToken).ConfigureAwait(false))?.Flow.Name
+                : (await runs.GetRunAsync(instance.InstanceId, cancellationToken).ConfigureAwait(false))?.Definition.Name;
+            if (query.Crew is null || crew == query.Crew)
+            {
+                // A run that timed out ends its orchestration normally; its result says TimedOut.
+                var result = StatusOf(instance) == CrewRunStatus.Completed ? await runs.GetResultAsync(instance.InstanceId, cancellationToken).ConfigureAwait(false) : null;
+                var status = result?.Status ?? StatusOf(instance);
+                if (query.Status is null || query.Status == status)
+                {
+                    items.Add(new RunListItem(instance.InstanceId, crew, instance.Name == nameof(FlowOrchestrator) ? "flow" : "crew", status, instance.CreatedAt, instance.LastUpdatedAt));
+                }
+            }
+        }
+    }
+
+    /// <summary>One task's output; null when the run or the task does not exist or the task has not finished.</summary>
+    public async Task<TaskOutput?> GetTaskAsync(string runId, string task, CancellationToken cancellationToken = default)
+    {
+        if (!DefinitionNames.IsValidRunReference(runId) || await runs.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not { } run)
+        {
+            return null;
+        }
+
+        int index = run.Definition.Tasks.ToList().FindIndex(t => t.Name == task);
+        return index < 0 ? null : await runs.GetTaskOutputAsync(runId, index, task, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts a new run of an earlier run's crew and inputs that reuses the stored outputs of the tasks before
+    /// <paramref name="fromTask"/> (as <c>crewai replay -t</c> does): those tasks are not asked of the model again.
+    /// </summary>
+    /// <returns>The new run id; null when there is no such run.</returns>
+    /// <exception cref="CrewDefinitionException">The task is not one of the crew's, or the new run id is invalid.</exception>
+    /// <exception cref="RunConflictException">The new run id is taken.</exception>
+    public async Task<string?> ReplayAsync(string runId, string fromTask, string? newRunId = null, CancellationToken cancellationToken = default)
+    {
+        if (!DefinitionNames.IsValidRunReference(runId) || await runs.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not { } run)
+        {
+            return null;
+        }
+
+        var tasks = run.Definition.Tasks;
+        int from = tasks.ToList().FindIndex(t => t.Name == fromTask);
+        var problems = new List<DefinitionProblem>();
+        if (from < 0)
+        {
+            problems.Add(new DefinitionProblem("fromTask", $"crew '{run.Definition.Name}' has no task named '{fromTask}'; its tasks: {string.Join(", ", tasks.Select(t => t.Name))}"));
+        }
+
+        if (newRunId is not null && !DefinitionNames.IsValidRunId(newRunId))
+        {
+            problems.Add(new DefinitionProblem("runId", $"'{newRunId}' {DefinitionNames.Rule(DefinitionNames.MaxRunIdLength)}"));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new CrewDefinitionException(problems);
+        }
+
+        string replayId = newRunId ?? NewRunId(run.Definition.Name);
+        try
+        {
+            await runs.SaveRunAsync(run with { RunId = replayId, CreatedAt = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BlobConditionFailedException ex)
+        {
+            throw new RunConflictException($"A run with id '{replayId}' exists already.", ex);
+        }
+
+        for (int index = 0; index < from; index++)
+        {
+            if (await runs.GetTaskOutputAsync(runId, index, tasks[index].Name, cancellationToken).ConfigureAwait(false) is { } output)
+            {
+                await runs.SaveTaskOutputAsync(replayId, output, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(CrewOrchestrator), new CrewRunInput(replayId), new StartOrchestrationOptions(replayId), cancellationToken).ConfigureAwait(false);
+        return replayId;
+    }
+
+    static OrchestrationRuntimeStatus[] RuntimeStatusesOf(CrewRunStatus status) => status switch
+    {
+        CrewRunStatus.Pending => [OrchestrationRuntimeStatus.Pending],
+        CrewRunStatus.Running => [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended],
+        CrewRunStatus.Terminated => [OrchestrationRuntimeStatus.Terminated],
+        CrewRunStatus.Failed => [OrchestrationRuntimeStatus.Failed],
+        _ => [OrchestrationRuntimeStatus.Completed],
+    };
 
     /// <summary>Waits until the run ends or <paramref name="cancellationToken"/> fires, calling <paramref name="onProgress"/> on each change.</summary>
     public async Task<RunView> WaitAsync(string runId, Action<CrewProgress>? onProgress = null, TimeSpan? pollInterval = null, CancellationToken cancellationToken = default)

@@ -11,10 +11,7 @@ namespace DurableCrews.Api;
 /// </summary>
 public static class KickoffBody
 {
-    /// <summary>The largest body accepted, in bytes (1 MB).</summary>
-    public const int MaxBytes = 1024 * 1024;
-
-    /// <summary>The request, or the problems with the body.</summary>
+    /// <summary>The request (whenever the body is a JSON object) and the problems with the body.</summary>
     public static (KickoffRequest? Request, IReadOnlyList<DefinitionProblem> Problems) Read(ReadOnlySpan<byte> json)
     {
         if (json.IsEmpty)
@@ -38,7 +35,7 @@ public static class KickoffBody
         }
     }
 
-    /// <summary>Reads one kickoff object (also an item of a batch, or a queue message's fields).</summary>
+    /// <summary>Reads one kickoff object (also an item of a batch, or a queue message's fields): the request whenever it is an object, and its problems.</summary>
     public static (KickoffRequest? Request, IReadOnlyList<DefinitionProblem> Problems) Read(JsonElement body, string path)
     {
         var problems = new List<DefinitionProblem>();
@@ -87,7 +84,8 @@ public static class KickoffBody
             }
         }
 
-        return problems.Count > 0 ? (null, problems) : (new KickoffRequest { Inputs = inputs, RunId = runId, Webhooks = webhooks }, problems);
+        // The request is returned with its problems, so that the caller can add the problems only the crew reveals.
+        return (new KickoffRequest { Inputs = inputs, RunId = runId, Webhooks = webhooks }, problems);
     }
 
     static WebhookTargets? ReadWebhooks(JsonElement value, string path, List<DefinitionProblem> problems)

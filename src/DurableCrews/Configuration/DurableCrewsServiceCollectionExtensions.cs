@@ -87,6 +87,8 @@ public static class DurableCrewsServiceCollectionExtensions
         services.TryAddTransient<StartFlowStepActivity>();
         services.TryAddTransient<CompleteFlowActivity>();
         services.TryAddTransient<FlowRunService>();
+        services.TryAddTransient<CrewApi>();
+        services.TryAddSingleton<CrewLibrary>();
         services.TryAddTransient<CrewRunService>();
         return services;
     }

@@ -70,7 +70,7 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
     {
         context.SetCustomStatus(new CrewProgress { TasksTotal = plan.Tasks.Count, WorkInstance = $"{runId}/work" });
         var (timedOut, outcome) = await ChildDeadline.CallAsync<CrewWorkOutcome>(
-            context, nameof(CrewWorkOrchestrator), $"{runId}/work", [$"{runId}/"], new CrewWorkInput(runId, plan), plan.MaxExecutionTime, "The crew");
+            context, nameof(CrewWorkOrchestrator), $"{runId}/work", InstanceTree.DescendantsOf(runId), new CrewWorkInput(runId, plan), plan.MaxExecutionTime, "The crew");
         return timedOut
             ? (CrewRunStatus.TimedOut, null, $"The crew exceeded its max_execution_time of {plan.MaxExecutionTime} s; the tasks that finished are kept.")
             : (outcome!.Status, outcome.Finished, outcome.Error);

@@ -34,39 +34,7 @@ public sealed class TerminateWorkActivity : TaskActivity<TerminateWorkRequest, b
             return false;
         }
 
-        var ending = new List<string> { request.InstanceId };
-        foreach (string prefix in request.Descendants)
-        {
-            var query = new OrchestrationQuery
-            {
-                InstanceIdPrefix = prefix,
-                Statuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended],
-            };
-            await foreach (var descendant in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
-            {
-                if (!ending.Contains(descendant.InstanceId))
-                {
-                    ending.Add(descendant.InstanceId);
-                }
-            }
-        }
-
-        foreach (string id in ending)
-        {
-            await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = request.Reason }, cancellationToken).ConfigureAwait(false);
-        }
-
-        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        patience.CancelAfter(TimeSpan.FromSeconds(30));
-        try
-        {
-            await Task.WhenAll(ending.Skip(1).Select(id => client.WaitForInstanceCompletionAsync(id, patience.Token))).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // They were told to end; the run does not wait on them longer than this.
-        }
-
+        await InstanceTree.TerminateAsync(client, request.InstanceId, request.Descendants, request.Reason, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
         return true;
     }
 }

@@ -28,6 +28,9 @@ public static class CrewJson
             DictionaryKeyPolicy = null,
             WriteIndented = true,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+
+            // Stored results and API answers are read by people and programs, never embedded in HTML unencoded.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.Converters.Add(new JsonStringEnumConverter());
         options.MakeReadOnly(populateMissingResolver: true);

@@ -157,14 +157,18 @@ public sealed class RunStore
     public Task<CrewOutput?> GetResultAsync(string runId, CancellationToken cancellationToken = default) =>
         ReadAsync<CrewOutput>(ResultBlob(runId), cancellationToken);
 
-    /// <summary>Deletes every blob of a run and returns how many there were.</summary>
+    /// <summary>Deletes every blob of a run (and of a flow's step runs) and returns how many there were.</summary>
     public async Task<int> DeleteRunAsync(string runId, CancellationToken cancellationToken = default)
     {
         int deleted = 0;
         var names = new List<string>();
-        await foreach (string name in blobs.ListAsync(BlobNames.RunsContainer, $"{Checked(runId)}/", cancellationToken).ConfigureAwait(false))
+        // The run's own blobs, and those of a flow's step runs ({runId}.{step}/…).
+        foreach (string prefix in new[] { $"{Checked(runId)}/", $"{runId}." })
         {
-            names.Add(name);
+            await foreach (string name in blobs.ListAsync(BlobNames.RunsContainer, prefix, cancellationToken).ConfigureAwait(false))
+            {
+                names.Add(name);
+            }
         }
 
         foreach (string name in names)
