@@ -147,11 +147,11 @@ public static class CliApp
     }
 
     /// <summary>Starts the engine, or says why the settings keep it from starting.</summary>
-    internal static async Task<CrewEngine?> StartEngineAsync(CliContext cli, CancellationToken cancellationToken)
+    internal static async Task<CrewEngine?> StartEngineAsync(CliContext cli, CancellationToken cancellationToken, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         try
         {
-            return await CrewEngine.StartAsync(cli.Configuration, cli.ConfigureServices, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await CrewEngine.StartAsync(cli.Configuration, cli.ConfigureServices, loggerFactory: loggerFactory, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (OptionsValidationException ex)
         {

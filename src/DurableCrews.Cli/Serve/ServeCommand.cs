@@ -1,5 +1,9 @@
 using System.CommandLine;
 using System.Net;
+using DurableCrews.Api;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace DurableCrews.Cli.Serve;
 
@@ -29,7 +33,16 @@ internal static class ServeCommand
             return CliApp.Invalid;
         }
 
-        var engine = await CliApp.StartEngineAsync(cli, cancellationToken).ConfigureAwait(false);
+        // A server's log goes to stderr: DurableCrews' own at Information, the frameworks' from Warning.
+        using var logging = LoggerFactory.Create(builder => builder
+            .AddSimpleConsole(console => console.SingleLine = true)
+            .AddFilter("DurableCrews", LogLevel.Information)
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("Grpc", LogLevel.Warning)
+            .AddFilter("DurableTask", LogLevel.Warning)
+            .SetMinimumLevel(LogLevel.Information)
+            .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        var engine = await CliApp.StartEngineAsync(cli, cancellationToken, logging).ConfigureAwait(false);
         if (engine is null)
         {
             return CliApp.Invalid;
@@ -37,7 +50,9 @@ internal static class ServeCommand
 
         await using var running = engine;
         await using var server = await CrewServer.StartAsync(engine, address, port, cancellationToken).ConfigureAwait(false);
-        await cli.Stdout.WriteLineAsync($"DurableCrews is serving {server.Address}api (OpenAPI: {server.Address}api/openapi.json). Ctrl+C stops.").ConfigureAwait(false);
+        await using var listener = await StartQueueListenerAsync(engine, cancellationToken).ConfigureAwait(false);
+        await cli.Stdout.WriteLineAsync($"DurableCrews is serving {server.Address}api (OpenAPI: {server.Address}api/openapi.json)"
+            + (listener is null ? "; no storage connection, so no queue." : $" and the {QueueNames.Kickoffs} queue.") + " Ctrl+C stops.").ConfigureAwait(false);
         await cli.Stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -49,5 +64,19 @@ internal static class ServeCommand
         }
 
         return CliApp.Completed;
+    }
+
+    /// <summary>Listens to the kickoff queue when there is a storage connection.</summary>
+    internal static async Task<QueueListener?> StartQueueListenerAsync(Engine.CrewEngine engine, CancellationToken cancellationToken)
+    {
+        var queues = engine.Services.GetRequiredService<CrewQueues>();
+        if (!queues.IsConfigured)
+        {
+            return null;
+        }
+
+        var logger = engine.Services.GetRequiredService<ILoggerFactory>().CreateLogger<QueueListener>();
+        var options = engine.Services.GetRequiredService<IOptions<QueueOptions>>().Value;
+        return await QueueListener.StartAsync(queues, engine.Services.GetRequiredService<KickoffMessageHandler>, options, logger, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

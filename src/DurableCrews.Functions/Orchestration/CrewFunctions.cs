@@ -20,8 +20,14 @@ public sealed class CrewFunctions(
     CompleteRunActivity completeRun,
     StartFlowActivity startFlow,
     StartFlowStepActivity startFlowStep,
-    CompleteFlowActivity completeFlow)
+    CompleteFlowActivity completeFlow,
+    PublishResultActivity publishResult)
 {
+    /// <summary>Tells crew-results that a run ended.</summary>
+    [Function(nameof(PublishResultActivity))]
+    public Task<bool> PublishResult([ActivityTrigger] CrewRunSummary summary, FunctionContext context) =>
+        publishResult.ExecuteAsync(summary, context?.CancellationToken ?? default);
+
     /// <summary>One flow run: several crews as sub-orchestrations.</summary>
     [Function(nameof(FlowOrchestrator))]
     public static Task<CrewRunSummary> RunFlow([OrchestrationTrigger] TaskOrchestrationContext context)

@@ -74,6 +74,8 @@ public static class DurableCrewsServiceCollectionExtensions
     /// <summary>Adds the activities (resolved per call by both hosts) and the run API.</summary>
     public static IServiceCollection AddCrewActivities(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<QueueOptions>().Bind(configuration.GetSection(QueueOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QueueOptions>, QueueOptionsValidator>());
         services.AddOptions<ExecutionOptions>().Bind(configuration.GetSection(ExecutionOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExecutionOptions>, ExecutionOptionsValidator>());
         services.TryAddTransient<StartRunActivity>();
@@ -88,6 +90,9 @@ public static class DurableCrewsServiceCollectionExtensions
         services.TryAddTransient<CompleteFlowActivity>();
         services.TryAddTransient<FlowRunService>();
         services.TryAddTransient<CrewApi>();
+        services.TryAddTransient<KickoffMessageHandler>();
+        services.TryAddSingleton<CrewQueues>();
+        services.TryAddTransient<PublishResultActivity>();
         services.TryAddSingleton<CrewLibrary>();
         services.TryAddTransient<CrewRunService>();
         return services;

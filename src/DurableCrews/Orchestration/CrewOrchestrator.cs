@@ -28,6 +28,11 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
 
         var summary = await context.CallActivityAsync<CrewRunSummary>(
             nameof(CompleteRunActivity), new CompleteRunRequest(input.RunId, status, startedAt, finished, error), StorageRetry);
+        if (plan.PublishResults)
+        {
+            await context.CallActivityAsync<bool>(nameof(PublishResultActivity), summary, StorageRetry);
+        }
+
         if (plan.Webhooks?.Run is { } url)
         {
             await Webhooks.SendAsync(context, new WebhookRequest(input.RunId, WebhookEvent.Run, url, $"{input.RunId}#run", RunStatus: status.ToString(), Error: error));

@@ -8,4 +8,5 @@ namespace DurableCrews.Orchestration;
 /// <param name="MaxExecutionTime">The crew's limit on the whole run, in seconds; null for none.</param>
 /// <param name="Webhooks">Where the run's webhooks go.</param>
 /// <param name="Planning">Whether a planner turn runs before the tasks.</param>
-public sealed record CrewRunPlan(string Crew, IReadOnlyList<PlannedTask> Tasks, int? MaxExecutionTime = null, WebhookTargets? Webhooks = null, bool Planning = false);
+/// <param name="PublishResults">Whether the run's end goes to <c>crew-results</c>.</param>
+public sealed record CrewRunPlan(string Crew, IReadOnlyList<PlannedTask> Tasks, int? MaxExecutionTime = null, WebhookTargets? Webhooks = null, bool Planning = false, bool PublishResults = false);

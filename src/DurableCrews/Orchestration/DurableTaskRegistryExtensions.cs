@@ -25,6 +25,7 @@ public static class DurableTaskRegistryExtensions
             .AddActivity<ReserveModelRequestActivity>()
             .AddActivity<TerminateWorkActivity>()
             .AddActivity<Notifications.WebhookActivity>()
+            .AddActivity<PublishResultActivity>()
             .AddActivity<CompleteRunActivity>();
     }
 }

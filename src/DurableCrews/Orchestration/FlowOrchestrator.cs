@@ -35,6 +35,11 @@ public sealed class FlowOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
 
         var summary = await context.CallActivityAsync<CrewRunSummary>(
             nameof(CompleteFlowActivity), new CompleteRunRequest(input.RunId, outcome.Status, startedAt, null, outcome.Error), CrewOrchestrator.StorageRetry);
+        if (plan.PublishResults)
+        {
+            await context.CallActivityAsync<bool>(nameof(PublishResultActivity), summary, CrewOrchestrator.StorageRetry);
+        }
+
         return outcome.Status == CrewRunStatus.Failed ? throw new CrewRunFailedException(outcome.Error!) : summary;
     }
 

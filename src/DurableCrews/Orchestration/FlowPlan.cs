@@ -4,4 +4,5 @@ namespace DurableCrews.Orchestration;
 /// <param name="Flow">The flow's name.</param>
 /// <param name="Steps">The steps in definition order.</param>
 /// <param name="MaxExecutionTime">The flow's limit, in seconds; null for none.</param>
-public sealed record FlowPlan(string Flow, IReadOnlyList<FlowPlannedStep> Steps, int? MaxExecutionTime);
+/// <param name="PublishResults">Whether the flow's end goes to <c>crew-results</c>.</param>
+public sealed record FlowPlan(string Flow, IReadOnlyList<FlowPlannedStep> Steps, int? MaxExecutionTime, bool PublishResults = false);

@@ -1,4 +1,6 @@
 using DurableCrews.Agents;
+using DurableCrews.Api;
+using Microsoft.Extensions.Options;
 using DurableCrews.Definitions;
 using DurableCrews.Storage;
 using Microsoft.DurableTask;
@@ -9,9 +11,15 @@ namespace DurableCrews.Orchestration;
 public sealed class StartRunActivity : TaskActivity<string, CrewRunPlan>
 {
     readonly RunStore runs;
+    readonly QueueOptions queues;
 
     /// <summary>Creates the activity.</summary>
-    public StartRunActivity(RunStore runs) => this.runs = runs;
+    public StartRunActivity(RunStore runs, IOptions<QueueOptions> queues)
+    {
+        ArgumentNullException.ThrowIfNull(queues);
+        this.runs = runs;
+        this.queues = queues.Value;
+    }
 
     /// <inheritdoc />
     public override Task<CrewRunPlan> RunAsync(TaskActivityContext context, string input) => ExecuteAsync(input);
@@ -28,6 +36,6 @@ public sealed class StartRunActivity : TaskActivity<string, CrewRunPlan>
             IReadOnlyList<int>? context = task.Context?.Select(name => names.IndexOf(name)).ToList();
             return new PlannedTask(index, task.Name, agent?.Role ?? ManagerPersona.Role, context, task.AsyncExecution, agent?.MaxRetryLimit ?? 2, agent?.MaxExecutionTime);
         }).ToList();
-        return new CrewRunPlan(crew.Name, tasks, crew.MaxExecutionTime, run.Webhooks, crew.Planning);
+        return new CrewRunPlan(crew.Name, tasks, crew.MaxExecutionTime, run.Webhooks, crew.Planning, queues.PublishResults);
     }
 }

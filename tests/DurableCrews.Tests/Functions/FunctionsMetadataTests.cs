@@ -82,6 +82,42 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
     }
 
+    public static TheoryData<string, string, string> ApiRoutes
+    {
+        get
+        {
+            var data = new TheoryData<string, string, string>();
+            foreach (var route in DurableCrews.Api.CrewApi.Routes)
+            {
+                data.Add(route.Name, route.Method.ToLowerInvariant(), route.Template);
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ApiRoutes))]
+    public void Each_API_endpoint_is_an_http_trigger_on_its_route_and_method_with_function_keys(string name, string method, string route)
+    {
+        var trigger = Binding(name, "httpTrigger");
+
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
+        Assert.Equal("In", Binding(name, "durableClient").GetProperty("direction").GetString());
+    }
+
+    [Fact]
+    public void Queue_kickoffs_are_a_queue_trigger_on_crew_kickoffs_over_the_host_storage()
+    {
+        var trigger = Binding("KickoffFromQueue", "queueTrigger");
+
+        Assert.Equal("crew-kickoffs", trigger.GetProperty("queueName").GetString());
+        Assert.Equal("AzureWebJobsStorage", trigger.GetProperty("connection").GetString());
+        Assert.Equal("In", Binding("KickoffFromQueue", "durableClient").GetProperty("direction").GetString());
+    }
+
     static IEnumerable<string> EngineTypes(Type baseType) =>
         typeof(DurableCrews.Orchestration.CrewOrchestrator).Assembly.GetExportedTypes()
             .Where(t => !t.IsAbstract && t.BaseType is { IsGenericType: true } b && b.GetGenericTypeDefinition() == baseType)

@@ -1,0 +1,39 @@
+using DurableCrews.Api;
+using DurableCrews.Storage;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+
+namespace DurableCrews.Functions.Queue;
+
+/// <summary>
+/// Starts runs from <c>crew-kickoffs</c> messages through the library's <see cref="KickoffMessageHandler"/>, as HTTP
+/// kickoffs do. A message that can never succeed goes to <c>crew-kickoffs-poison</c> with its reason, logged once, and is
+/// not retried; a passing failure throws, so the host retries it and, after its dequeue limit, poisons it itself.
+/// </summary>
+public sealed class KickoffQueueFunctions(CrewLibrary crews, RunStore runs, CrewQueues queues, TimeProvider time, ILogger<KickoffQueueFunctions> logger)
+{
+    /// <summary>One kickoff message.</summary>
+    [Function("KickoffFromQueue")]
+    public async Task KickoffFromQueue(
+        [QueueTrigger(QueueNames.Kickoffs, Connection = "AzureWebJobsStorage")] string message,
+        [DurableClient] DurableTaskClient client,
+        FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var outcome = await new KickoffMessageHandler(new CrewRunService(client, runs, time), crews).HandleAsync(message, context.CancellationToken).ConfigureAwait(false);
+        switch (outcome.Kind)
+        {
+            case KickoffOutcomeKind.Poison:
+                logger.LogError("Kickoff message moved to {Poison}: {Reason}", QueueNames.KickoffsPoison, outcome.Reason);
+                await queues.SendToPoisonAsync(message, outcome.Reason!, context.CancellationToken).ConfigureAwait(false);
+                break;
+            case KickoffOutcomeKind.Duplicate:
+                logger.LogInformation("Kickoff message is a redelivery of run {RunId}; nothing new started.", outcome.RunId);
+                break;
+            default:
+                logger.LogInformation("Kickoff message started run {RunId}.", outcome.RunId);
+                break;
+        }
+    }
+}

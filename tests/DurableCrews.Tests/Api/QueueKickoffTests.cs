@@ -1,0 +1,103 @@
+using System.Text;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using DurableCrews.Api;
+using DurableCrews.Cli.Serve;
+using DurableCrews.Runs;
+using DurableCrews.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace DurableCrews.Tests.Api;
+
+/// <summary>Kickoffs from the <c>crew-kickoffs</c> queue, against a real Azurite, through serve's listener and the library's handler.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class QueueKickoffTests(Azurite azurite)
+{
+    async Task<EngineHarness> StartAsync() => await EngineHarness.StartAsync(new ScriptedChatClient(), new Dictionary<string, string?>
+    {
+        ["DurableCrews:Storage:ConnectionString"] = azurite.ConnectionString,
+        ["DurableCrews:Queues:PublishResults"] = "true",
+        ["DurableCrews:Crews:Path"] = RepoPaths.Crews,
+    });
+
+    static async Task<List<string>> DrainAsync(QueueClient queue)
+    {
+        var texts = new List<string>();
+        await queue.CreateIfNotExistsAsync();
+        while ((await queue.ReceiveMessagesAsync(32)).Value is { Length: > 0 } messages)
+        {
+            foreach (var message in messages)
+            {
+                texts.Add(message.Body.ToString());
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+        }
+
+        return texts;
+    }
+
+    [Fact]
+    public async Task Messages_start_runs_once_bad_ones_go_to_poison_with_the_reason_and_ends_are_published()
+    {
+        await using var harness = await StartAsync();
+        var queues = harness.Engine.Services.GetRequiredService<CrewQueues>();
+        var kickoffs = queues.Queue(QueueNames.Kickoffs);
+        await kickoffs.CreateIfNotExistsAsync();
+        await DrainAsync(queues.Queue(QueueNames.KickoffsPoison));
+        await DrainAsync(queues.Queue(QueueNames.Results));
+        string valid = """{"crew":"contextual-workflow","inputs":{"base_topic":"clicks"},"runId":"queued-1"}""";
+        string[] messages =
+        [
+            valid,
+            valid,
+            Convert.ToBase64String(Encoding.UTF8.GetBytes("""{"crew":"contextual-workflow","inputs":{"base_topic":"orders"},"runId":"queued-2"}""")),
+            "{not json",
+            """{"crew":"no-such-crew","inputs":{}}""",
+            """{"crew":"contextual-workflow","inputs":{},"runId":"queued-3"}""",
+        ];
+        foreach (string message in messages)
+        {
+            await kickoffs.SendMessageAsync(message);
+        }
+
+        await using (var listener = await QueueListener.StartAsync(queues, harness.Engine.Services.GetRequiredService<KickoffMessageHandler>, new QueueOptions(), NullLogger.Instance, TimeSpan.FromMilliseconds(50)))
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while ((await kickoffs.GetPropertiesAsync(timeout.Token)).Value.ApproximateMessagesCount > 0 || (await harness.Engine.Runs.GetAsync("queued-2", timeout.Token)) is not { Status: CrewRunStatus.Completed })
+            {
+                await Task.Delay(50, timeout.Token);
+            }
+        }
+
+        Assert.Equal(CrewRunStatus.Completed, (await harness.Engine.Runs.WaitAsync("queued-1")).Status);
+        Assert.Null(await harness.Engine.Runs.GetAsync("queued-3"));
+        var poison = (await DrainAsync(queues.Queue(QueueNames.KickoffsPoison))).Select(p => JsonDocument.Parse(p).RootElement.GetProperty("reason").GetString()).ToList();
+        Assert.Equal(3, poison.Count);
+        Assert.Contains(poison, r => r!.Contains("is not valid JSON", StringComparison.Ordinal));
+        Assert.Contains(poison, r => r!.Contains("no crew named 'no-such-crew'", StringComparison.Ordinal));
+        Assert.Contains(poison, r => r!.Contains("message.inputs.base_topic", StringComparison.Ordinal));
+
+        using var results = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var published = new List<string>();
+        while (published.Count < 2)
+        {
+            published.AddRange((await DrainAsync(queues.Queue(QueueNames.Results))).Select(r => JsonDocument.Parse(r).RootElement.GetProperty("run_id").GetString()!));
+            await Task.Delay(50, results.Token);
+        }
+
+        Assert.Equal(["queued-1", "queued-2"], published.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Publishing_results_without_a_queue_service_is_refused_at_start()
+    {
+        var validator = new QueueOptionsValidator(Options.Create(new DurableCrews.Storage.StorageOptions()));
+
+        var result = validator.Validate(null, new QueueOptions { PublishResults = true });
+
+        Assert.True(result.Failed);
+        Assert.Contains("PublishResults needs a queue service", result.FailureMessage, StringComparison.Ordinal);
+    }
+}
