@@ -1,6 +1,8 @@
 using DurableCrews.Api;
 using DurableCrews.Configuration;
 using DurableCrews.Orchestration;
+using DurableCrews.Storage;
+using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -46,10 +48,13 @@ public sealed class CrewEngine : IAsyncDisposable
     /// <summary>The run API over this engine.</summary>
     public CrewRunService Runs => worker.Services.GetRequiredService<CrewRunService>();
 
-    /// <summary>Starts the engine on the in-memory orchestration service.</summary>
+    /// <summary>
+    /// Starts the engine: on <c>AzureStorageOrchestrationService</c> (the provider Durable Functions uses: runs survive
+    /// the process) when a storage connection string is configured, else on the in-memory orchestration service.
+    /// </summary>
     /// <param name="configuration">The DurableCrews settings.</param>
     /// <param name="configureServices">Replaces or adds services (tests use it to script the model).</param>
-    /// <param name="options">Concurrency settings.</param>
+    /// <param name="options">Engine settings; by default those of <c>DurableCrews:Engine</c>.</param>
     /// <param name="loggerFactory">Where logs go; none by default.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     public static async Task<CrewEngine> StartAsync(
@@ -60,9 +65,12 @@ public sealed class CrewEngine : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        options ??= new EngineOptions();
+        options ??= configuration.GetSection(EngineOptions.SectionName).Get<EngineOptions>() ?? new EngineOptions();
         loggerFactory ??= Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
-        var service = new InMemoryOrchestrationService(loggerFactory);
+        string? connection = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.ConnectionString;
+        IOrchestrationService service = string.IsNullOrWhiteSpace(connection)
+            ? new InMemoryOrchestrationService(loggerFactory)
+            : await CreateAzureStorageServiceAsync(connection, options, loggerFactory).ConfigureAwait(false);
         var tuned = new TunedOrchestrationService(service, options.MaxConcurrentActivities, options.MaxConcurrentOrchestrations);
 
         var sidecar = await StartSidecarAsync(tuned, loggerFactory, cancellationToken).ConfigureAwait(false);
@@ -105,6 +113,27 @@ public sealed class CrewEngine : IAsyncDisposable
         channel.Dispose();
         await sidecar.StopAsync(stopping.Token).ConfigureAwait(false);
         await sidecar.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The Azure Storage provider on the task hub, created if it does not exist, polling fast enough that an idle engine picks up new work within about a second.</summary>
+    static async Task<IOrchestrationService> CreateAzureStorageServiceAsync(string connection, EngineOptions options, ILoggerFactory loggerFactory)
+    {
+        var settings = new AzureStorageOrchestrationServiceSettings
+        {
+            StorageAccountClientProvider = new StorageAccountClientProvider(connection),
+            TaskHubName = options.TaskHub,
+            WorkerId = options.WorkerId ?? Environment.MachineName,
+            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(options.MaxQueuePollingIntervalMs),
+            ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(options.VisibilityTimeoutSeconds),
+            WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(options.VisibilityTimeoutSeconds),
+            MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivities,
+            MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,
+            PartitionCount = options.PartitionCount,
+            LoggerFactory = loggerFactory,
+        };
+        var service = new AzureStorageOrchestrationService(settings);
+        await service.CreateIfNotExistsAsync().ConfigureAwait(false);
+        return service;
     }
 
     static async Task<WebApplication> StartSidecarAsync(TunedOrchestrationService service, ILoggerFactory loggerFactory, CancellationToken cancellationToken)

@@ -7,7 +7,8 @@ namespace DurableCrews.Cli.Engine;
 /// <summary>
 /// A pass-through over the orchestration service behind the gRPC sidecar. The in-memory service runs at most
 /// one work item per CPU at a time, which would serialize a crew's I/O-bound model calls (async tasks,
-/// parallel delegations) on a small machine; this lets the engine run as many as configured.
+/// parallel delegations) on a small machine; this lets the engine run as many as configured. It also hands the
+/// service only events it can store (<see cref="StorableEvents"/>), which the Azure Storage service needs.
 /// </summary>
 internal sealed class TunedOrchestrationService :
     IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient
@@ -73,7 +74,14 @@ internal sealed class TunedOrchestrationService :
         IList<TaskMessage> timerMessages,
         TaskMessage continuedAsNewMessage,
         OrchestrationState orchestrationState) =>
-        inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+        inner.CompleteTaskOrchestrationWorkItemAsync(
+            workItem,
+            StorableEvents.Normalize(newOrchestrationRuntimeState),
+            StorableEvents.Normalize(outboundMessages),
+            StorableEvents.Normalize(orchestratorMessages),
+            StorableEvents.Normalize(timerMessages),
+            continuedAsNewMessage is null ? continuedAsNewMessage! : StorableEvents.Normalize(continuedAsNewMessage),
+            orchestrationState);
 
     public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
 
@@ -85,18 +93,19 @@ internal sealed class TunedOrchestrationService :
     public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => inner.RenewTaskActivityWorkItemLockAsync(workItem);
 
     public Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage) =>
-        inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
+        inner.CompleteTaskActivityWorkItemAsync(workItem, StorableEvents.Normalize(responseMessage));
 
     public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) => inner.AbandonTaskActivityWorkItemAsync(workItem);
 
-    public Task CreateTaskOrchestrationAsync(TaskMessage creationMessage) => client.CreateTaskOrchestrationAsync(creationMessage);
+    public Task CreateTaskOrchestrationAsync(TaskMessage creationMessage) => client.CreateTaskOrchestrationAsync(StorableEvents.Normalize(creationMessage));
 
     public Task CreateTaskOrchestrationAsync(TaskMessage creationMessage, OrchestrationStatus[] dedupeStatuses) =>
-        client.CreateTaskOrchestrationAsync(creationMessage, dedupeStatuses);
+        client.CreateTaskOrchestrationAsync(StorableEvents.Normalize(creationMessage), dedupeStatuses);
 
-    public Task SendTaskOrchestrationMessageAsync(TaskMessage message) => client.SendTaskOrchestrationMessageAsync(message);
+    public Task SendTaskOrchestrationMessageAsync(TaskMessage message) => client.SendTaskOrchestrationMessageAsync(StorableEvents.Normalize(message));
 
-    public Task SendTaskOrchestrationMessageBatchAsync(params TaskMessage[] messages) => client.SendTaskOrchestrationMessageBatchAsync(messages);
+    public Task SendTaskOrchestrationMessageBatchAsync(params TaskMessage[] messages) =>
+        client.SendTaskOrchestrationMessageBatchAsync([.. StorableEvents.Normalize(messages)]);
 
     public Task<OrchestrationState> WaitForOrchestrationAsync(string instanceId, string executionId, TimeSpan timeout, CancellationToken cancellationToken) =>
         client.WaitForOrchestrationAsync(instanceId, executionId, timeout, cancellationToken);

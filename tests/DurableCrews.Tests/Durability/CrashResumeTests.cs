@@ -1,0 +1,217 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using DurableCrews.Tests.Support;
+
+namespace DurableCrews.Tests.Durability;
+
+/// <summary>
+/// <c>durablecrews serve</c> on the Azure Storage backend (Azurite), killed with SIGKILL while a model call is in flight
+/// and started again: the run completes, and no model call that had finished before the kill is made again.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class CrashResumeTests(Azurite azurite) : IDisposable
+{
+    readonly ManualResetEventSlim gate = new(false);
+
+    public void Dispose()
+    {
+        gate.Set();
+        gate.Dispose();
+    }
+
+    const string FourSteps = """
+        agents:
+          worker:
+            role: Worker
+            goal: Finish each step
+            backstory: Steady
+        tasks:
+          step_one: { description: Do step one, expected_output: Step one done, agent: worker }
+          step_two: { description: Do step two, expected_output: Step two done, agent: worker }
+          step_three: { description: Do step three, expected_output: Step three done, agent: worker }
+          step_four: { description: Do step four, expected_output: Step four done, agent: worker }
+        """;
+
+    const string FanOut = """
+        process: hierarchical
+        agents:
+          alpha: { role: Alpha, goal: Help, backstory: A }
+          beta: { role: Beta, goal: Help, backstory: B }
+          gamma: { role: Gamma, goal: Help, backstory: C }
+        tasks:
+          plan: { description: Plan the platform, expected_output: A plan }
+        """;
+
+    /// <summary>What a request to the stub model is.</summary>
+    sealed record ModelCall(string System, string Task, bool HasToolResults);
+
+    static ModelCall Read(StubRequest request)
+    {
+        using var body = JsonDocument.Parse(request.Body);
+        var messages = body.RootElement.GetProperty("messages").EnumerateArray().ToList();
+        string Text(JsonElement m) => m.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : string.Empty;
+        string system = messages.Where(m => m.GetProperty("role").GetString() == "system").Select(Text).FirstOrDefault() ?? string.Empty;
+        string task = messages.Where(m => m.GetProperty("role").GetString() == "user").Select(Text).FirstOrDefault(t => t.StartsWith("Current Task: ", StringComparison.Ordinal))?.Split('\n')[0]["Current Task: ".Length..] ?? string.Empty;
+        return new ModelCall(system, task, messages.Any(m => m.GetProperty("role").GetString() == "tool"));
+    }
+
+    static string Completion(string content) => JsonSerializer.Serialize(new
+    {
+        id = "c",
+        @object = "chat.completion",
+        created = 1,
+        model = "stub",
+        choices = new[] { new { index = 0, finish_reason = "stop", message = new { role = "assistant", content } } },
+        usage = new { prompt_tokens = 10, completion_tokens = 5, total_tokens = 15 },
+    });
+
+    static string Delegations(params string[] coworkers) => JsonSerializer.Serialize(new
+    {
+        id = "c",
+        @object = "chat.completion",
+        created = 1,
+        model = "stub",
+        choices = new[]
+        {
+            new
+            {
+                index = 0,
+                finish_reason = "tool_calls",
+                message = new
+                {
+                    role = "assistant",
+                    content = (string?)null,
+                    tool_calls = coworkers.Select((c, i) => new
+                    {
+                        id = $"call_{i}",
+                        type = "function",
+                        function = new { name = "delegate_work", arguments = JsonSerializer.Serialize(new { task = $"part for {c}", context = "platform", coworker = c }) },
+                    }).ToArray(),
+                },
+            },
+        },
+        usage = new { prompt_tokens = 10, completion_tokens = 5, total_tokens = 15 },
+    });
+
+    Dictionary<string, string> Settings(HttpStub model, string hub) => new()
+    {
+        ["DurableCrews__Storage__ConnectionString"] = azurite.ConnectionString,
+        ["DurableCrews__Engine__TaskHub"] = hub,
+        ["DurableCrews__Engine__WorkerId"] = $"{hub}-worker",
+        ["DurableCrews__Engine__VisibilityTimeoutSeconds"] = "5",
+        ["DurableCrews__Model__Provider"] = "openai-compatible",
+        ["DurableCrews__Model__Endpoint"] = new Uri(model.BaseAddress, "v1/").ToString(),
+        ["DurableCrews__Model__Name"] = "stub",
+    };
+
+    static async Task StartRunAsync(ServeProcess serve, string crew, string yaml, string runId)
+    {
+        using var http = new HttpClient { BaseAddress = serve.Address };
+        var stored = await http.PutAsync($"crews/{crew}", new StringContent(yaml, Encoding.UTF8, "application/yaml"));
+        Assert.True(stored.IsSuccessStatusCode, await stored.Content.ReadAsStringAsync());
+        var started = await http.PostAsync($"crews/{crew}/kickoff", new StringContent($$"""{"runId":"{{runId}}"}""", Encoding.UTF8, "application/json"));
+        Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
+    }
+
+    static async Task<JsonElement> WaitForEndAsync(ServeProcess serve, string runId)
+    {
+        using var http = new HttpClient { BaseAddress = serve.Address };
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        while (true)
+        {
+            var run = await http.GetFromJsonAsync<JsonElement>($"runs/{runId}", timeout.Token);
+            if (run.GetProperty("status").GetString() is not ("Pending" or "Running"))
+            {
+                return run;
+            }
+
+            await Task.Delay(200, timeout.Token);
+        }
+    }
+
+    static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!condition())
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
+    [Fact]
+    public async Task A_sequential_run_killed_during_its_second_task_resumes_without_repeating_finished_model_calls()
+    {
+        await using var model = await HttpStub.StartAsync(request =>
+        {
+            var call = Read(request);
+            if (call.Task == "Do step two")
+            {
+                gate.Wait(TimeSpan.FromSeconds(60));
+            }
+
+            return (200, Completion($"done: {call.Task}"), null);
+        });
+        string hub = $"crashseq{Guid.NewGuid():N}"[..20];
+        var settings = Settings(model, hub);
+
+        await using (var first = await ServeProcess.StartAsync(settings))
+        {
+            await StartRunAsync(first, "four-steps", FourSteps, "crash-seq");
+            await WaitUntilAsync(() => model.Requests.Any(r => Read(r).Task == "Do step two"));
+            await first.KillAsync();
+        }
+
+        gate.Set();
+        await using var second = await ServeProcess.StartAsync(settings);
+        var run = await WaitForEndAsync(second, "crash-seq");
+
+        Assert.Equal("Completed", run.GetProperty("status").GetString());
+        var outputs = run.GetProperty("output").GetProperty("tasks_output").EnumerateArray().Select(t => t.GetProperty("raw").GetString()).ToList();
+        Assert.Equal(["done: Do step one", "done: Do step two", "done: Do step three", "done: Do step four"], outputs);
+        var calls = model.Requests.Select(Read).GroupBy(c => c.Task).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(1, calls["Do step one"]);
+        Assert.True(calls["Do step two"] >= 2, "step two's call was in flight at the kill and must be made again");
+        Assert.Equal(1, calls["Do step three"]);
+        Assert.Equal(1, calls["Do step four"]);
+    }
+
+    [Fact]
+    public async Task A_hierarchical_run_killed_during_its_fan_out_resumes_without_asking_the_manager_again()
+    {
+        await using var model = await HttpStub.StartAsync(request =>
+        {
+            var call = Read(request);
+            if (call.System.StartsWith("You are Crew Manager.", StringComparison.Ordinal))
+            {
+                return (200, call.HasToolResults ? Completion("the combined plan") : Delegations("Alpha", "Beta", "Gamma"), null);
+            }
+
+            gate.Wait(TimeSpan.FromSeconds(60));
+            return (200, Completion($"coworker answer to {call.Task}"), null);
+        });
+        string hub = $"crashfan{Guid.NewGuid():N}"[..20];
+        var settings = Settings(model, hub);
+        static bool IsCoworker(StubRequest r) => !Read(r).System.StartsWith("You are Crew Manager.", StringComparison.Ordinal);
+
+        await using (var first = await ServeProcess.StartAsync(settings))
+        {
+            await StartRunAsync(first, "fan-out", FanOut, "crash-fan");
+            await WaitUntilAsync(() => model.Requests.Count(IsCoworker) == 3);
+            await first.KillAsync();
+        }
+
+        gate.Set();
+        await using var second = await ServeProcess.StartAsync(settings);
+        var run = await WaitForEndAsync(second, "crash-fan");
+
+        Assert.Equal("Completed", run.GetProperty("status").GetString());
+        var task = run.GetProperty("output").GetProperty("tasks_output")[0];
+        Assert.Equal("the combined plan", task.GetProperty("raw").GetString());
+        Assert.Equal(3, task.GetProperty("delegations").GetArrayLength());
+        var managerCalls = model.Requests.Where(r => !IsCoworker(r)).Select(Read).ToList();
+        Assert.Equal(1, managerCalls.Count(c => !c.HasToolResults));
+        Assert.Equal(1, managerCalls.Count(c => c.HasToolResults));
+        Assert.True(model.Requests.Count(IsCoworker) >= 6, "the three coworker calls in flight at the kill must be made again");
+    }
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace DurableCrews.Tests.Support;
+
+/// <summary><c>durablecrews serve</c> as a child process, to be killed with SIGKILL and started again.</summary>
+public sealed partial class ServeProcess : IAsyncDisposable
+{
+    readonly Process process;
+    readonly System.Text.StringBuilder log = new();
+
+    ServeProcess(Process process, Uri address)
+    {
+        this.process = process;
+        Address = address;
+    }
+
+    /// <summary>The API's base address, <c>http://127.0.0.1:port/api/</c>.</summary>
+    public Uri Address { get; }
+
+    /// <summary>Starts the server with these settings (as environment variables) and waits until it listens.</summary>
+    public static async Task<ServeProcess> StartAsync(IDictionary<string, string> settings)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "DurableCrews.Cli.dll"));
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add("--port");
+        start.ArgumentList.Add("0");
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stderr = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is { } text && Listening().Match(text) is { Success: true } match)
+            {
+                listening.TrySetResult(new Uri(match.Groups[1].Value + "/"));
+            }
+        };
+        process.ErrorDataReceived += (_, line) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(line.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExitAsync();
+        var first = await Task.WhenAny(listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
+        if (first != listening.Task)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"serve did not start listening: {stderr}");
+        }
+
+        return new ServeProcess(process, await listening.Task);
+    }
+
+    /// <summary>Kills the process at once, as a crash would (SIGKILL on Linux).</summary>
+    public async Task KillAsync()
+    {
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            await KillAsync();
+        }
+
+        process.Dispose();
+    }
+
+    [GeneratedRegex(@"serving (http://[^ ]+/api)")]
+    private static partial Regex Listening();
+}
