@@ -10,6 +10,8 @@ internal static class BenchApp
         {
             ["memory"] = MemoryRecallBench.RunAsync,
             ["hierarchy"] = HierarchicalMakespanBench.RunAsync,
+            ["overhead"] = OverheadBench.RunAsync,
+            ["load"] = LoadBench.RunAsync,
         };
 
         if (which == "all")

@@ -5,7 +5,6 @@ using DurableCrews.Cli.Engine;
 using DurableCrews.Definitions;
 using DurableCrews.Models;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DurableCrews.Bench;
@@ -25,15 +24,17 @@ internal static class HierarchicalMakespanBench
         int[] ks = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [1, 4, 16];
         var latency = TimeSpan.FromMilliseconds(500);
         var model = new DelegatingModel(latency);
-        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["DurableCrews:Storage:LocalPath"] = Path.Combine(Path.GetTempPath(), "durablecrews-bench", Guid.NewGuid().ToString("N")),
-        }).Build();
-        await using var engine = await CrewEngine.StartAsync(settings, services => services.AddSingleton<IChatClientProvider>(new FixedModel(model)));
+        Console.WriteLine($"hierarchical makespan: simulated model latency L = {latency.TotalMilliseconds:0} ms, {Runs} runs per k (median)");
+        Console.WriteLine("| engine | k delegations | makespan ms | critical path 3L ms | makespan / critical path | serial (k+2)L ms | speed-up over serial |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        await MeasureAsync("in-memory", null, model, ks, latency);
+        using var azurite = await BenchAzurite.StartAsync();
+        await MeasureAsync("Azurite", azurite.ConnectionString, model, ks, latency);
+    }
 
-        Console.WriteLine($"hierarchical makespan: in-memory engine, simulated model latency L = {latency.TotalMilliseconds:0} ms, {Runs} runs per k (median)");
-        Console.WriteLine("| k delegations | makespan ms | critical path 3L ms | makespan / critical path | serial (k+2)L ms | speed-up over serial |");
-        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: |");
+    static async Task MeasureAsync(string name, string? storage, DelegatingModel model, int[] ks, TimeSpan latency)
+    {
+        await using var engine = await BenchEngines.StartAsync(storage, services => services.AddSingleton<IChatClientProvider>(new FixedModel(model)));
         foreach (int k in ks)
         {
             var crew = Crew(k);
@@ -47,7 +48,7 @@ internal static class HierarchicalMakespanBench
             double median = BenchApp.Median(makespans);
             double critical = 3 * latency.TotalMilliseconds;
             double serial = (k + 2) * latency.TotalMilliseconds;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {k} | {median:0} | {critical:0} | {median / critical:0.00} | {serial:0} | {serial / median:0.00}x |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {k} | {median:0} | {critical:0} | {median / critical:0.00} | {serial:0} | {serial / median:0.00}x |"));
         }
     }
 

@@ -4,6 +4,7 @@ using DurableCrews.Orchestration;
 using DurableCrews.Storage;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
+using Microsoft.DurableTask;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -56,12 +57,14 @@ public sealed class CrewEngine : IAsyncDisposable
     /// <param name="configureServices">Replaces or adds services (tests use it to script the model).</param>
     /// <param name="options">Engine settings; by default those of <c>DurableCrews:Engine</c>.</param>
     /// <param name="loggerFactory">Where logs go; none by default.</param>
+    /// <param name="configureTasks">Registers more orchestrators and activities (benchmarks add bare ones to compare with).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     public static async Task<CrewEngine> StartAsync(
         IConfiguration configuration,
         Action<IServiceCollection>? configureServices = null,
         EngineOptions? options = null,
         ILoggerFactory? loggerFactory = null,
+        Action<DurableTaskRegistry>? configureTasks = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -85,7 +88,11 @@ public sealed class CrewEngine : IAsyncDisposable
         builder.Services.AddDurableTaskWorker(worker =>
         {
             worker.UseGrpc(channel);
-            worker.AddTasks(registry => registry.AddDurableCrews());
+            worker.AddTasks(registry =>
+            {
+                registry.AddDurableCrews();
+                configureTasks?.Invoke(registry);
+            });
             worker.Configure(o =>
             {
                 o.Concurrency.MaximumConcurrentActivityWorkItems = options.MaxConcurrentActivities;

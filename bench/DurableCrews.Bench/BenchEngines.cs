@@ -1,0 +1,41 @@
+using DurableCrews.Cli.Engine;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Configuration;
+
+namespace DurableCrews.Bench;
+
+/// <summary>Engines for benchmarks: in memory, or on Azurite with a fresh task hub; each with a bare orchestration to compare against.</summary>
+internal static class BenchEngines
+{
+    public const string BareOrchestration = "BenchBareOrchestration";
+
+    public const string NoOpActivity = "BenchNoOpActivity";
+
+    public static Task<CrewEngine> StartAsync(string? storage, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["DurableCrews:Storage:LocalPath"] = Path.Combine(Path.GetTempPath(), "durablecrews-bench", Guid.NewGuid().ToString("N")),
+        };
+        if (storage is not null)
+        {
+            values["DurableCrews:Storage:ConnectionString"] = storage;
+            values["DurableCrews:Engine:TaskHub"] = $"bench{Guid.NewGuid():N}"[..20];
+        }
+
+        return CrewEngine.StartAsync(
+            new ConfigurationBuilder().AddInMemoryCollection(values).Build(),
+            configureServices,
+            configureTasks: registry => registry
+                .AddOrchestratorFunc<int, int>(BareOrchestration, async (context, count) =>
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        await context.CallActivityAsync<int>(NoOpActivity, i);
+                    }
+
+                    return count;
+                })
+                .AddActivityFunc<int, int>(NoOpActivity, (_, i) => i));
+    }
+}
