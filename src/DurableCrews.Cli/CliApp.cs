@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using DurableCrews.Api;
 using DurableCrews.Cli.Engine;
@@ -41,6 +42,8 @@ public static class CliApp
             ValidateCommand(context),
             MemoryCommands.Create(stdout, stderr, context.Configuration),
             Serve.ServeCommand.Create(context),
+            RunCommands.Runs(context),
+            RunCommands.Report(context),
         };
 
         var parsed = root.Parse(args);
@@ -247,23 +250,47 @@ public static class CliApp
 
     internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, IConfiguration Configuration, Action<IServiceCollection>? ConfigureServices);
 
-    /// <summary>Prints a line when a task starts and when it finishes.</summary>
+    /// <summary>
+    /// The live view of a run on stderr: a line when a task starts (with its agent), when each of its delegations
+    /// starts (nested under it), when it waits for a person, and when it finishes, with the elapsed time and tokens so far.
+    /// </summary>
     sealed class ProgressDisplay(TextWriter stderr)
     {
-        readonly HashSet<string> started = [];
-        readonly HashSet<string> finished = [];
+        readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
+        readonly HashSet<string> seen = [];
 
         public void Show(CrewProgress progress)
         {
-            foreach (var task in progress.Running.Where(t => started.Add(t.Name)))
+            foreach (var task in progress.Running)
             {
-                stderr.WriteLine($"  … [{task.Index + 1}/{progress.TasksTotal}] {task.Name} — {task.Agent}");
+                if (seen.Add($"task:{task.Name}"))
+                {
+                    Write($"  … [{task.Index + 1}/{progress.TasksTotal}] {task.Name} — {task.Agent}");
+                }
+
+                foreach (var delegation in task.Delegations.Where(d => seen.Add($"delegation:{d.Key}")))
+                {
+                    Write($"      ↳ {delegation.Coworker} ({delegation.Key})");
+                }
+
+                // Say so each time the task starts waiting, not on every poll while it waits.
+                string waitKey = $"waiting:{task.InstanceId}";
+                if (task.WaitingFor is { } waiting && seen.Add(waitKey))
+                {
+                    Write($"      ⏸ {task.Name} waits for the '{waiting}' event on {task.InstanceId}");
+                }
+                else if (task.WaitingFor is null)
+                {
+                    seen.Remove(waitKey);
+                }
             }
 
-            foreach (string name in progress.Finished.Where(finished.Add))
+            foreach (string name in progress.Finished.Where(name => seen.Add($"done:{name}")))
             {
-                stderr.WriteLine($"  ✔ {name} ({finished.Count}/{progress.TasksTotal} done, {progress.Tokens} tokens so far)");
+                Write($"  ✔ {name} ({progress.Finished.Count}/{progress.TasksTotal} done, {progress.Tokens} tokens so far)");
             }
         }
+
+        void Write(string line) => stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds,6:0.0}s {line}"));
     }
 }

@@ -26,6 +26,7 @@ public sealed class AppSettingsTests
 
         // Tuning whose default suits the deployed app; an app setting overrides it.
         ["DurableCrews__Webhooks__TimeoutSeconds"] = "tuning; the default (10 s) suits the deployed app",
+        ["DurableCrews__Pricing__Models"] = "optional; set prices per model after deployment for the run report's cost estimate",
         ["DurableCrews__Queues__MaxDequeueCount"] = "serve only; the Functions host's own queue retries (host.json) apply in Azure",
         ["DurableCrews__Execution__RateLimitWindowSeconds"] = "tuning; max_rpm means per minute (60 s); shorter only in tests",
         ["DurableCrews__Execution__MaxDelegationDepth"] = "tuning; the default (3 levels) suits the deployed app",

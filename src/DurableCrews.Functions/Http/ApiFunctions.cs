@@ -1,4 +1,5 @@
 using DurableCrews.Api;
+using DurableCrews.Reports;
 using DurableCrews.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +12,7 @@ namespace DurableCrews.Functions.Http;
 /// The run API's HTTP triggers, one per endpoint of <see cref="CrewApi.Routes"/>: each hands its request to the
 /// library's <see cref="CrewApi"/> and writes the answer. Function keys guard them all.
 /// </summary>
-public sealed class ApiFunctions(CrewLibrary crews, RunStore runs, TimeProvider time)
+public sealed class ApiFunctions(CrewLibrary crews, RunStore runs, RunReportService reports, TimeProvider time)
 {
     /// <summary>POST /api/crews/{crew}/kickoff.</summary>
     [Function("KickoffCrew")]
@@ -58,6 +59,11 @@ public sealed class ApiFunctions(CrewLibrary crews, RunStore runs, TimeProvider 
     public Task<IActionResult> GetRunTask([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{runId}/tasks/{task}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         HandleAsync("GetRunTask", request, client);
 
+    /// <summary>GET /api/runs/{runId}/report.</summary>
+    [Function("GetRunReport")]
+    public Task<IActionResult> GetRunReport([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{runId}/report")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HandleAsync("GetRunReport", request, client);
+
     /// <summary>POST /api/runs/{runId}/terminate.</summary>
     [Function("TerminateRun")]
     public Task<IActionResult> TerminateRun([HttpTrigger(AuthorizationLevel.Function, "post", Route = "runs/{runId}/terminate")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
@@ -86,7 +92,7 @@ public sealed class ApiFunctions(CrewLibrary crews, RunStore runs, TimeProvider 
     async Task<IActionResult> HandleAsync(string route, HttpRequest request, DurableTaskClient client)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var api = new CrewApi(new CrewRunService(client, runs, time), crews);
+        var api = new CrewApi(new CrewRunService(client, runs, time), crews, reports);
         var answer = await api.HandleAsync(route, await ApiHttp.ReadAsync(request, request.HttpContext.RequestAborted).ConfigureAwait(false), request.HttpContext.RequestAborted).ConfigureAwait(false);
         return new ApiResult(answer);
     }

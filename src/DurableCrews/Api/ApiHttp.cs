@@ -34,7 +34,12 @@ public static class ApiHttp
             response.Headers.Location = answer.Location;
         }
 
-        if (answer.Body is not null)
+        if (answer.Body is ApiText text)
+        {
+            response.ContentType = answer.ContentType;
+            await response.WriteAsync(text.Text, cancellationToken).ConfigureAwait(false);
+        }
+        else if (answer.Body is not null)
         {
             response.ContentType = answer.ContentType;
             await JsonSerializer.SerializeAsync(response.Body, answer.Body, answer.Body.GetType(), CrewJson.Options, cancellationToken).ConfigureAwait(false);

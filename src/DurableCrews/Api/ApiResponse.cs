@@ -7,7 +7,12 @@ namespace DurableCrews.Api;
 public sealed record ApiResponse(int Status, object? Body, string? Location = null)
 {
     /// <summary>The media type the body is written as.</summary>
-    public string ContentType => Body is ApiProblem ? ApiProblem.ContentType : "application/json; charset=utf-8";
+    public string ContentType => Body switch
+    {
+        ApiProblem => ApiProblem.ContentType,
+        ApiText text => text.ContentType,
+        _ => "application/json; charset=utf-8",
+    };
 
     /// <summary>An answer that says what was wrong.</summary>
     public static ApiResponse Problem(ApiProblem problem)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using DurableCrews.Definitions;
+using DurableCrews.Reports;
 using DurableCrews.Runs;
 using Microsoft.DurableTask.Client;
 
@@ -31,6 +32,7 @@ public sealed class CrewApi
         new("ListRuns", "GET", "runs", "List crew and flow runs, paged.", ["crew", "status", "from", "to", "pageSize", "continuationToken"]),
         new("GetRun", "GET", "runs/{runId}", "A run's status, progress, usage, and output once it has ended.", []),
         new("GetRunTask", "GET", "runs/{runId}/tasks/{task}", "One task's output.", []),
+        new("GetRunReport", "GET", "runs/{runId}/report", "An ended run's report: durations, usage, cost, cache hits, delegations, retries, waits, throughput and a timeline; ?format=html (default), markdown or json.", ["format"]),
         new("TerminateRun", "POST", "runs/{runId}/terminate", "Terminate a running run and everything working under it.", ["reason"]),
         new("RaiseRunEvent", "POST", "runs/{runId}/events/{name}", "Raise an external event (human_input: {\"approved\": true} or {\"feedback\": \"…\"}) on the task that waits for it.", [], "any JSON"),
         new("DeleteRun", "DELETE", "runs/{runId}", "Delete an ended run: its history and its blobs.", []),
@@ -40,14 +42,17 @@ public sealed class CrewApi
 
     readonly CrewRunService runs;
     readonly CrewLibrary crews;
+    readonly RunReportService reports;
 
     /// <summary>Creates the API over a host's client.</summary>
-    public CrewApi(CrewRunService runs, CrewLibrary crews)
+    public CrewApi(CrewRunService runs, CrewLibrary crews, RunReportService reports)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(crews);
+        ArgumentNullException.ThrowIfNull(reports);
         this.runs = runs;
         this.crews = crews;
+        this.reports = reports;
     }
 
     /// <summary>Answers a request to the endpoint <paramref name="route"/> (one of <see cref="Routes"/>' names).</summary>
@@ -70,6 +75,7 @@ public sealed class CrewApi
             "ListRuns" => ListRunsAsync(request, cancellationToken),
             "GetRun" => GetRunAsync(request, cancellationToken),
             "GetRunTask" => GetRunTaskAsync(request, cancellationToken),
+            "GetRunReport" => GetReportAsync(request, cancellationToken),
             "TerminateRun" => TerminateAsync(request, cancellationToken),
             "RaiseRunEvent" => RaiseEventAsync(request, cancellationToken),
             "DeleteRun" => DeleteAsync(request, cancellationToken),
@@ -306,6 +312,28 @@ public sealed class CrewApi
         return await runs.GetTaskAsync(runId, task, cancellationToken).ConfigureAwait(false) is { } output
             ? new ApiResponse(200, output)
             : ApiResponse.Problem(ApiProblem.NotFound($"Run '{runId}' has no finished task named '{task}'."));
+    }
+
+    async Task<ApiResponse> GetReportAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        string runId = request.RouteValue("runId");
+        string format = request.Query.GetValueOrDefault("format") ?? "html";
+        if (format is not ("html" or "markdown" or "md" or "json"))
+        {
+            return ApiResponse.Problem(ApiProblem.Invalid([new DefinitionProblem("query.format", $"'{format}' is not one of html, markdown, json")]));
+        }
+
+        if (await reports.GetAsync(runId, cancellationToken).ConfigureAwait(false) is not { } report)
+        {
+            return ApiResponse.Problem(ApiProblem.NotFound($"There is no ended run '{runId}' to report on."));
+        }
+
+        return format switch
+        {
+            "json" => new ApiResponse(200, report),
+            "html" => new ApiResponse(200, new ApiText(RunReportHtml.Render(report), "text/html; charset=utf-8")),
+            _ => new ApiResponse(200, new ApiText(RunReportMarkdown.Render(report), "text/markdown; charset=utf-8")),
+        };
     }
 
     async Task<ApiResponse> TerminateAsync(ApiRequest request, CancellationToken cancellationToken)

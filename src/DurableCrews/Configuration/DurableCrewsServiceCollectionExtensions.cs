@@ -90,6 +90,8 @@ public static class DurableCrewsServiceCollectionExtensions
         services.TryAddTransient<CompleteFlowActivity>();
         services.TryAddTransient<FlowRunService>();
         services.TryAddTransient<CrewApi>();
+        services.AddOptions<Reports.PricingOptions>().Bind(configuration.GetSection(Reports.PricingOptions.SectionName));
+        services.TryAddTransient<Reports.RunReportService>();
         services.TryAddTransient<KickoffMessageHandler>();
         services.TryAddSingleton<CrewQueues>();
         services.TryAddTransient<PublishResultActivity>();

@@ -88,6 +88,19 @@ public sealed class RunStore
     public Task<FlowRunRecord?> GetFlowAsync(string runId, CancellationToken cancellationToken = default) =>
         ReadAsync<FlowRunRecord>(FlowBlob(runId), cancellationToken);
 
+    /// <summary>The ids of the stored runs and flow runs (a flow's step runs among them), in ordinal order.</summary>
+    public async IAsyncEnumerable<string> ListRunIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (string name in blobs.ListAsync(BlobNames.RunsContainer, string.Empty, cancellationToken).ConfigureAwait(false))
+        {
+            var parts = name.Split('/');
+            if (parts.Length == 2 && parts[1] is "run.json" or "flow.json")
+            {
+                yield return parts[0];
+            }
+        }
+    }
+
     /// <summary>Saves a new run's request; fails if the run id is taken.</summary>
     /// <exception cref="BlobConditionFailedException">A run with this id exists.</exception>
     public async Task SaveRunAsync(RunRecord run, CancellationToken cancellationToken = default)

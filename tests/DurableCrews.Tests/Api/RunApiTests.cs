@@ -262,6 +262,27 @@ public sealed class RunApiTests
     }
 
     [Fact]
+    public async Task An_ended_runs_report_is_served_as_html_markdown_or_json()
+    {
+        await using var server = await StartWithCrewsAsync();
+        string runId = await KickoffAsync(server, "two-tasks", """{"inputs":{"topic":"tides"}}""");
+        await server.WaitForEndAsync(runId);
+
+        var html = await server.Http.GetAsync($"runs/{runId}/report");
+        var markdown = await server.Http.GetAsync($"runs/{runId}/report?format=markdown");
+        var json = await JsonOf(await server.Http.GetAsync($"runs/{runId}/report?format=json"));
+        var badFormat = await ProblemOf(await server.Http.GetAsync($"runs/{runId}/report?format=pdf"), HttpStatusCode.BadRequest);
+        await ProblemOf(await server.Http.GetAsync("runs/nothing-here/report"), HttpStatusCode.NotFound);
+
+        Assert.Equal("text/html", html.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("<!DOCTYPE html>", await html.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("text/markdown", markdown.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith($"# Run {runId}", await markdown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(2, json.GetProperty("tasks").GetArrayLength());
+        Assert.Equal(["query.format"], ErrorPaths(badFormat));
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_lists_every_endpoint()
     {
         await using var server = await ServerHarness.StartAsync();

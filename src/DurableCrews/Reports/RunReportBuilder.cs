@@ -1,0 +1,93 @@
+using DurableCrews.Runs;
+
+namespace DurableCrews.Reports;
+
+/// <summary>Builds a <see cref="RunReport"/> from a run's stored result.</summary>
+public static class RunReportBuilder
+{
+    static readonly (string Phrase, string Insight)[] Topics =
+    [
+        ("pipeline", "Contains pipeline architecture insights"),
+        ("data quality", "Includes data quality recommendations"),
+        ("scalab", "Addresses scalability considerations"),
+        ("performance", "Includes performance optimization strategies"),
+        ("monitor", "Covers monitoring and operations"),
+        ("security", "Considers security and access"),
+    ];
+
+    /// <summary>The report of <paramref name="output"/>, with costs from <paramref name="pricing"/>.</summary>
+    public static RunReport Build(CrewOutput output, PricingOptions pricing)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(pricing);
+        var start = output.StartedAt;
+        double duration = Math.Max((output.FinishedAt - output.StartedAt).TotalSeconds, 0.001);
+        var tasks = output.TasksOutput.Select(t => new TaskReport(
+            t.Name,
+            t.Agent,
+            t.Model,
+            Math.Round((t.FinishedAt - t.StartedAt).TotalSeconds, 3),
+            t.TokenUsage.TotalTokens,
+            CostOf(t.Model, t.TokenUsage, pricing),
+            t.TokenUsage.CacheHits,
+            t.TokenUsage.CacheMisses,
+            Flatten(t.Delegations).Count(),
+            t.Retries,
+            Math.Round(t.Waits.Sum(w => (w.EndedAt - w.StartedAt).TotalSeconds), 3),
+            t.Raw.Length)).ToList();
+
+        var work = output.TasksOutput.Select(t => (t.Agent, Task: true, Seconds: (t.FinishedAt - t.StartedAt).TotalSeconds, t.TokenUsage.TotalTokens - t.Delegations.Sum(d => d.TokenUsage.TotalTokens)))
+            .Concat(output.TasksOutput.SelectMany(t => Flatten(t.Delegations)).Select(d => (Agent: d.Coworker, Task: false, Seconds: (d.FinishedAt - d.StartedAt).TotalSeconds, d.TokenUsage.TotalTokens - d.Delegations.Sum(c => c.TokenUsage.TotalTokens))));
+        var agents = work.GroupBy(w => w.Agent)
+            .Select(g => new AgentReport(g.Key, g.Count(w => w.Task), g.Count(w => !w.Task), Math.Round(g.Sum(w => w.Seconds), 3), g.Sum(w => w.Item4)))
+            .OrderByDescending(a => a.BusySeconds).ToList();
+
+        var timeline = new List<TimelineBar>();
+        foreach (var task in output.TasksOutput)
+        {
+            timeline.Add(new TimelineBar(task.Name, task.Agent, "task", 0, Offset(task.StartedAt, start), Offset(task.FinishedAt, start)));
+            AddDelegations(task.Delegations, 1, start, timeline);
+        }
+
+        string text = output.Raw + string.Concat(output.TasksOutput.Select(t => t.Raw));
+        var insights = Topics.Where(t => text.Contains(t.Phrase, StringComparison.OrdinalIgnoreCase)).Select(t => t.Insight).ToList();
+        var costs = tasks.Select(t => t.Cost).ToList();
+        return new RunReport
+        {
+            RunId = output.RunId,
+            Crew = output.Crew,
+            Status = output.Status,
+            Error = output.Error,
+            StartedAt = start,
+            DurationSeconds = Math.Round(duration, 3),
+            Tasks = tasks,
+            Agents = agents,
+            TokenUsage = output.TokenUsage,
+            Cost = costs.All(c => c.HasValue) ? costs.Sum(c => c!.Value) : null,
+            CharsPerSecond = Math.Round(output.Raw.Length / duration, 1),
+            Insights = insights,
+            QualityScore = Math.Min(10, insights.Count * 2),
+            CompletenessScore = Math.Round(Math.Min(10, output.Raw.Length / 100.0), 1),
+            Timeline = timeline,
+        };
+    }
+
+    static void AddDelegations(IReadOnlyList<DelegationRecord> delegations, int depth, DateTimeOffset start, List<TimelineBar> timeline)
+    {
+        foreach (var delegation in delegations)
+        {
+            string what = delegation.Task.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? delegation.Kind;
+            string label = $"{delegation.Coworker}: {what}";
+            timeline.Add(new TimelineBar(delegation.Reused ? $"(reused) {label}" : label, delegation.Coworker, "delegation", depth, Offset(delegation.StartedAt, start), Offset(delegation.FinishedAt, start)));
+            AddDelegations(delegation.Delegations, depth + 1, start, timeline);
+        }
+    }
+
+    static IEnumerable<DelegationRecord> Flatten(IEnumerable<DelegationRecord> delegations) =>
+        delegations.SelectMany(d => new[] { d }.Concat(Flatten(d.Delegations)));
+
+    static double Offset(DateTimeOffset time, DateTimeOffset start) => Math.Round(Math.Max(0, (time - start).TotalSeconds), 3);
+
+    static decimal? CostOf(string? model, TokenUsage usage, PricingOptions pricing) =>
+        pricing.PriceOf(model)?.Cost(usage.PromptTokens, usage.CompletionTokens);
+}

@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text;
+
+namespace DurableCrews.Reports;
+
+/// <summary>A run report as Markdown, for terminals and for pasting.</summary>
+public static class RunReportMarkdown
+{
+    /// <summary>Renders the report.</summary>
+    public static string Render(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var md = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        md.Append(c, $"# Run {report.RunId}: {report.Crew}\n\n");
+        md.Append(c, $"**{report.Status}** in {report.DurationSeconds:0.###} s · {report.TokenUsage.TotalTokens} tokens ({report.TokenUsage.SuccessfulRequests} model requests, {report.TokenUsage.CacheHits} cache hits, {report.TokenUsage.CacheMisses} misses) · cost {Money(report.Cost)} · {report.CharsPerSecond:0.#} chars/s\n\n");
+        if (report.Error is { } error)
+        {
+            md.Append(c, $"> {error}\n\n");
+        }
+
+        md.Append("## Tasks\n\n| task | agent | model | s | tokens | cost | cache hits | delegations | retries | waited s | output chars |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        foreach (var t in report.Tasks)
+        {
+            md.Append(c, $"| {Cell(t.Name)} | {Cell(t.Agent)} | {Cell(t.Model ?? "?")} | {t.DurationSeconds:0.###} | {t.Tokens} | {Money(t.Cost)} | {t.CacheHits} | {t.Delegations} | {t.Retries} | {t.WaitSeconds:0.###} | {t.OutputCharacters} |\n");
+        }
+
+        md.Append("\n## Agents\n\n| agent | tasks | delegations answered | busy s | tokens |\n| --- | ---: | ---: | ---: | ---: |\n");
+        foreach (var a in report.Agents)
+        {
+            md.Append(c, $"| {Cell(a.Agent)} | {a.Tasks} | {a.Delegations} | {a.BusySeconds:0.###} | {a.Tokens} |\n");
+        }
+
+        md.Append("\n## Timeline\n\n```\n");
+        double end = Math.Max(report.DurationSeconds, report.Timeline.Select(b => b.EndSeconds).DefaultIfEmpty(0).Max());
+        const int Width = 50;
+        foreach (var bar in report.Timeline)
+        {
+            int from = (int)Math.Round(bar.StartSeconds / end * Width);
+            int to = Math.Max(from + 1, (int)Math.Round(bar.EndSeconds / end * Width));
+            string label = new string(' ', bar.Depth * 2) + bar.Label;
+            label = label.Length > 34 ? label[..33] + "…" : label;
+            md.Append(c, $"{label,-34} |{new string(' ', from)}{new string(bar.Kind == "task" ? '█' : '▒', to - from)}{new string(' ', Math.Max(0, Width - to))}| {bar.StartSeconds:0.00}–{bar.EndSeconds:0.00} s\n");
+        }
+
+        md.Append("```\n\n## Insights\n\n");
+        foreach (string insight in report.Insights.DefaultIfEmpty("No topic the seed's analysis looks for was found."))
+        {
+            md.Append("- ").Append(insight).Append('\n');
+        }
+
+        md.Append(c, $"\nQuality score {report.QualityScore:0.#}/10, completeness {report.CompletenessScore:0.#}/10.\n");
+        return md.ToString();
+    }
+
+    static string Money(decimal? cost) => cost is { } value ? value.ToString("0.0000", CultureInfo.InvariantCulture) : "unpriced";
+
+    static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace('\n', ' ');
+}
