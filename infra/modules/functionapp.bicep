@@ -139,6 +139,7 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
         { name: 'DurableCrews__Storage__BlobServiceUri', value: blobEndpoint }
         { name: 'DurableCrews__Storage__ManagedIdentityClientId', value: identity.properties.clientId }
         { name: 'DurableCrews__Crews__Path', value: 'crews' }
+        { name: 'DurableCrews__Crews__FlowsPath', value: 'flows' }
         { name: 'DurableCrews__Queues__QueueServiceUri', value: queueEndpoint }
         { name: 'DurableCrews__Queues__PublishResults', value: 'true' }
       ]

@@ -24,6 +24,16 @@ public sealed class ApiFunctions(CrewLibrary crews, RunStore runs, RunReportServ
     public Task<IActionResult> KickoffCrewBatch([HttpTrigger(AuthorizationLevel.Function, "post", Route = "crews/{crew}/kickoff-batch")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         HandleAsync("KickoffCrewBatch", request, client);
 
+    /// <summary>POST /api/flows/{flow}/kickoff.</summary>
+    [Function("KickoffFlow")]
+    public Task<IActionResult> KickoffFlow([HttpTrigger(AuthorizationLevel.Function, "post", Route = "flows/{flow}/kickoff")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HandleAsync("KickoffFlow", request, client);
+
+    /// <summary>GET /api/flows.</summary>
+    [Function("ListFlows")]
+    public Task<IActionResult> ListFlows([HttpTrigger(AuthorizationLevel.Function, "get", Route = "flows")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HandleAsync("ListFlows", request, client);
+
     /// <summary>GET /api/crews.</summary>
     [Function("ListCrews")]
     public Task<IActionResult> ListCrews([HttpTrigger(AuthorizationLevel.Function, "get", Route = "crews")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
@@ -92,7 +102,7 @@ public sealed class ApiFunctions(CrewLibrary crews, RunStore runs, RunReportServ
     async Task<IActionResult> HandleAsync(string route, HttpRequest request, DurableTaskClient client)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var api = new CrewApi(new CrewRunService(client, runs, time), crews, reports);
+        var api = new CrewApi(new CrewRunService(client, runs, time), new FlowRunService(client, runs, time), crews, reports);
         var answer = await api.HandleAsync(route, await ApiHttp.ReadAsync(request, request.HttpContext.RequestAborted).ConfigureAwait(false), request.HttpContext.RequestAborted).ConfigureAwait(false);
         return new ApiResult(answer);
     }

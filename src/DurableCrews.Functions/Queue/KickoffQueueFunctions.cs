@@ -21,7 +21,7 @@ public sealed class KickoffQueueFunctions(CrewLibrary crews, RunStore runs, Crew
         FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var outcome = await new KickoffMessageHandler(new CrewRunService(client, runs, time), crews).HandleAsync(message, context.CancellationToken).ConfigureAwait(false);
+        var outcome = await new KickoffMessageHandler(new CrewRunService(client, runs, time), new FlowRunService(client, runs, time), crews).HandleAsync(message, context.CancellationToken).ConfigureAwait(false);
         switch (outcome.Kind)
         {
             case KickoffOutcomeKind.Poison:

@@ -25,6 +25,8 @@ public sealed class CrewApi
     [
         new("KickoffCrew", "POST", "crews/{crew}/kickoff", "Start a run of a crew; 202 with the run's URLs, or 200 with its output when it ends within ?wait= seconds.", ["wait"], "{ \"inputs\": {…}, \"runId\"?: \"…\", \"webhooks\"?: { \"step\", \"task\", \"run\" } }"),
         new("KickoffCrewBatch", "POST", "crews/{crew}/kickoff-batch", "Start one run per item, in parallel (CrewAI's kickoff_for_each); 202 with the batch id and the runs.", [], "{ \"items\": [ { \"inputs\": {…}, \"runId\"?: \"…\" }, … ] }"),
+        new("KickoffFlow", "POST", "flows/{flow}/kickoff", "Start a run of a bundled flow (several crews as one run); 202 with the run's URLs, or 200 with its output when it ends within ?wait= seconds.", ["wait"], "{ \"inputs\": {…}, \"runId\"?: \"…\" }"),
+        new("ListFlows", "GET", "flows", "The flows this app runs.", []),
         new("ListCrews", "GET", "crews", "The crews this app runs: uploaded and bundled.", []),
         new("GetCrew", "GET", "crews/{crew}", "One crew's definition and the inputs it needs.", []),
         new("PutCrew", "PUT", "crews/{crew}", "Upload a crew definition (YAML or JSON, one document with agents and tasks) after validation.", [], "a crew document"),
@@ -41,16 +43,19 @@ public sealed class CrewApi
     ];
 
     readonly CrewRunService runs;
+    readonly FlowRunService flows;
     readonly CrewLibrary crews;
     readonly RunReportService reports;
 
     /// <summary>Creates the API over a host's client.</summary>
-    public CrewApi(CrewRunService runs, CrewLibrary crews, RunReportService reports)
+    public CrewApi(CrewRunService runs, FlowRunService flows, CrewLibrary crews, RunReportService reports)
     {
         ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(flows);
         ArgumentNullException.ThrowIfNull(crews);
         ArgumentNullException.ThrowIfNull(reports);
         this.runs = runs;
+        this.flows = flows;
         this.crews = crews;
         this.reports = reports;
     }
@@ -68,6 +73,8 @@ public sealed class CrewApi
         {
             "KickoffCrew" => KickoffAsync(request, cancellationToken),
             "KickoffCrewBatch" => KickoffBatchAsync(request, cancellationToken),
+            "KickoffFlow" => KickoffFlowAsync(request, cancellationToken),
+            "ListFlows" => Task.FromResult(new ApiResponse(200, new { Flows = crews.FlowNames() })),
             "ListCrews" => ListCrewsAsync(cancellationToken),
             "GetCrew" => GetCrewAsync(request, cancellationToken),
             "PutCrew" => PutCrewAsync(request, cancellationToken),
@@ -154,6 +161,48 @@ public sealed class CrewApi
         }
 
         return Accepted(request, runId);
+    }
+
+    async Task<ApiResponse> KickoffFlowAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        if (JsonBodyProblem(request) is { } unsupported)
+        {
+            return unsupported;
+        }
+
+        var (kickoff, problems) = KickoffBody.Read(request.Body.Span);
+        var all = new List<DefinitionProblem>(problems);
+        if (request.Query.ContainsKey("wait"))
+        {
+            all.Add(new DefinitionProblem("query.wait", "is not supported for flows; follow the run's status URL"));
+        }
+
+        string name = request.RouteValue("flow");
+        var loaded = crews.LoadFlow(name);
+        if (loaded is null)
+        {
+            return ApiResponse.Problem(ApiProblem.NotFound($"There is no flow named '{name}'."));
+        }
+
+        all.AddRange(loaded.Problems);
+        if (loaded.Definition is { } flow && kickoff is not null)
+        {
+            all.AddRange(FlowRunService.Validate(flow, kickoff));
+        }
+
+        if (all.Count > 0 || loaded.Definition is null || kickoff is null)
+        {
+            return ApiResponse.Problem(ApiProblem.Invalid(all));
+        }
+
+        try
+        {
+            return Accepted(request, await flows.KickoffAsync(loaded.Definition, kickoff, cancellationToken).ConfigureAwait(false));
+        }
+        catch (RunConflictException ex)
+        {
+            return ApiResponse.Problem(ApiProblem.Conflict(ex.Message));
+        }
     }
 
     async Task<ApiResponse> KickoffBatchAsync(ApiRequest request, CancellationToken cancellationToken)

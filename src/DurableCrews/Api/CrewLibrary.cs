@@ -21,6 +21,12 @@ public sealed class CrewLibrary
         this.blobs = blobs;
     }
 
+    /// <summary>The names of the bundled flows.</summary>
+    public IReadOnlyList<string> FlowNames() => bundled.FlowNames();
+
+    /// <summary>The bundled flow of that name; null when there is none.</summary>
+    public FlowLoadResult? LoadFlow(string name) => bundled.LoadFlow(name);
+
     /// <summary>The names of every crew, uploaded and bundled.</summary>
     public async Task<IReadOnlyList<string>> NamesAsync(CancellationToken cancellationToken = default)
     {

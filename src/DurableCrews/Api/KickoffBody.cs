@@ -76,7 +76,7 @@ public static class KickoffBody
                 case "webhooks":
                     webhooks = ReadWebhooks(property.Value, $"{path}.webhooks", problems);
                     break;
-                case "crew":
+                case "crew" or "flow":
                     break;
                 default:
                     problems.Add(new DefinitionProblem($"{path}.{property.Name}", "unknown field; known fields: inputs, runId, webhooks"));

@@ -12,14 +12,17 @@ namespace DurableCrews.Api;
 public sealed class KickoffMessageHandler
 {
     readonly CrewRunService runs;
+    readonly FlowRunService flows;
     readonly CrewLibrary crews;
 
     /// <summary>Creates the handler.</summary>
-    public KickoffMessageHandler(CrewRunService runs, CrewLibrary crews)
+    public KickoffMessageHandler(CrewRunService runs, FlowRunService flows, CrewLibrary crews)
     {
         ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(flows);
         ArgumentNullException.ThrowIfNull(crews);
         this.runs = runs;
+        this.flows = flows;
         this.crews = crews;
     }
 
@@ -40,9 +43,14 @@ public sealed class KickoffMessageHandler
         using (document)
         {
             var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("flow", out var flowField) && flowField.ValueKind == JsonValueKind.String && !root.TryGetProperty("crew", out _))
+            {
+                return await StartFlowAsync(root, flowField.GetString()!, cancellationToken).ConfigureAwait(false);
+            }
+
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("crew", out var crewField) || crewField.ValueKind != JsonValueKind.String)
             {
-                return Poison([new DefinitionProblem("message.crew", "required: the name of the crew to run")]);
+                return Poison([new DefinitionProblem("message.crew", "required: the name of the crew to run (or 'flow': the name of a flow)")]);
             }
 
             string name = crewField.GetString()!;
@@ -78,6 +86,42 @@ public sealed class KickoffMessageHandler
             {
                 return new KickoffOutcome(KickoffOutcomeKind.Duplicate, kickoff.RunId);
             }
+        }
+    }
+
+    async Task<KickoffOutcome> StartFlowAsync(JsonElement root, string name, CancellationToken cancellationToken)
+    {
+        var (kickoff, problems) = KickoffBody.Read(root, "message");
+        var loaded = crews.LoadFlow(name);
+        if (loaded is null)
+        {
+            return Poison([.. problems, new DefinitionProblem("message.flow", $"there is no flow named '{name}'")]);
+        }
+
+        var all = new List<DefinitionProblem>(problems);
+        all.AddRange(loaded.Problems.Select(p => p with { Path = $"flow({name}).{p.Path}" }));
+        if (loaded.Definition is { } flow && kickoff is not null)
+        {
+            all.AddRange(FlowRunService.Validate(flow, kickoff).Select(p => p with { Path = $"message.{p.Path}" }));
+        }
+
+        if (all.Count > 0)
+        {
+            return Poison(all);
+        }
+
+        if (kickoff!.RunId is { } runId && await runs.GetAsync(runId, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return new KickoffOutcome(KickoffOutcomeKind.Duplicate, runId);
+        }
+
+        try
+        {
+            return new KickoffOutcome(KickoffOutcomeKind.Started, await flows.KickoffAsync(loaded.Definition!, kickoff, cancellationToken).ConfigureAwait(false));
+        }
+        catch (RunConflictException)
+        {
+            return new KickoffOutcome(KickoffOutcomeKind.Duplicate, kickoff.RunId);
         }
     }
 

@@ -6,16 +6,40 @@ namespace DurableCrews.Definitions;
 public sealed class CrewCatalog
 {
     readonly string root;
+    readonly string flows;
 
     /// <summary>Creates the catalog over the configured folder.</summary>
     public CrewCatalog(IOptions<CrewCatalogOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        root = Path.GetFullPath(options.Value.Path, AppContext.BaseDirectory);
-        if (!Directory.Exists(root))
+        root = Resolve(options.Value.Path);
+        flows = Resolve(options.Value.FlowsPath);
+    }
+
+    /// <summary>The names of the bundled flows.</summary>
+    public IReadOnlyList<string> FlowNames() => !Directory.Exists(flows)
+        ? []
+        : Directory.EnumerateDirectories(flows).Where(d => File.Exists(System.IO.Path.Combine(d, FlowDefinitionLoader.FlowFileName))).Select(System.IO.Path.GetFileName)
+            .Concat(Directory.EnumerateFiles(flows).Where(IsDefinitionFile).Select(System.IO.Path.GetFileNameWithoutExtension))
+            .OfType<string>().Where(DefinitionNames.IsValid).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Loads the bundled flow of that name, its crews found among the bundled crews; null when there is none.</summary>
+    public FlowLoadResult? LoadFlow(string name)
+    {
+        if (!DefinitionNames.IsValid(name))
         {
-            root = Path.GetFullPath(options.Value.Path);
+            return new FlowLoadResult { Problems = [new DefinitionProblem("flow", $"'{name}' {DefinitionNames.Rule()}")] };
         }
+
+        string folder = System.IO.Path.Combine(flows, name);
+        string? path = Directory.Exists(folder) ? folder : new[] { ".yaml", ".yml", ".json" }.Select(ext => System.IO.Path.Combine(flows, name + ext)).FirstOrDefault(File.Exists);
+        return path is null ? null : FlowDefinitionLoader.Load(path, Load);
+    }
+
+    static string Resolve(string path)
+    {
+        string beside = System.IO.Path.GetFullPath(path, AppContext.BaseDirectory);
+        return Directory.Exists(beside) ? beside : System.IO.Path.GetFullPath(path);
     }
 
     /// <summary>The names of the bundled crews.</summary>

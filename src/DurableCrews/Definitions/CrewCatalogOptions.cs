@@ -8,4 +8,7 @@ public sealed record CrewCatalogOptions
 
     /// <summary>The folder of bundled crews, one sub-folder or YAML/JSON file per crew; default <c>crews</c> beside the app.</summary>
     public string Path { get; init; } = "crews";
+
+    /// <summary>The folder of bundled flows, one sub-folder (with <c>flow.yaml</c>) or YAML/JSON file per flow; default <c>flows</c> beside the app.</summary>
+    public string FlowsPath { get; init; } = "flows";
 }

@@ -20,6 +20,7 @@ public sealed class QueueKickoffTests(Azurite azurite)
         ["DurableCrews:Storage:ConnectionString"] = azurite.ConnectionString,
         ["DurableCrews:Queues:PublishResults"] = "true",
         ["DurableCrews:Crews:Path"] = RepoPaths.Crews,
+        ["DurableCrews:Crews:FlowsPath"] = Path.Combine(RepoPaths.Root, "flows"),
     });
 
     static async Task<List<string>> DrainAsync(QueueClient queue)
@@ -56,6 +57,7 @@ public sealed class QueueKickoffTests(Azurite azurite)
             "{not json",
             """{"crew":"no-such-crew","inputs":{}}""",
             """{"crew":"contextual-workflow","inputs":{},"runId":"queued-3"}""",
+            """{"flow":"enterprise-coordination","inputs":{"domain":"orders"},"runId":"queued-flow"}""",
         ];
         foreach (string message in messages)
         {
@@ -72,6 +74,7 @@ public sealed class QueueKickoffTests(Azurite azurite)
         }
 
         Assert.Equal(CrewRunStatus.Completed, (await harness.Engine.Runs.WaitAsync("queued-1")).Status);
+        Assert.Equal(CrewRunStatus.Completed, (await harness.Engine.Runs.WaitAsync("queued-flow")).Status);
         Assert.Null(await harness.Engine.Runs.GetAsync("queued-3"));
         var poison = (await DrainAsync(queues.Queue(QueueNames.KickoffsPoison))).Select(p => JsonDocument.Parse(p).RootElement.GetProperty("reason").GetString()).ToList();
         Assert.Equal(3, poison.Count);
@@ -81,13 +84,15 @@ public sealed class QueueKickoffTests(Azurite azurite)
 
         using var results = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var published = new List<string>();
-        while (published.Count < 2)
+        while (!published.Contains("queued-flow") || !published.Contains("queued-2"))
         {
             published.AddRange((await DrainAsync(queues.Queue(QueueNames.Results))).Select(r => JsonDocument.Parse(r).RootElement.GetProperty("run_id").GetString()!));
             await Task.Delay(50, results.Token);
         }
 
-        Assert.Equal(["queued-1", "queued-2"], published.Order(StringComparer.Ordinal));
+        // Each ended run is published once: the crews, the flow, and the flow's four step runs.
+        Assert.Equal(["queued-1", "queued-2", "queued-flow"], published.Where(id => !id.Contains('.', StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Equal(published.Count, published.Distinct().Count());
     }
 
     [Fact]

@@ -283,6 +283,24 @@ public sealed class RunApiTests
     }
 
     [Fact]
+    public async Task A_bundled_flow_is_listed_and_started_over_http()
+    {
+        await using var server = await ServerHarness.StartAsync();
+
+        var flows = await JsonOf(await server.Http.GetAsync("flows"));
+        var missing = await ProblemOf(await server.PostJsonAsync("flows/enterprise-coordination/kickoff", "{}"), HttpStatusCode.BadRequest);
+        await ProblemOf(await server.PostJsonAsync("flows/no-such-flow/kickoff", "{}"), HttpStatusCode.NotFound);
+        var started = await server.PostJsonAsync("flows/enterprise-coordination/kickoff", """{"inputs":{"domain":"payments"},"runId":"http-flow"}""");
+
+        Assert.Equal(["enterprise-coordination"], flows.GetProperty("flows").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal(["inputs.domain"], ErrorPaths(missing));
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var run = await server.WaitForEndAsync("http-flow");
+        Assert.Equal("Completed", run.GetProperty("status").GetString());
+        Assert.Equal(4, run.GetProperty("output").GetProperty("tasks_output").GetArrayLength());
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_lists_every_endpoint()
     {
         await using var server = await ServerHarness.StartAsync();

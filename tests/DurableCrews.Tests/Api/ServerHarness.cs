@@ -24,7 +24,7 @@ public sealed class ServerHarness : IAsyncDisposable
 
     public static async Task<ServerHarness> StartAsync(IChatClient? chat = null, IDictionary<string, string?>? settings = null)
     {
-        var values = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["DurableCrews:Crews:Path"] = RepoPaths.Crews };
+        var values = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["DurableCrews:Crews:Path"] = RepoPaths.Crews, ["DurableCrews:Crews:FlowsPath"] = Path.Combine(RepoPaths.Root, "flows") };
         var engine = await EngineHarness.StartAsync(chat, values);
         var server = await CrewServer.StartAsync(engine.Engine, System.Net.IPAddress.Loopback, 0);
         return new ServerHarness(engine, server);
