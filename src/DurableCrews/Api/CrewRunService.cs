@@ -80,6 +80,14 @@ public sealed class CrewRunService
     public static IReadOnlyList<DefinitionProblem> Validate(CrewDefinition crew, KickoffRequest request)
     {
         ArgumentNullException.ThrowIfNull(crew);
+        var problems = ValidateRequest(request);
+        problems.AddRange(CrewInputs.Interpolate(crew, request.Inputs).Problems);
+        return problems;
+    }
+
+    /// <summary>The problems of a kickoff whatever it runs: inputs too many or too large, a run id that is not one.</summary>
+    internal static List<DefinitionProblem> ValidateRequest(KickoffRequest request)
+    {
         ArgumentNullException.ThrowIfNull(request);
         var problems = new List<DefinitionProblem>(CrewInputs.Validate(request.Inputs));
         if (request.RunId is { } requested && !DefinitionNames.IsValidRunId(requested))
@@ -87,7 +95,6 @@ public sealed class CrewRunService
             problems.Add(new DefinitionProblem("runId", $"'{requested}' {DefinitionNames.Rule(DefinitionNames.MaxRunIdLength)}"));
         }
 
-        problems.AddRange(CrewInputs.Interpolate(crew, request.Inputs).Problems);
         return problems;
     }
 

@@ -39,12 +39,7 @@ public sealed class FlowRunService
     public static IReadOnlyList<DefinitionProblem> Validate(FlowDefinition flow, KickoffRequest request)
     {
         ArgumentNullException.ThrowIfNull(flow);
-        ArgumentNullException.ThrowIfNull(request);
-        var problems = new List<DefinitionProblem>(CrewInputs.Validate(request.Inputs));
-        if (request.RunId is { } requested && !DefinitionNames.IsValidRunId(requested))
-        {
-            problems.Add(new DefinitionProblem("runId", $"'{requested}' {DefinitionNames.Rule(DefinitionNames.MaxRunIdLength)}"));
-        }
+        var problems = CrewRunService.ValidateRequest(request);
 
         foreach (string input in RequiredInputs(flow).Where(i => !request.Inputs.ContainsKey(i)))
         {

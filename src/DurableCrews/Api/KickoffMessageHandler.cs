@@ -56,68 +56,73 @@ public sealed class KickoffMessageHandler
             string name = crewField.GetString()!;
             var (kickoff, problems) = KickoffBody.Read(root, "message");
             var loaded = await crews.LoadAsync(name, cancellationToken).ConfigureAwait(false);
-            if (loaded is null)
-            {
-                return Poison([.. problems, new DefinitionProblem("message.crew", $"there is no crew named '{name}'")]);
-            }
-
-            var all = new List<DefinitionProblem>(problems);
-            all.AddRange(loaded.Problems.Select(p => p with { Path = $"crew({name}).{p.Path}" }));
-            if (loaded.Definition is { } crew && kickoff is not null)
-            {
-                all.AddRange(CrewRunService.Validate(crew, kickoff).Select(p => p with { Path = $"message.{p.Path}" }));
-            }
-
-            if (all.Count > 0)
-            {
-                return Poison(all);
-            }
-
-            if (kickoff!.RunId is { } runId && await runs.GetAsync(runId, cancellationToken).ConfigureAwait(false) is not null)
-            {
-                return new KickoffOutcome(KickoffOutcomeKind.Duplicate, runId);
-            }
-
-            try
-            {
-                return new KickoffOutcome(KickoffOutcomeKind.Started, await runs.KickoffAsync(loaded.Definition!, kickoff, cancellationToken).ConfigureAwait(false));
-            }
-            catch (RunConflictException)
-            {
-                return new KickoffOutcome(KickoffOutcomeKind.Duplicate, kickoff.RunId);
-            }
+            return await StartAsync(
+                "crew",
+                name,
+                kickoff,
+                problems,
+                loaded?.Problems,
+                loaded?.Definition is { } crew && kickoff is not null ? CrewRunService.Validate(crew, kickoff) : [],
+                () => runs.KickoffAsync(loaded!.Definition!, kickoff!, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
         }
     }
 
-    async Task<KickoffOutcome> StartFlowAsync(JsonElement root, string name, CancellationToken cancellationToken)
+    Task<KickoffOutcome> StartFlowAsync(JsonElement root, string name, CancellationToken cancellationToken)
     {
         var (kickoff, problems) = KickoffBody.Read(root, "message");
         var loaded = crews.LoadFlow(name);
-        if (loaded is null)
+        return StartAsync(
+            "flow",
+            name,
+            kickoff,
+            problems,
+            loaded?.Problems,
+            loaded?.Definition is { } flow && kickoff is not null ? FlowRunService.Validate(flow, kickoff) : [],
+            () => flows.KickoffAsync(loaded!.Definition!, kickoff!, cancellationToken),
+            cancellationToken);
+    }
+
+    /// <summary>Poisons a message with problems, passes over a redelivered one, and otherwise starts its run.</summary>
+    /// <param name="kind"><c>crew</c> or <c>flow</c>.</param>
+    /// <param name="name">The crew's or flow's name.</param>
+    /// <param name="kickoff">The message's kickoff fields.</param>
+    /// <param name="messageProblems">What is wrong with the message's fields.</param>
+    /// <param name="definitionProblems">What is wrong with the crew or flow; null when there is none of that name.</param>
+    /// <param name="inputProblems">What is wrong with the inputs and run id for that crew or flow.</param>
+    /// <param name="start">Starts the run.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    async Task<KickoffOutcome> StartAsync(
+        string kind,
+        string name,
+        KickoffRequest? kickoff,
+        IReadOnlyList<DefinitionProblem> messageProblems,
+        IReadOnlyList<DefinitionProblem>? definitionProblems,
+        IReadOnlyList<DefinitionProblem> inputProblems,
+        Func<Task<string>> start,
+        CancellationToken cancellationToken)
+    {
+        if (definitionProblems is null)
         {
-            return Poison([.. problems, new DefinitionProblem("message.flow", $"there is no flow named '{name}'")]);
+            return Poison([.. messageProblems, new DefinitionProblem($"message.{kind}", $"there is no {kind} named '{name}'")]);
         }
 
-        var all = new List<DefinitionProblem>(problems);
-        all.AddRange(loaded.Problems.Select(p => p with { Path = $"flow({name}).{p.Path}" }));
-        if (loaded.Definition is { } flow && kickoff is not null)
-        {
-            all.AddRange(FlowRunService.Validate(flow, kickoff).Select(p => p with { Path = $"message.{p.Path}" }));
-        }
-
-        if (all.Count > 0)
+        var all = new List<DefinitionProblem>(messageProblems);
+        all.AddRange(definitionProblems.Select(p => p with { Path = $"{kind}({name}).{p.Path}" }));
+        all.AddRange(inputProblems.Select(p => p with { Path = $"message.{p.Path}" }));
+        if (all.Count > 0 || kickoff is null)
         {
             return Poison(all);
         }
 
-        if (kickoff!.RunId is { } runId && await runs.GetAsync(runId, cancellationToken).ConfigureAwait(false) is not null)
+        if (kickoff.RunId is { } runId && await runs.GetAsync(runId, cancellationToken).ConfigureAwait(false) is not null)
         {
             return new KickoffOutcome(KickoffOutcomeKind.Duplicate, runId);
         }
 
         try
         {
-            return new KickoffOutcome(KickoffOutcomeKind.Started, await flows.KickoffAsync(loaded.Definition!, kickoff, cancellationToken).ConfigureAwait(false));
+            return new KickoffOutcome(KickoffOutcomeKind.Started, await start().ConfigureAwait(false));
         }
         catch (RunConflictException)
         {
