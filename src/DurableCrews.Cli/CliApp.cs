@@ -287,7 +287,7 @@ public static class CliApp
 
             foreach (string name in progress.Finished.Where(name => seen.Add($"done:{name}")))
             {
-                Write($"  ✔ {name} ({progress.Finished.Count}/{progress.TasksTotal} done, {progress.Tokens} tokens so far)");
+                Write($"  ✔ {name} ({progress.TasksDone}/{progress.TasksTotal} done, {progress.Tokens} tokens so far)");
             }
         }
 

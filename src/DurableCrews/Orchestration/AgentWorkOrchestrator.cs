@@ -207,7 +207,7 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
         }
 
         void ReportProgress(IReadOnlyList<DelegationOrder> delegations, string? waitingFor = null) =>
-            context.SetCustomStatus(new AgentWorkProgress { Agent = start.Agent, Turns = turn, Delegations = delegations.Take(20).ToList(), WaitingFor = waitingFor, Tokens = tokens });
+            context.SetCustomStatus(new AgentWorkProgress { Agent = start.Agent, Turns = turn, Delegations = delegations.Take(CrewProgress.MaxListed).ToList(), WaitingFor = waitingFor, Tokens = tokens });
 
         static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
     }

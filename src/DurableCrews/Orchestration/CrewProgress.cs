@@ -5,6 +5,9 @@ namespace DurableCrews.Orchestration;
 /// <summary>The orchestration's custom status: where the run is, kept small (well under 16 KB).</summary>
 public sealed record CrewProgress
 {
+    /// <summary>The most running or finished tasks listed (the counts stay exact), keeping the status well under 16 KB.</summary>
+    public const int MaxListed = 50;
+
     /// <summary>Tasks finished.</summary>
     public int TasksDone { get; init; }
 
@@ -14,7 +17,7 @@ public sealed record CrewProgress
     /// <summary>The tasks running now, with their agents.</summary>
     public IReadOnlyList<RunningTask> Running { get; init; } = [];
 
-    /// <summary>The finished tasks' names, in the order they finished.</summary>
+    /// <summary>The finished tasks' names, in the order they finished (the last <see cref="MaxListed"/>).</summary>
     public IReadOnlyList<string> Finished { get; init; } = [];
 
     /// <summary>Tokens spent so far.</summary>

@@ -107,7 +107,7 @@ public sealed class FlowOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
             TasksTotal = plan.Steps.Count,
             Running = plan.Steps.Select((s, i) => (s, i)).Where(x => running.ContainsKey(x.s.Name))
                 .Select(x => new RunningTask(x.i, x.s.Name, x.s.Crew, running[x.s.Name].RunId)).ToList(),
-            Finished = done.ToList(),
+            Finished = done.TakeLast(CrewProgress.MaxListed).ToList(),
             Tokens = tokens,
         });
 }

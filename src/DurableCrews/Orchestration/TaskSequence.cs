@@ -123,8 +123,8 @@ internal sealed class TaskSequence
     {
         TasksDone = finished.Count,
         TasksTotal = plan.Tasks.Count,
-        Running = inFlight.Keys.Order().Select(i => new RunningTask(i, plan.Tasks[i].Name, plan.Tasks[i].Agent, $"{runId}/{attempts[i]}")).ToList(),
-        Finished = finished.Select(i => plan.Tasks[i].Name).ToList(),
+        Running = inFlight.Keys.Order().Take(CrewProgress.MaxListed).Select(i => new RunningTask(i, plan.Tasks[i].Name, plan.Tasks[i].Agent, $"{runId}/{attempts[i]}")).ToList(),
+        Finished = finished.TakeLast(CrewProgress.MaxListed).Select(i => plan.Tasks[i].Name).ToList(),
         Tokens = tokens,
     });
 
