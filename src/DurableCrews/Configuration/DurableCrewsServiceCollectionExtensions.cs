@@ -51,6 +51,7 @@ public static class DurableCrewsServiceCollectionExtensions
         services.TryAddSingleton<RunStore>();
         services.TryAddSingleton<MemoryStore>();
         services.TryAddSingleton<ResponseCache>();
+        services.TryAddSingleton<ToolResultCache>();
         return services;
     }
 

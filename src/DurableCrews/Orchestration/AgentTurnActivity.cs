@@ -27,16 +27,18 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
     readonly RunStore runs;
     readonly IChatClientProvider models;
     readonly ResponseCache cache;
+    readonly ToolResultCache tools;
     readonly ExecutionOptions options;
     readonly TimeProvider time;
 
     /// <summary>Creates the activity.</summary>
-    public AgentTurnActivity(RunStore runs, IChatClientProvider models, ResponseCache cache, IOptions<ExecutionOptions> options, TimeProvider time)
+    public AgentTurnActivity(RunStore runs, IChatClientProvider models, ResponseCache cache, ToolResultCache tools, IOptions<ExecutionOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.runs = runs;
         this.models = models;
         this.cache = cache;
+        this.tools = tools;
         this.options = options.Value;
         this.time = time;
     }
@@ -58,7 +60,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
         var run = await runs.RequireRunAsync(request.RunId, cancellationToken).ConfigureAwait(false);
         var crew = run.Definition;
         var messages = Conversation.Load(work.Messages);
-        work = await DeliverToolResultsAsync(work, messages, request.FailedDelegations, cancellationToken).ConfigureAwait(false);
+        work = await DeliverToolResultsAsync(work, crew, messages, request.FailedDelegations, cancellationToken).ConfigureAwait(false);
         if (request.Feedback is { } feedback)
         {
             messages.Add(new ChatMessage(ChatRole.User, GuardrailPrompt.Revision(work.Answer ?? string.Empty, feedback)));
@@ -78,7 +80,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
                 chatOptions = new ChatOptions
                 {
                     Tools = DelegationTools.For(work.Coworkers, crew.Agents.GroupBy(a => a.Role).ToDictionary(g => g.Key, g => g.First().Goal)),
-                    ToolMode = work.MustDelegateFirst && work.DelegationsStarted == 0 ? ChatToolMode.RequireAny : ChatToolMode.Auto,
+                    ToolMode = work.MustDelegateFirst && work.Turns == 0 ? ChatToolMode.RequireAny : ChatToolMode.Auto,
                 };
                 break;
         }
@@ -111,7 +113,8 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
             var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
             if (calls.Count > 0 && chatOptions is not null)
             {
-                (work, var orders) = await OrderDelegationsAsync(work, calls, cancellationToken).ConfigureAwait(false);
+                (work, var orders, var cacheUse) = await OrderDelegationsAsync(work, crew, calls, cancellationToken).ConfigureAwait(false);
+                usage = usage.Add(cacheUse);
                 outcome = new AgentTurnOutcome { Delegations = orders, TokenUsage = usage };
             }
             else
@@ -133,7 +136,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
     }
 
     /// <summary>Adds the owed tool results to the conversation, reading each finished delegation's answer.</summary>
-    async Task<AgentWorkState> DeliverToolResultsAsync(AgentWorkState work, List<ChatMessage> messages, IReadOnlyDictionary<string, string>? failed, CancellationToken cancellationToken)
+    async Task<AgentWorkState> DeliverToolResultsAsync(AgentWorkState work, CrewDefinition crew, List<ChatMessage> messages, IReadOnlyDictionary<string, string>? failed, CancellationToken cancellationToken)
     {
         if (work.Pending.Count == 0)
         {
@@ -160,6 +163,10 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
                         Delegations = child.Delegations,
                     });
                     await KeepAnswerAsync(work.RunId, pending.DelegationHash!, new DelegationAnswer(key, answer), cancellationToken).ConfigureAwait(false);
+                    if (crew.Cache)
+                    {
+                        await tools.SaveAsync(ToolKey(crew, pending.Delegation!), pending.Delegation!.Kind, answer, cancellationToken).ConfigureAwait(false);
+                    }
                 }
                 else
                 {
@@ -181,8 +188,10 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
     }
 
     /// <summary>Reads the model's delegation calls into tool results owed and the children to start.</summary>
-    async Task<(AgentWorkState Work, IReadOnlyList<DelegationOrder> Orders)> OrderDelegationsAsync(AgentWorkState work, IReadOnlyList<FunctionCallContent> calls, CancellationToken cancellationToken)
+    async Task<(AgentWorkState Work, IReadOnlyList<DelegationOrder> Orders, TokenUsage CacheUse)> OrderDelegationsAsync(AgentWorkState work, CrewDefinition crew, IReadOnlyList<FunctionCallContent> calls, CancellationToken cancellationToken)
     {
+        int hits = 0;
+        int misses = 0;
         var pending = new List<PendingToolResult>();
         var orders = new List<DelegationOrder>();
         var thisTurn = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -226,8 +235,16 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
                 continue;
             }
 
+            if (crew.Cache && !thisTurn.ContainsKey(hash) && await tools.GetAsync(ToolKey(crew, record), cancellationToken).ConfigureAwait(false) is { } cached)
+            {
+                hits++;
+                pending.Add(new PendingToolResult { CallId = call.CallId, Result = cached, Delegation = record with { InstanceId = "crew-cache", FinishedAt = now, Output = cached, Reused = true } });
+                continue;
+            }
+
             if (!thisTurn.TryGetValue(hash, out string? key))
             {
+                misses += crew.Cache ? 1 : 0;
                 key = $"{work.Key}/d{++started}";
                 thisTurn[hash] = key;
                 orders.Add(new DelegationOrder(key, delegation.Coworker));
@@ -236,8 +253,11 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
             pending.Add(new PendingToolResult { CallId = call.CallId, ChildKey = key, DelegationHash = hash, Delegation = record with { InstanceId = $"{work.RunId}/{key}" } });
         }
 
-        return (work with { Pending = pending, DelegationsStarted = started }, orders);
+        return (work with { Pending = pending, DelegationsStarted = started }, orders, new TokenUsage { CacheHits = hits, CacheMisses = misses });
     }
+
+    static string ToolKey(CrewDefinition crew, DelegationRecord delegation) =>
+        ToolResultCache.KeyOf(crew.Name, delegation.Kind, delegation.Coworker, delegation.Task, delegation.Context);
 
     async Task KeepAnswerAsync(string runId, string hash, DelegationAnswer answer, CancellationToken cancellationToken)
     {
