@@ -40,6 +40,13 @@ public static class PromptBuilder
             }
         }
 
+        AppendMemories(text, memories);
+        text.Append(PromptSections.Begin);
+        return new ChatMessage(ChatRole.User, text.ToString());
+    }
+
+    static void AppendMemories(StringBuilder text, IReadOnlyList<string>? memories)
+    {
         if (memories is { Count: > 0 })
         {
             text.Append(PromptSections.Memory).Append('\n');
@@ -50,13 +57,10 @@ public static class PromptBuilder
 
             text.Append('\n');
         }
-
-        text.Append(PromptSections.Begin);
-        return new ChatMessage(ChatRole.User, text.ToString());
     }
 
     /// <summary>The task message of a delegation: the work or question a coworker was handed, with the context it came with.</summary>
-    public static ChatMessage Delegated(DelegationRecord delegation)
+    public static ChatMessage Delegated(DelegationRecord delegation, IReadOnlyList<string>? memories = null)
     {
         ArgumentNullException.ThrowIfNull(delegation);
         var text = new StringBuilder();
@@ -69,6 +73,7 @@ public static class PromptBuilder
             text.Append(PromptSections.Context).Append('\n').Append(delegation.Context.Trim()).Append("\n\n");
         }
 
+        AppendMemories(text, memories);
         text.Append(PromptSections.Begin);
         return new ChatMessage(ChatRole.User, text.ToString());
     }

@@ -100,19 +100,7 @@ public sealed class CrewApi
         }
 
         var problems = new List<DefinitionProblem>();
-        int? wait = null;
-        if (request.Query.TryGetValue("wait", out string? waitText))
-        {
-            if (int.TryParse(waitText, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) && seconds <= MaxWaitSeconds)
-            {
-                wait = seconds;
-            }
-            else
-            {
-                problems.Add(new DefinitionProblem("query.wait", $"must be a whole number of seconds from 0 to {MaxWaitSeconds}"));
-            }
-        }
-
+        int? wait = ReadWait(request, problems);
         var (kickoff, bodyProblems) = KickoffBody.Read(request.Body.Span);
         problems.AddRange(bodyProblems);
         var (crew, notFound) = await LoadCrewAsync(request, problems, cancellationToken).ConfigureAwait(false);
@@ -145,10 +133,16 @@ public sealed class CrewApi
             return ApiResponse.Problem(ApiProblem.Conflict(ex.Message));
         }
 
-        if (wait is int seconds2 && seconds2 > 0)
+        return await AcceptedOrEndedAsync(request, runId, wait, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>202 with the run's URLs; or, with <c>?wait=</c>, 200 with the run once it has ended within that many seconds.</summary>
+    async Task<ApiResponse> AcceptedOrEndedAsync(ApiRequest request, string runId, int? wait, CancellationToken cancellationToken)
+    {
+        if (wait is int seconds && seconds > 0)
         {
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(TimeSpan.FromSeconds(seconds2));
+            limit.CancelAfter(TimeSpan.FromSeconds(seconds));
             try
             {
                 var view = await runs.WaitAsync(runId, cancellationToken: limit.Token).ConfigureAwait(false);
@@ -163,6 +157,22 @@ public sealed class CrewApi
         return Accepted(request, runId);
     }
 
+    static int? ReadWait(ApiRequest request, List<DefinitionProblem> problems)
+    {
+        if (!request.Query.TryGetValue("wait", out string? text))
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) && seconds <= MaxWaitSeconds)
+        {
+            return seconds;
+        }
+
+        problems.Add(new DefinitionProblem("query.wait", $"must be a whole number of seconds from 0 to {MaxWaitSeconds}"));
+        return null;
+    }
+
     async Task<ApiResponse> KickoffFlowAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         if (JsonBodyProblem(request) is { } unsupported)
@@ -170,12 +180,10 @@ public sealed class CrewApi
             return unsupported;
         }
 
+        var all = new List<DefinitionProblem>();
+        int? wait = ReadWait(request, all);
         var (kickoff, problems) = KickoffBody.Read(request.Body.Span);
-        var all = new List<DefinitionProblem>(problems);
-        if (request.Query.ContainsKey("wait"))
-        {
-            all.Add(new DefinitionProblem("query.wait", "is not supported for flows; follow the run's status URL"));
-        }
+        all.AddRange(problems);
 
         string name = request.RouteValue("flow");
         var loaded = crews.LoadFlow(name);
@@ -197,7 +205,8 @@ public sealed class CrewApi
 
         try
         {
-            return Accepted(request, await flows.KickoffAsync(loaded.Definition, kickoff, cancellationToken).ConfigureAwait(false));
+            string runId = await flows.KickoffAsync(loaded.Definition, kickoff, cancellationToken).ConfigureAwait(false);
+            return await AcceptedOrEndedAsync(request, runId, wait, cancellationToken).ConfigureAwait(false);
         }
         catch (RunConflictException ex)
         {

@@ -141,9 +141,12 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
 
     async Task<AgentWorkState> BeginDelegationAsync(AgentWorkInput input, CrewDefinition crew, AgentDefinition agent, DelegationRecord delegation, CancellationToken cancellationToken)
     {
+        // A coworker recalls what is relevant to the work it was handed, as it would for a crew task.
+        var asked = new TaskDefinition { Name = input.Key.Replace('/', '-'), Description = $"{delegation.Task}\n{delegation.Context}", ExpectedOutput = string.Empty };
+        var recalled = await memory.RecallAsync(input.RunId, crew, agent, asked, cancellationToken).ConfigureAwait(false);
         var work = NewWork(input, crew, agent, delegation.Kind) with
         {
-            Messages = Conversation.Save([PromptBuilder.System(agent), PromptBuilder.Delegated(delegation)]),
+            Messages = Conversation.Save([PromptBuilder.System(agent), PromptBuilder.Delegated(delegation, recalled.Select(CrewMemory.Describe).ToList())]),
         };
         await runs.SaveWorkAsync(work, cancellationToken).ConfigureAwait(false);
         return work;

@@ -298,6 +298,9 @@ public sealed class RunApiTests
         var run = await server.WaitForEndAsync("http-flow");
         Assert.Equal("Completed", run.GetProperty("status").GetString());
         Assert.Equal(4, run.GetProperty("output").GetProperty("tasks_output").GetArrayLength());
+        var waited = await server.PostJsonAsync("flows/enterprise-coordination/kickoff?wait=60", """{"inputs":{"domain":"orders"}}""");
+        Assert.Equal(HttpStatusCode.OK, waited.StatusCode);
+        Assert.Equal("Completed", (await JsonOf(waited)).GetProperty("status").GetString());
     }
 
     [Fact]
