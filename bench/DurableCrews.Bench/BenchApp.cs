@@ -12,6 +12,7 @@ internal static class BenchApp
             ["hierarchy"] = HierarchicalMakespanBench.RunAsync,
             ["overhead"] = OverheadBench.RunAsync,
             ["load"] = LoadBench.RunAsync,
+            ["idle"] = IdleStartBench.RunAsync,
         };
 
         if (which == "all")

@@ -11,12 +11,17 @@ internal static class BenchEngines
 
     public const string NoOpActivity = "BenchNoOpActivity";
 
-    public static Task<CrewEngine> StartAsync(string? storage, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null)
+    public static Task<CrewEngine> StartAsync(string? storage, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null, IDictionary<string, string?>? settings = null)
     {
         var values = new Dictionary<string, string?>
         {
             ["DurableCrews:Storage:LocalPath"] = Path.Combine(Path.GetTempPath(), "durablecrews-bench", Guid.NewGuid().ToString("N")),
         };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[name] = value;
+        }
+
         if (storage is not null)
         {
             values["DurableCrews:Storage:ConnectionString"] = storage;
