@@ -388,6 +388,9 @@ public sealed partial class OfflineChatClient : IChatClient
     static string FirstSentence(string text)
     {
         string flat = string.Join(' ', text.Split(['\n', '\r'], StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim())).Trim().Trim('"');
+
+        // A description that opens a numbered list ("… for payments Requirements: 1. Define …") ends before the list.
+        flat = ListOpening().Replace(flat, string.Empty).TrimEnd(' ', ':');
         var match = Sentence().Match(flat);
         return Trim(match.Success ? match.Value.Trim() : flat, 200);
     }
@@ -412,6 +415,9 @@ public sealed partial class OfflineChatClient : IChatClient
 
     [GeneratedRegex(@"[^.!?]+[.!?]?")]
     private static partial Regex Sentence();
+
+    [GeneratedRegex(@"(?:\s+[A-Z][A-Za-z ]{0,30}:)?\s+1[.)]\s.*$")]
+    private static partial Regex ListOpening();
 
     [GeneratedRegex(@"^(?:a|an|the)\s+", RegexOptions.IgnoreCase)]
     private static partial Regex LeadingArticle();
