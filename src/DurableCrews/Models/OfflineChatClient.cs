@@ -195,7 +195,7 @@ public sealed partial class OfflineChatClient : IChatClient
                 string author = calls.TryGetValue(result.CallId, out var call) && call.Arguments?.TryGetValue("coworker", out var c) == true ? c?.ToString() ?? "coworker" : "coworker";
                 string text = result.Result?.ToString() ?? string.Empty;
                 string gist = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Where(l => !l.StartsWith('>') && !l.StartsWith('#') && !l.StartsWith("As a", StringComparison.Ordinal))
+                    .Where(IsGistLine)
                     .Select(l => ListItem().Match(l) is { Success: true } item ? item.Groups[1].Value : l)
                     .Select(l => l.Replace("**", string.Empty, StringComparison.Ordinal))
                     .FirstOrDefault(l => l.Length > 10) ?? "its answer";
@@ -395,6 +395,9 @@ public sealed partial class OfflineChatClient : IChatClient
         return Trim(match.Success ? match.Value.Trim() : flat, 200);
     }
 
+    /// <summary>Whether a line of an earlier answer can stand for it: not the offline marker, a heading, or the "As a …, I worked on" opener.</summary>
+    static bool IsGistLine(string line) => !line.StartsWith('>') && !line.StartsWith('#') && !line.StartsWith("As a", StringComparison.Ordinal);
+
     static bool Mentions(string text, string phrase) => text.Contains(phrase, StringComparison.OrdinalIgnoreCase);
 
     static string Trim(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1).TrimEnd(), "…");
@@ -448,17 +451,25 @@ public sealed partial class OfflineChatClient : IChatClient
             var entries = new List<(string, string, string)>();
             if (Between(user, PromptSections.Context, [PromptSections.Begin]) is { } context)
             {
-                foreach (string block in context.Split("\n" + PromptSections.ContextEntry).Select(b => b.TrimStart('#', ' ')))
+                // An entry starts at its "### task (Agent)" line; the answers' own "### " headings do not match it.
+                var blocks = new List<(Match Header, List<string> Lines)>();
+                foreach (string line in context.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 {
-                    var lines = block.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                    var header = ContextHeader().Match(lines.FirstOrDefault() ?? string.Empty);
-                    if (!header.Success)
+                    var header = line.StartsWith(PromptSections.ContextEntry, StringComparison.Ordinal) ? ContextHeader().Match(line[PromptSections.ContextEntry.Length..]) : Match.Empty;
+                    if (header.Success)
                     {
-                        continue;
+                        blocks.Add((header, []));
                     }
+                    else if (blocks.Count > 0)
+                    {
+                        blocks[^1].Lines.Add(line);
+                    }
+                }
 
-                    string gist = lines.Skip(1)
-                        .Where(l => !l.StartsWith('>') && !l.StartsWith("##", StringComparison.Ordinal))
+                foreach (var (header, lines) in blocks)
+                {
+                    string gist = lines
+                        .Where(IsGistLine)
                         .Select(l => ListItem().Match(l) is { Success: true } item ? item.Groups[1].Value : l)
                         .Select(l => l.Replace("**", string.Empty, StringComparison.Ordinal))
                         .FirstOrDefault(l => l.Length > 10) ?? "its findings";

@@ -161,6 +161,8 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
                         Output = answer,
                         TokenUsage = child.Usage.Add(TokenUsage.Sum(child.Delegations.Select(d => d.TokenUsage))),
                         Delegations = child.Delegations,
+                        Retries = child.Retries,
+                        Waits = child.Waits,
                     });
                     await KeepAnswerAsync(work.RunId, pending.DelegationHash!, new DelegationAnswer(key, answer), cancellationToken).ConfigureAwait(false);
                     if (crew.Cache)

@@ -37,7 +37,7 @@ public sealed class FinishAgentWorkActivity : TaskActivity<FinishAgentWorkReques
         var usage = work.Usage.Add(TokenUsage.Sum(work.Delegations.Select(d => d.TokenUsage)));
         if (work.FinishedAt is null)
         {
-            work = work with { FinishedAt = finishedAt };
+            work = work with { FinishedAt = finishedAt, Retries = request.Retries, Waits = request.Waits };
             await runs.SaveWorkAsync(work, cancellationToken).ConfigureAwait(false);
         }
 

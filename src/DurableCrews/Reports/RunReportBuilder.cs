@@ -32,8 +32,8 @@ public static class RunReportBuilder
             t.TokenUsage.CacheHits,
             t.TokenUsage.CacheMisses,
             Flatten(t.Delegations).Count(),
-            t.Retries,
-            Math.Round(t.Waits.Sum(w => (w.EndedAt - w.StartedAt).TotalSeconds), 3),
+            t.Retries + Flatten(t.Delegations).Sum(d => d.Retries),
+            Math.Round(t.Waits.Concat(Flatten(t.Delegations).SelectMany(d => d.Waits)).Sum(w => (w.EndedAt - w.StartedAt).TotalSeconds), 3),
             t.Raw.Length)).ToList();
 
         var work = output.TasksOutput.Select(t => (t.Agent, Task: true, Seconds: (t.FinishedAt - t.StartedAt).TotalSeconds, t.TokenUsage.TotalTokens - t.Delegations.Sum(d => d.TokenUsage.TotalTokens)))

@@ -68,4 +68,10 @@ public sealed record AgentWorkState
 
     /// <summary>When the work finished; null while it runs.</summary>
     public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>Model requests retried and guardrail revisions, once the work has finished.</summary>
+    public int Retries { get; init; }
+
+    /// <summary>The work's durable waits (rate limits, retry backoff, human input), once it has finished.</summary>
+    public IReadOnlyList<ExecutionWait> Waits { get; init; } = [];
 }

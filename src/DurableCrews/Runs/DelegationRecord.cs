@@ -39,6 +39,12 @@ public sealed record DelegationRecord
     /// <summary>Tokens the coworker spent (its own delegations included).</summary>
     public TokenUsage TokenUsage { get; init; } = TokenUsage.Zero;
 
+    /// <summary>Model requests the coworker retried after a 429 or 5xx.</summary>
+    public int Retries { get; init; }
+
+    /// <summary>The coworker's durable waits: rate limits and retry backoff.</summary>
+    public IReadOnlyList<ExecutionWait> Waits { get; init; } = [];
+
     /// <summary>Delegations the coworker made in turn.</summary>
     public IReadOnlyList<DelegationRecord> Delegations { get; init; } = [];
 }
