@@ -72,7 +72,7 @@ public sealed class ExecutionControlTests
         int calls = 0;
         var model = new ScriptedChatClient(_ => Interlocked.Increment(ref calls) == 1 ? gate.HoldAsync() : Task.FromResult(Answer("second try")));
         await using var harness = await EngineHarness.StartAsync(model);
-        var crew = new CrewBuilder().Agent("a", maxRetryLimit: 1).Task("work", "a").Build().WithAgent("a", a => a with { MaxExecutionTime = 1 });
+        var crew = new CrewBuilder().Agent("a", maxRetryLimit: 1).Task("work", "a").Build().WithAgent("a", a => a with { MaxExecutionTime = 3 });
 
         var run = await harness.RunAsync(crew, runId: "agent-deadline");
 
