@@ -83,7 +83,7 @@ public sealed class CrewEngine : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        builder.Services.AddDurableCrews(configuration);
+        builder.Services.AddDurableCrews(configuration).AddCrewClientServices();
         configureServices?.Invoke(builder.Services);
         builder.Services.AddDurableTaskWorker(worker =>
         {

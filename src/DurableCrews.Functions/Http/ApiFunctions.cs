@@ -1,6 +1,4 @@
 using DurableCrews.Api;
-using DurableCrews.Reports;
-using DurableCrews.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -12,7 +10,7 @@ namespace DurableCrews.Functions.Http;
 /// The run API's HTTP triggers, one per endpoint of <see cref="CrewApi.Routes"/>: each hands its request to the
 /// library's <see cref="CrewApi"/> and writes the answer. Function keys guard them all.
 /// </summary>
-public sealed class ApiFunctions(CrewLibrary crews, RunStore runs, RunReportService reports, TimeProvider time)
+public sealed class ApiFunctions(RunClientServices services)
 {
     /// <summary>POST /api/crews/{crew}/kickoff.</summary>
     [Function("KickoffCrew")]
@@ -102,7 +100,7 @@ public sealed class ApiFunctions(CrewLibrary crews, RunStore runs, RunReportServ
     async Task<IActionResult> HandleAsync(string route, HttpRequest request, DurableTaskClient client)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var api = new CrewApi(new CrewRunService(client, runs, time), new FlowRunService(client, runs, time), crews, reports);
+        var api = services.Api(client);
         var answer = await api.HandleAsync(route, await ApiHttp.ReadAsync(request, request.HttpContext.RequestAborted).ConfigureAwait(false), request.HttpContext.RequestAborted).ConfigureAwait(false);
         return new ApiResult(answer);
     }

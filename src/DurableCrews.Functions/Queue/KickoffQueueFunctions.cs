@@ -1,5 +1,4 @@
 using DurableCrews.Api;
-using DurableCrews.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -11,7 +10,7 @@ namespace DurableCrews.Functions.Queue;
 /// kickoffs do. A message that can never succeed goes to <c>crew-kickoffs-poison</c> with its reason, logged once, and is
 /// not retried; a passing failure throws, so the host retries it and, after its dequeue limit, poisons it itself.
 /// </summary>
-public sealed class KickoffQueueFunctions(CrewLibrary crews, RunStore runs, CrewQueues queues, TimeProvider time, ILogger<KickoffQueueFunctions> logger)
+public sealed class KickoffQueueFunctions(RunClientServices services, CrewQueues queues, ILogger<KickoffQueueFunctions> logger)
 {
     /// <summary>One kickoff message.</summary>
     [Function("KickoffFromQueue")]
@@ -21,7 +20,7 @@ public sealed class KickoffQueueFunctions(CrewLibrary crews, RunStore runs, Crew
         FunctionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var outcome = await new KickoffMessageHandler(new CrewRunService(client, runs, time), new FlowRunService(client, runs, time), crews).HandleAsync(message, context.CancellationToken).ConfigureAwait(false);
+        var outcome = await services.Kickoffs(client).HandleAsync(message, context.CancellationToken).ConfigureAwait(false);
         switch (outcome.Kind)
         {
             case KickoffOutcomeKind.Poison:

@@ -111,7 +111,7 @@ public sealed class CrewApi
 
         if (crew is not null && kickoff is not null)
         {
-            problems.AddRange(CrewRunService.Validate(crew, kickoff));
+            problems.AddRange(runs.Validate(crew, kickoff));
         }
 
         if (problems.Count > 0 || crew is null || kickoff is null)
@@ -263,7 +263,7 @@ public sealed class CrewApi
         {
             for (int i = 0; i < kickoffs.Count; i++)
             {
-                problems.AddRange(CrewRunService.Validate(crew, kickoffs[i]).Select(p => p with { Path = $"body.items[{i}].{p.Path}" }));
+                problems.AddRange(runs.Validate(crew, kickoffs[i]).Select(p => p with { Path = $"body.items[{i}].{p.Path}" }));
             }
         }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DurableCrews.Definitions;
 using DurableCrews.Notifications;
 using DurableCrews.Orchestration;
+using DurableCrews.Outbound;
 using DurableCrews.Runs;
 using DurableCrews.Storage;
 using Microsoft.DurableTask;
@@ -18,15 +19,18 @@ public sealed class CrewRunService
     readonly DurableTaskClient client;
     readonly RunStore runs;
     readonly TimeProvider time;
+    readonly OutboundPolicies outbound;
 
     /// <summary>Creates the service.</summary>
-    public CrewRunService(DurableTaskClient client, RunStore runs, TimeProvider time)
+    public CrewRunService(DurableTaskClient client, RunStore runs, TimeProvider time, OutboundPolicies outbound)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(outbound);
         this.client = client;
         this.runs = runs;
         this.time = time;
+        this.outbound = outbound;
     }
 
     /// <summary>
@@ -76,12 +80,17 @@ public sealed class CrewRunService
         return runId;
     }
 
-    /// <summary>Every problem with a kickoff of <paramref name="crew"/>: bad or missing inputs, a bad run id.</summary>
-    public static IReadOnlyList<DefinitionProblem> Validate(CrewDefinition crew, KickoffRequest request)
+    /// <summary>
+    /// Every problem with a kickoff of <paramref name="crew"/>: bad or missing inputs, a bad run id, webhook destinations
+    /// (the kickoff's and the crew's callbacks) that the outbound destination policy refuses.
+    /// </summary>
+    public IReadOnlyList<DefinitionProblem> Validate(CrewDefinition crew, KickoffRequest request)
     {
         ArgumentNullException.ThrowIfNull(crew);
         var problems = ValidateRequest(request);
         problems.AddRange(CrewInputs.Interpolate(crew, request.Inputs).Problems);
+        problems.AddRange(outbound.CheckCallbacks(crew));
+        problems.AddRange(outbound.CheckTargets(request.Webhooks, "webhooks"));
         return problems;
     }
 

@@ -62,7 +62,7 @@ public sealed class KickoffMessageHandler
                 kickoff,
                 problems,
                 loaded?.Problems,
-                loaded?.Definition is { } crew && kickoff is not null ? CrewRunService.Validate(crew, kickoff) : [],
+                loaded?.Definition is { } crew && kickoff is not null ? runs.Validate(crew, kickoff) : [],
                 () => runs.KickoffAsync(loaded!.Definition!, kickoff!, cancellationToken),
                 cancellationToken).ConfigureAwait(false);
         }

@@ -6,6 +6,7 @@ using DurableCrews.Definitions;
 using DurableCrews.Models;
 using DurableCrews.Notifications;
 using DurableCrews.Orchestration;
+using DurableCrews.Outbound;
 using DurableCrews.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,7 +68,10 @@ public static class DurableCrewsServiceCollectionExtensions
     public static IServiceCollection AddCrewNotifications(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName));
-        services.AddHttpClient(WebhookActivity.HttpClientName);
+        services.AddOptions<OutboundOptions>().Bind(configuration.GetSection(OutboundOptions.SectionName));
+        services.TryAddSingleton<OutboundPolicies>();
+        services.AddHttpClient(WebhookActivity.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundPolicies>().Webhooks.CreateHandler());
         services.TryAddTransient<WebhookActivity>();
         return services;
     }
@@ -84,20 +88,32 @@ public static class DurableCrewsServiceCollectionExtensions
         services.TryAddTransient<AgentTurnActivity>();
         services.TryAddTransient<FinishAgentWorkActivity>();
         services.TryAddTransient<ReserveModelRequestActivity>();
-        services.TryAddTransient<TerminateWorkActivity>();
         services.TryAddTransient<CompleteRunActivity>();
         services.TryAddTransient<StartFlowActivity>();
         services.TryAddTransient<StartFlowStepActivity>();
         services.TryAddTransient<CompleteFlowActivity>();
-        services.TryAddTransient<FlowRunService>();
-        services.TryAddTransient<CrewApi>();
         services.AddOptions<Reports.PricingOptions>().Bind(configuration.GetSection(Reports.PricingOptions.SectionName));
         services.TryAddTransient<Reports.RunReportService>();
-        services.TryAddTransient<KickoffMessageHandler>();
         services.TryAddSingleton<CrewQueues>();
         services.TryAddTransient<PublishResultActivity>();
         services.TryAddSingleton<CrewLibrary>();
-        services.TryAddTransient<CrewRunService>();
+        services.TryAddSingleton<RunClientServices>();
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the services that need a <see cref="Microsoft.DurableTask.Client.DurableTaskClient"/> in the container: for a host
+    /// that registers one (the self-hosted engine). The Functions worker binds a client per trigger instead and makes these
+    /// through <see cref="RunClientServices"/>.
+    /// </summary>
+    public static IServiceCollection AddCrewClientServices(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddTransient<TerminateWorkActivity>();
+        services.TryAddTransient(sp => sp.GetRequiredService<RunClientServices>().Runs(sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>()));
+        services.TryAddTransient(sp => sp.GetRequiredService<RunClientServices>().Flows(sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>()));
+        services.TryAddTransient(sp => sp.GetRequiredService<RunClientServices>().Api(sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>()));
+        services.TryAddTransient(sp => sp.GetRequiredService<RunClientServices>().Kickoffs(sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>()));
         return services;
     }
 

@@ -192,7 +192,7 @@ public static partial class CrewDefinitionLoader
 
         foreach (string key in overlay.Keys)
         {
-            var target = entries.FirstOrDefault(e => e.Path == $"{section}.{key}");
+            var target = entries.FirstOrDefault(e => e.Key == key);
             var additions = overlay.Mapping(key);
             if (target is null)
             {
@@ -255,7 +255,7 @@ public static partial class CrewDefinitionLoader
     static AgentDefinition ReadAgent(YamlFields agent)
     {
         agent.CheckKnown(AgentFields, IgnoredAgentFields);
-        string name = agent.Path[(agent.Path.LastIndexOf('.') + 1)..];
+        string name = agent.Key;
         if (!DefinitionNames.IsValid(name))
         {
             agent.Problem(string.Empty, $"the name '{name}' {DefinitionNames.Rule()}");
@@ -282,7 +282,7 @@ public static partial class CrewDefinitionLoader
     static TaskDefinition ReadTask(YamlFields task, CrewProcess process, IReadOnlyList<AgentDefinition> agents)
     {
         task.CheckKnown(TaskFields, IgnoredTaskFields);
-        string name = task.Path[(task.Path.LastIndexOf('.') + 1)..];
+        string name = task.Key;
         if (!DefinitionNames.IsValid(name))
         {
             task.Problem(string.Empty, $"the name '{name}' {DefinitionNames.Rule()}");
@@ -310,12 +310,28 @@ public static partial class CrewDefinitionLoader
             Agent = agent,
             Context = task.StringList("context"),
             OutputJson = task.Json("output_json"),
-            OutputFile = task.String("output_file"),
+            OutputFile = OutputFile(task),
             AsyncExecution = task.Bool("async_execution") ?? false,
             HumanInput = task.Bool("human_input") ?? false,
             Guardrail = task.String("guardrail"),
             GuardrailMaxRetries = task.Int("guardrail_max_retries", 0, 100) ?? 3,
         };
+    }
+
+    static string? OutputFile(YamlFields task)
+    {
+        if (task.String("output_file") is not { } file)
+        {
+            return null;
+        }
+
+        string? normalized = OutputFilePath.Normalize(file, out string? error);
+        if (error is not null)
+        {
+            task.Problem("output_file", error);
+        }
+
+        return normalized;
     }
 
     static EmbedderDefinition? ReadEmbedder(YamlFields? embedder)
@@ -328,9 +344,15 @@ public static partial class CrewDefinitionLoader
         embedder.CheckKnown(EmbedderFields, NoFields);
         var config = embedder.Mapping("config");
         config?.CheckKnown(EmbedderConfigFields, NoFields);
+        string? provider = embedder.String("provider", required: true);
+        if (provider is not null && !EmbedderDefinition.IsKnownProvider(provider))
+        {
+            embedder.Problem("provider", $"'{provider}' is not an embedder provider here; use {string.Join(", ", ModelProviders.All)} or openai (the configured default)");
+        }
+
         return new EmbedderDefinition
         {
-            Provider = embedder.String("provider", required: true) ?? ModelProviders.Offline,
+            Provider = provider ?? ModelProviders.Offline,
             Model = config?.String("model"),
             Dimensions = config?.Int("dimensions", 1, 65536),
             ChunkSize = config?.Int("chunk_size", 1),
@@ -410,41 +432,8 @@ public static partial class CrewDefinitionLoader
         return url;
     }
 
-    internal static YamlMappingNode? ReadMapping(string text, string source, List<DefinitionProblem> problems)
-    {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            // PyYAML, which CrewAI reads with, accepts whitespace-only lines indented deeper than the block scalar
-            // that follows them (an empty 'expected_output: >' for one); YamlDotNet does not. Read such files the
-            // way CrewAI does: as if those lines were empty.
-            stream = new YamlStream();
-            try
-            {
-                stream.Load(new StringReader(WhitespaceOnlyLine().Replace(text, string.Empty)));
-            }
-            catch (YamlException)
-            {
-                problems.Add(new DefinitionProblem(source, $"is not valid YAML or JSON: {ex.InnerException?.Message ?? ex.Message}", $"{source}:{ex.Start.Line}"));
-                return null;
-            }
-        }
-
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode mapping)
-        {
-            problems.Add(new DefinitionProblem(source, "must hold a mapping of names to definitions"));
-            return null;
-        }
-
-        return mapping;
-    }
+    internal static YamlMappingNode? ReadMapping(string text, string source, List<DefinitionProblem> problems) =>
+        YamlDocumentReader.ReadMapping(text, source, problems);
 
     static CrewLoadResult Failed(DefinitionProblem problem) => new() { Problems = [problem] };
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"^[ \t]+$", System.Text.RegularExpressions.RegexOptions.Multiline)]
-    private static partial System.Text.RegularExpressions.Regex WhitespaceOnlyLine();
 }

@@ -58,6 +58,18 @@ public static partial class CrewInputs
             });
         }
 
+        // Inputs fill output files too, so the filled path is checked again: an input must not steer it out of the run's folder.
+        string? FilledOutputFile(string filled, string path)
+        {
+            string? normalized = OutputFilePath.Normalize(filled, out string? error);
+            if (error is not null)
+            {
+                problems.Add(new DefinitionProblem(path, $"once filled from the inputs, {error}"));
+            }
+
+            return normalized ?? filled;
+        }
+
         var agents = crew.Agents.Select(a => a with
         {
             Role = Fill(a.Role, $"agents.{a.Name}.role"),
@@ -68,7 +80,7 @@ public static partial class CrewInputs
         {
             Description = Fill(t.Description, $"tasks.{t.Name}.description"),
             ExpectedOutput = Fill(t.ExpectedOutput, $"tasks.{t.Name}.expected_output"),
-            OutputFile = t.OutputFile is null ? null : Fill(t.OutputFile, $"tasks.{t.Name}.output_file"),
+            OutputFile = t.OutputFile is null ? null : FilledOutputFile(Fill(t.OutputFile, $"tasks.{t.Name}.output_file"), $"tasks.{t.Name}.output_file"),
         }).ToList();
 
         return problems.Count > 0

@@ -14,4 +14,9 @@ public sealed record EmbedderDefinition
 
     /// <summary>The most characters in one memory chunk.</summary>
     public int? ChunkSize { get; init; }
+
+    /// <summary>Whether <paramref name="provider"/> names an embedder provider: one of the model providers (or an alias of one), or <c>openai</c> for the configured default.</summary>
+    public static bool IsKnownProvider(string provider) =>
+        provider.Equals("openai", StringComparison.OrdinalIgnoreCase)
+        || (Models.ModelReference.TryParse(provider + "/x", out var reference, out _) && reference.Provider is not null);
 }

@@ -16,14 +16,18 @@ internal sealed class YamlFields
     readonly List<DefinitionProblem> problems;
     readonly List<DefinitionProblem> warnings;
 
-    public YamlFields(string path, List<DefinitionProblem> problems, List<DefinitionProblem> warnings)
+    public YamlFields(string path, List<DefinitionProblem> problems, List<DefinitionProblem> warnings, string? key = null)
     {
         Path = path;
+        Key = key ?? path;
         this.problems = problems;
         this.warnings = warnings;
     }
 
     public string Path { get; }
+
+    /// <summary>The mapping's own name as written (an agent's or task's name), which may itself hold '.'.</summary>
+    public string Key { get; }
 
     public IEnumerable<string> Keys => fields.Keys;
 
@@ -184,14 +188,14 @@ internal sealed class YamlFields
             return null;
         }
 
-        var child = new YamlFields(Child(key), problems, warnings);
+        var child = new YamlFields(Child(key), problems, warnings, key);
         child.Add(mapping, field.Source);
         return child;
     }
 
-    public JsonElement? Json(string key)
+    public JsonElement? Json(string name)
     {
-        if (!fields.TryGetValue(key, out var field) || IsNull(field.Value))
+        if (!fields.TryGetValue(name, out var field) || IsNull(field.Value))
         {
             return null;
         }
@@ -205,12 +209,62 @@ internal sealed class YamlFields
             }
             catch (JsonException ex)
             {
-                problems.Add(new DefinitionProblem(Child(key), $"must be a JSON schema (a mapping, or JSON text): {ex.Message}", Where(field.Value, field.Source)));
+                problems.Add(new DefinitionProblem(Child(name), $"must be a JSON schema (a mapping, or JSON text): {ex.Message}", Where(field.Value, field.Source)));
                 return null;
             }
         }
 
-        return JsonSerializer.SerializeToElement(ToJson(field.Value));
+        if (FirstNonScalarKey(field.Value) is { } key)
+        {
+            problems.Add(new DefinitionProblem(Child(name), "field names must be plain text, not lists or mappings", Where(key, field.Source)));
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.SerializeToElement(ToJson(field.Value));
+        }
+        catch (JsonException ex)
+        {
+            problems.Add(new DefinitionProblem(Child(name), $"cannot be read as JSON: {ex.Message}", Where(field.Value, field.Source)));
+            return null;
+        }
+    }
+
+    /// <summary>The first key under <paramref name="node"/> that is not plain text; JSON has no other kind of key.</summary>
+    static YamlNode? FirstNonScalarKey(YamlNode node)
+    {
+        var pending = new Stack<YamlNode>([node]);
+        var seen = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
+        while (pending.TryPop(out var current))
+        {
+            if (!seen.Add(current))
+            {
+                continue;
+            }
+
+            if (current is YamlMappingNode mapping)
+            {
+                foreach (var (k, v) in mapping.Children)
+                {
+                    if (k is not YamlScalarNode)
+                    {
+                        return k;
+                    }
+
+                    pending.Push(v);
+                }
+            }
+            else if (current is YamlSequenceNode sequence)
+            {
+                foreach (var item in sequence.Children)
+                {
+                    pending.Push(item);
+                }
+            }
+        }
+
+        return null;
     }
 
     public string Child(string key) => Path.Length == 0 ? key : $"{Path}.{key}";

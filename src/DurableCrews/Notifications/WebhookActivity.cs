@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using DurableCrews.Outbound;
 using DurableCrews.Runs;
 using DurableCrews.Storage;
 using Microsoft.DurableTask;
@@ -24,15 +25,18 @@ public sealed class WebhookActivity : TaskActivity<WebhookRequest, int>
     readonly RunStore runs;
     readonly WebhookOptions options;
     readonly TimeProvider time;
+    readonly DestinationPolicy policy;
 
     /// <summary>Creates the activity.</summary>
-    public WebhookActivity(IHttpClientFactory http, RunStore runs, IOptions<WebhookOptions> options, TimeProvider time)
+    public WebhookActivity(IHttpClientFactory http, RunStore runs, IOptions<WebhookOptions> options, TimeProvider time, OutboundPolicies policies)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(policies);
         this.http = http;
         this.runs = runs;
         this.options = options.Value;
         this.time = time;
+        policy = policies.Webhooks;
     }
 
     /// <inheritdoc />
@@ -40,9 +44,15 @@ public sealed class WebhookActivity : TaskActivity<WebhookRequest, int>
 
     /// <summary>Sends the webhook and returns the receiver's HTTP status.</summary>
     /// <exception cref="HttpRequestException">The receiver did not answer with a success status.</exception>
+    /// <exception cref="DestinationRefusedException">The destination policy refuses the URL or the addresses it resolves to.</exception>
     public async Task<int> ExecuteAsync(WebhookRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (policy.Check(request.Url) is { } refused)
+        {
+            throw new DestinationRefusedException($"Webhook {request.Event} to {request.Url.GetLeftPart(UriPartial.Authority)} refused: {refused}.");
+        }
+
         var run = await runs.RequireRunAsync(request.RunId, cancellationToken).ConfigureAwait(false);
         object? task = null;
         object? step = null;

@@ -9,6 +9,12 @@ public sealed record WebhookOptions
     /// <summary>The HMAC-SHA256 key for the <c>X-DurableCrews-Signature</c> header; no signature when empty. Never logged.</summary>
     public string? Secret { get; init; }
 
+    /// <summary>
+    /// Hosts webhooks may reach beyond the public internet over https, separated by commas (names, <c>*.suffix</c>
+    /// wildcards or addresses): listed hosts may use plain http and internal addresses. See <see cref="Outbound.DestinationPolicy"/>.
+    /// </summary>
+    public string? AllowedHosts { get; init; }
+
     /// <summary>How long one delivery attempt may take, in seconds.</summary>
     public int TimeoutSeconds { get; init; } = 10;
 }

@@ -1,0 +1,47 @@
+using DurableCrews.Outbound;
+using DurableCrews.Reports;
+using DurableCrews.Storage;
+using Microsoft.DurableTask.Client;
+
+namespace DurableCrews.Api;
+
+/// <summary>
+/// Makes the run API's services over a <see cref="DurableTaskClient"/> that the host hands over per call: the Functions
+/// worker binds a client to each trigger and never registers one in its container, so nothing registered there may
+/// need one. Everything else these services use comes from the container.
+/// </summary>
+public sealed class RunClientServices
+{
+    readonly RunStore runs;
+    readonly TimeProvider time;
+    readonly OutboundPolicies outbound;
+    readonly CrewLibrary crews;
+    readonly RunReportService reports;
+
+    /// <summary>Creates the factory.</summary>
+    public RunClientServices(RunStore runs, TimeProvider time, OutboundPolicies outbound, CrewLibrary crews, RunReportService reports)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(outbound);
+        ArgumentNullException.ThrowIfNull(crews);
+        ArgumentNullException.ThrowIfNull(reports);
+        this.runs = runs;
+        this.time = time;
+        this.outbound = outbound;
+        this.crews = crews;
+        this.reports = reports;
+    }
+
+    /// <summary>The crew run service over <paramref name="client"/>.</summary>
+    public CrewRunService Runs(DurableTaskClient client) => new(client, runs, time, outbound);
+
+    /// <summary>The flow run service over <paramref name="client"/>.</summary>
+    public FlowRunService Flows(DurableTaskClient client) => new(client, runs, time);
+
+    /// <summary>The run API over <paramref name="client"/>.</summary>
+    public CrewApi Api(DurableTaskClient client) => new(Runs(client), Flows(client), crews, reports);
+
+    /// <summary>The kickoff message handler over <paramref name="client"/>.</summary>
+    public KickoffMessageHandler Kickoffs(DurableTaskClient client) => new(Runs(client), Flows(client), crews);
+}
