@@ -13,7 +13,7 @@ internal static class ServeCommand
     public static Command Create(CliApp.CliContext cli)
     {
         var port = new Option<int>("--port", "-p") { Description = "The port to listen on; 0 picks a free one.", DefaultValueFactory = _ => 7071 };
-        var host = new Option<string>("--host") { Description = "The address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
+        var host = new Option<string>("--host") { Description = "The address to listen on; anything but loopback needs DurableCrews__Api__Keys.", DefaultValueFactory = _ => "127.0.0.1" };
         var command = new Command("serve", "Serve the run API under /api (the same endpoints as the Functions app) and, with a storage connection, the crew-kickoffs queue.") { port, host };
         command.SetAction((parse, cancellationToken) => RunAsync(cli, parse.GetValue(host)!, parse.GetValue(port), cancellationToken));
         return command;
@@ -49,7 +49,18 @@ internal static class ServeCommand
         }
 
         await using var running = engine;
-        await using var server = await CrewServer.StartAsync(engine, address, port, cancellationToken).ConfigureAwait(false);
+        CrewServer server;
+        try
+        {
+            server = await CrewServer.StartAsync(engine, address, port, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            await cli.Stderr.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return CliApp.Invalid;
+        }
+
+        await using var serving = server;
         await using var listener = await StartQueueListenerAsync(engine, cancellationToken).ConfigureAwait(false);
         await cli.Stdout.WriteLineAsync($"DurableCrews is serving {server.Address}api (OpenAPI: {server.Address}api/openapi.json)"
             + (listener is null ? "; no storage connection, so no queue." : $" and the {QueueNames.Kickoffs} queue.") + " Ctrl+C stops.").ConfigureAwait(false);

@@ -47,6 +47,11 @@ public sealed class ApiFunctions(RunClientServices services)
     public Task<IActionResult> PutCrew([HttpTrigger(AuthorizationLevel.Function, "put", Route = "crews/{crew}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         HandleAsync("PutCrew", request, client);
 
+    /// <summary>DELETE /api/crews/{crew}.</summary>
+    [Function("DeleteCrew")]
+    public Task<IActionResult> DeleteCrew([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "crews/{crew}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HandleAsync("DeleteCrew", request, client);
+
     /// <summary>POST /api/crews/validate.</summary>
     [Function("ValidateCrew")]
     public Task<IActionResult> ValidateCrew([HttpTrigger(AuthorizationLevel.Function, "post", Route = "crews/validate")] HttpRequest request, [DurableClient] DurableTaskClient client) =>

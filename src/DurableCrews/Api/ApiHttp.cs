@@ -14,7 +14,6 @@ public static class ApiHttp
         var body = await ApiRequest.ReadBodyAsync(request.Body, request.ContentLength, cancellationToken).ConfigureAwait(false);
         return new ApiRequest
         {
-            BaseAddress = new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/api"),
             Route = request.RouteValues.Where(v => v.Value is not null).ToDictionary(v => v.Key, v => Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, StringComparer.Ordinal),
             Query = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
             Body = body ?? ReadOnlyMemory<byte>.Empty,

@@ -20,16 +20,53 @@ public sealed record ApiProblem
     /// <summary>What went wrong in this case.</summary>
     public string? Detail { get; init; }
 
-    /// <summary>Every problem found, each with its path.</summary>
+    /// <summary>The problems found, each with its path: the first <see cref="MaxListedProblems"/> of them.</summary>
     public IReadOnlyList<DefinitionProblem> Errors { get; init; } = [];
 
-    /// <summary>400: the request is invalid; every problem listed.</summary>
-    public static ApiProblem Invalid(IReadOnlyList<DefinitionProblem> problems) => new()
+    /// <summary>Identifies an unexpected failure in the server's log.</summary>
+    public string? TraceId { get; init; }
+
+    /// <summary>The most problems one answer lists; the detail gives the full count.</summary>
+    public const int MaxListedProblems = 100;
+
+    /// <summary>400: the request is invalid; its problems listed (the first <see cref="MaxListedProblems"/>, with the count).</summary>
+    public static ApiProblem Invalid(IReadOnlyList<DefinitionProblem> problems)
     {
-        Status = 400,
-        Title = "The request is invalid.",
-        Detail = $"{problems.Count} problem(s); nothing was started.",
-        Errors = problems,
+        ArgumentNullException.ThrowIfNull(problems);
+        return new()
+        {
+            Status = 400,
+            Title = "The request is invalid.",
+            Detail = problems.Count > MaxListedProblems
+                ? $"{problems.Count} problem(s), the first {MaxListedProblems} listed; nothing was started."
+                : $"{problems.Count} problem(s); nothing was started.",
+            Errors = problems.Count > MaxListedProblems ? problems.Take(MaxListedProblems).ToList() : problems,
+        };
+    }
+
+    /// <summary>500: the server failed in a way it did not expect; the trace id finds it in the log.</summary>
+    public static ApiProblem Unexpected(string traceId) => new()
+    {
+        Status = 500,
+        Title = "The server failed unexpectedly.",
+        Detail = $"Nothing about the request explains it; the server's log has the details under trace id {traceId}.",
+        TraceId = traceId,
+    };
+
+    /// <summary>401: the API needs a key and the request carries none that is valid.</summary>
+    public static ApiProblem Unauthorized() => new()
+    {
+        Status = 401,
+        Title = "An API key is required.",
+        Detail = "Send one of the server's API keys as 'Authorization: Bearer KEY' or 'x-api-key: KEY'.",
+    };
+
+    /// <summary>405: the path exists but not with this method.</summary>
+    public static ApiProblem MethodNotAllowed(string method, IEnumerable<string> allowed) => new()
+    {
+        Status = 405,
+        Title = "Method not allowed.",
+        Detail = $"{method} is not allowed here; use {string.Join(" or ", allowed)}.",
     };
 
     /// <summary>404: no such crew or run.</summary>

@@ -9,9 +9,6 @@ public sealed record ApiRequest
     /// <summary>The largest body accepted, in bytes (1 MB).</summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
-    /// <summary>The API's base address, <c>https://host/api</c>, for the URLs answers carry.</summary>
-    public required Uri BaseAddress { get; init; }
-
     /// <summary>The route values (<c>crew</c>, <c>runId</c>, <c>task</c>, <c>name</c>).</summary>
     public IReadOnlyDictionary<string, string> Route { get; init; } = new Dictionary<string, string>();
 

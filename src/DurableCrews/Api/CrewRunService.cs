@@ -101,7 +101,7 @@ public sealed class CrewRunService
         var problems = new List<DefinitionProblem>(CrewInputs.Validate(request.Inputs));
         if (request.RunId is { } requested && !DefinitionNames.IsValidRunId(requested))
         {
-            problems.Add(new DefinitionProblem("runId", $"'{requested}' {DefinitionNames.Rule(DefinitionNames.MaxRunIdLength)}"));
+            problems.Add(new DefinitionProblem("run_id", $"'{requested}' {DefinitionNames.Rule(DefinitionNames.MaxRunIdLength)}"));
         }
 
         return problems;
@@ -118,7 +118,7 @@ public sealed class CrewRunService
         var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
         if (instance is null)
         {
-            return null;
+            return await GetFromStoreAsync(runId, cancellationToken).ConfigureAwait(false);
         }
 
         var status = StatusOf(instance);
@@ -137,12 +137,45 @@ public sealed class CrewRunService
     }
 
     /// <summary>
+    /// A run the engine does not know (the embedded engine keeps no history across restarts) as its stored records tell it:
+    /// ended with its result, or, with a request and no result, cut off while it ran. Null when nothing is stored.
+    /// </summary>
+    async Task<RunView?> GetFromStoreAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (await runs.GetResultAsync(runId, cancellationToken).ConfigureAwait(false) is { } output)
+        {
+            return new RunView { RunId = runId, Crew = output.Crew, Status = output.Status, Error = output.Error, Output = output, CreatedAt = output.StartedAt, LastUpdatedAt = output.FinishedAt };
+        }
+
+        string? crew = null;
+        DateTimeOffset? created = null;
+        if (await runs.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is { } run)
+        {
+            (crew, created) = (run.Definition.Name, run.CreatedAt);
+        }
+        else if (await runs.GetFlowAsync(runId, cancellationToken).ConfigureAwait(false) is { } flow)
+        {
+            (crew, created) = (flow.Flow.Name, flow.CreatedAt);
+        }
+
+        return crew is null ? null : new RunView
+        {
+            RunId = runId,
+            Crew = crew,
+            Status = CrewRunStatus.Failed,
+            Interrupted = true,
+            Error = "The run was in flight when the engine that ran it stopped, and that engine kept no history (no storage connection), so it cannot resume; its finished tasks are stored. Start it again, or replay it from its first unfinished task.",
+            CreatedAt = created,
+        };
+    }
+
+    /// <summary>
     /// Raises the external event <paramref name="name"/> for a run: on the task that waits for it (a <c>human_input</c>
     /// task waits in its own orchestration, <c>{runId}/t{n}</c>), else on the run itself.
     /// </summary>
-    /// <returns>The instance the event went to; null when there is no such run.</returns>
+    /// <returns>Where the event went; NotFound when there is no such run, Conflict when it has ended (an event would be lost).</returns>
     /// <exception cref="CrewDefinitionException">The event name is not a valid name.</exception>
-    public async Task<string?> RaiseEventAsync(string runId, string name, object? payload, CancellationToken cancellationToken = default)
+    public async Task<RaisedEvent> RaiseEventAsync(string runId, string name, object? payload, CancellationToken cancellationToken = default)
     {
         if (!DefinitionNames.IsValid(name))
         {
@@ -152,13 +185,24 @@ public sealed class CrewRunService
         var view = await GetAsync(runId, cancellationToken).ConfigureAwait(false);
         if (view is null)
         {
-            return null;
+            return new RaisedEvent(RunActionResult.NotFound);
+        }
+
+        if (view.Status is not (CrewRunStatus.Pending or CrewRunStatus.Running))
+        {
+            return new RaisedEvent(RunActionResult.Conflict);
         }
 
         string target = view.Progress?.Running.FirstOrDefault(t => t.WaitingFor == name)?.InstanceId ?? runId;
         await client.RaiseEventAsync(target, name, payload, cancellationToken).ConfigureAwait(false);
-        return target;
+        return new RaisedEvent(RunActionResult.Done, target);
     }
+
+    /// <summary>Whether a run (or a run's stored record) has this id, so that it cannot be started again.</summary>
+    public async Task<bool> ExistsAsync(string runId, CancellationToken cancellationToken = default) =>
+        await client.GetInstanceAsync(runId, cancellationToken).ConfigureAwait(false) is not null
+        || await runs.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not null
+        || await runs.GetFlowAsync(runId, cancellationToken).ConfigureAwait(false) is not null;
 
     /// <summary>Terminates a running run and everything working under it; its finished task outputs stay.</summary>
     public async Task<RunActionResult> TerminateAsync(string runId, string reason, CancellationToken cancellationToken = default)
@@ -217,17 +261,62 @@ public sealed class CrewRunService
         // Tasks and delegations are orchestrations too but are not listed; read the store's pages until one holds a run.
         var items = new List<RunListItem>();
         string? token = query.ContinuationToken;
-        await foreach (var page in client.GetAllInstancesAsync(filter).AsPages(query.ContinuationToken, filter.PageSize).WithCancellation(cancellationToken).ConfigureAwait(false))
+        try
         {
-            token = page.ContinuationToken;
-            await AddRunsAsync(page.Values, query, items, cancellationToken).ConfigureAwait(false);
-            if (items.Count >= filter.PageSize || string.IsNullOrEmpty(token))
+            await foreach (var page in client.GetAllInstancesAsync(filter).AsPages(query.ContinuationToken, filter.PageSize).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                break;
+                token = page.ContinuationToken;
+                await AddRunsAsync(page.Values, query, items, cancellationToken).ConfigureAwait(false);
+                if (items.Count >= filter.PageSize || string.IsNullOrEmpty(token))
+                {
+                    break;
+                }
             }
+        }
+        catch (Exception ex) when (query.ContinuationToken is not null && ex is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // The engine reads the token it gave out; one it cannot read was not given out by it.
+            throw new CrewDefinitionException([new DefinitionProblem("query.continuation_token", "is not a continuation token this API gave out; pass the one from the last page as it is")]);
+        }
+
+        if (string.IsNullOrEmpty(token))
+        {
+            await AddStoredRunsAsync(query, items, cancellationToken).ConfigureAwait(false);
         }
 
         return new RunListPage(items.OrderByDescending(i => i.CreatedAt).ToList(), string.IsNullOrEmpty(token) ? null : token);
+    }
+
+    /// <summary>The most stored runs the last page looks through for runs the engine no longer knows.</summary>
+    const int MaxStoredRunsScanned = 1000;
+
+    /// <summary>
+    /// On the last page: the runs the run store holds that the engine does not know (an embedded engine forgets its
+    /// history when it stops), so that a restart loses no run from the list.
+    /// </summary>
+    async Task AddStoredRunsAsync(RunListQuery query, List<RunListItem> items, CancellationToken cancellationToken)
+    {
+        var listed = items.Select(i => i.RunId).ToHashSet(StringComparer.Ordinal);
+        int scanned = 0;
+        await foreach (string runId in runs.ListRunIdsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (++scanned > MaxStoredRunsScanned)
+            {
+                break;
+            }
+
+            if (listed.Contains(runId) || await client.GetInstanceAsync(runId, cancellationToken).ConfigureAwait(false) is not null
+                || await GetFromStoreAsync(runId, cancellationToken).ConfigureAwait(false) is not { } view)
+            {
+                continue;
+            }
+
+            bool inRange = (query.From is null || view.CreatedAt >= query.From) && (query.To is null || view.CreatedAt <= query.To);
+            if (inRange && (query.Crew is null || view.Crew == query.Crew) && (query.Status is null || query.Status == view.Status))
+            {
+                items.Add(new RunListItem(runId, view.Crew, await runs.GetFlowAsync(runId, cancellationToken).ConfigureAwait(false) is null ? "crew" : "flow", view.Status, view.CreatedAt ?? default, view.LastUpdatedAt ?? view.CreatedAt ?? default));
+            }
+        }
     }
 
     async Task AddRunsAsync(IEnumerable<OrchestrationMetadata> instances, RunListQuery query, List<RunListItem> items, CancellationToken cancellationToken)
@@ -291,7 +380,7 @@ public sealed class CrewRunService
 
         if (newRunId is not null && !DefinitionNames.IsValidRunId(newRunId))
         {
-            problems.Add(new DefinitionProblem("runId", $"'{newRunId}' {DefinitionNames.Rule(DefinitionNames.MaxRunIdLength)}"));
+            problems.Add(new DefinitionProblem("run_id", $"'{newRunId}' {DefinitionNames.Rule(DefinitionNames.MaxRunIdLength)}"));
         }
 
         if (problems.Count > 0)

@@ -5,43 +5,38 @@ using DurableCrews.Notifications;
 namespace DurableCrews.Api;
 
 /// <summary>
-/// Reads a kickoff body, <c>{ "inputs": { … }, "runId"?: "…" }</c>, from JSON. Input values that are not
+/// Reads a kickoff body, <c>{ "inputs": { … }, "run_id"?: "…" }</c> (<c>runId</c> is accepted too), from JSON. Input values that are not
 /// strings become their JSON text (numbers and booleans as written, objects and arrays as JSON). Every problem
 /// is reported with its path; nothing is thrown for bad input.
 /// </summary>
 public static class KickoffBody
 {
     /// <summary>The request (whenever the body is a JSON object) and the problems with the body.</summary>
-    public static (KickoffRequest? Request, IReadOnlyList<DefinitionProblem> Problems) Read(ReadOnlySpan<byte> json)
+    public static (KickoffRequest? Request, IReadOnlyList<DefinitionProblem> Problems) Read(ReadOnlyMemory<byte> json)
     {
         if (json.IsEmpty)
         {
             return (new KickoffRequest(), []);
         }
 
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json.ToArray());
-        }
-        catch (JsonException ex)
-        {
-            return (null, [new DefinitionProblem("body", $"is not valid JSON: {ex.Message}")]);
-        }
-
-        using (document)
-        {
-            return Read(document.RootElement, "body");
-        }
+        using var document = JsonBody.Parse(json, "body", out var problem);
+        return document is null ? (null, [problem!]) : Read(document.RootElement, "body");
     }
 
     /// <summary>Reads one kickoff object (also an item of a batch, or a queue message's fields): the request whenever it is an object, and its problems.</summary>
     public static (KickoffRequest? Request, IReadOnlyList<DefinitionProblem> Problems) Read(JsonElement body, string path)
     {
         var problems = new List<DefinitionProblem>();
+        var request = JsonBody.Read(() => ReadObject(body, path, problems), path, problems);
+        return (request, problems);
+    }
+
+    static KickoffRequest? ReadObject(JsonElement body, string path, List<DefinitionProblem> problems)
+    {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return (null, [new DefinitionProblem(path, "must be a JSON object")]);
+            problems.Add(new DefinitionProblem(path, "must be a JSON object"));
+            return null;
         }
 
         var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -67,11 +62,14 @@ public static class KickoffBody
                 case "inputs":
                     problems.Add(new DefinitionProblem($"{path}.inputs", "must be an object of input names to values"));
                     break;
-                case "runId" when property.Value.ValueKind == JsonValueKind.String:
+                case "run_id" or "runId" when runId is not null:
+                    problems.Add(new DefinitionProblem($"{path}.{property.Name}", "the run id is given twice (run_id and its alias runId); give it once"));
+                    break;
+                case "run_id" or "runId" when property.Value.ValueKind == JsonValueKind.String:
                     runId = property.Value.GetString();
                     break;
-                case "runId":
-                    problems.Add(new DefinitionProblem($"{path}.runId", "must be a string"));
+                case "run_id" or "runId":
+                    problems.Add(new DefinitionProblem($"{path}.{property.Name}", "must be a string"));
                     break;
                 case "webhooks":
                     webhooks = ReadWebhooks(property.Value, $"{path}.webhooks", problems);
@@ -79,13 +77,13 @@ public static class KickoffBody
                 case "crew" or "flow":
                     break;
                 default:
-                    problems.Add(new DefinitionProblem($"{path}.{property.Name}", "unknown field; known fields: inputs, runId, webhooks"));
+                    problems.Add(new DefinitionProblem($"{path}.{property.Name}", "unknown field; known fields: inputs, run_id (or runId), webhooks"));
                     break;
             }
         }
 
         // The request is returned with its problems, so that the caller can add the problems only the crew reveals.
-        return (new KickoffRequest { Inputs = inputs, RunId = runId, Webhooks = webhooks }, problems);
+        return new KickoffRequest { Inputs = inputs, RunId = runId, Webhooks = webhooks };
     }
 
     static WebhookTargets? ReadWebhooks(JsonElement value, string path, List<DefinitionProblem> problems)

@@ -2,6 +2,8 @@ using DurableCrews.Outbound;
 using DurableCrews.Reports;
 using DurableCrews.Storage;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace DurableCrews.Api;
 
@@ -17,10 +19,16 @@ public sealed class RunClientServices
     readonly OutboundPolicies outbound;
     readonly CrewLibrary crews;
     readonly RunReportService reports;
+    readonly ApiLinks links;
+    readonly ILoggerFactory loggers;
 
     /// <summary>Creates the factory.</summary>
-    public RunClientServices(RunStore runs, TimeProvider time, OutboundPolicies outbound, CrewLibrary crews, RunReportService reports)
+    public RunClientServices(RunStore runs, TimeProvider time, OutboundPolicies outbound, CrewLibrary crews, RunReportService reports, IOptions<ApiOptions> options, ILoggerFactory loggers)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggers);
+        links = new ApiLinks(options.Value.PublicBaseUrl);
+        this.loggers = loggers;
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(outbound);
@@ -40,7 +48,7 @@ public sealed class RunClientServices
     public FlowRunService Flows(DurableTaskClient client) => new(client, runs, time);
 
     /// <summary>The run API over <paramref name="client"/>.</summary>
-    public CrewApi Api(DurableTaskClient client) => new(Runs(client), Flows(client), crews, reports);
+    public CrewApi Api(DurableTaskClient client) => new(Runs(client), Flows(client), crews, reports, links, loggers.CreateLogger<CrewApi>());
 
     /// <summary>The kickoff message handler over <paramref name="client"/>.</summary>
     public KickoffMessageHandler Kickoffs(DurableTaskClient client) => new(Runs(client), Flows(client), crews);

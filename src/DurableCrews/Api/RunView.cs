@@ -24,6 +24,9 @@ public sealed record RunView
     /// <summary>The output, once the run has ended.</summary>
     public CrewOutput? Output { get; init; }
 
+    /// <summary>True for a run that was in flight when an engine without history stopped: it cannot resume. Null otherwise.</summary>
+    public bool? Interrupted { get; init; }
+
     /// <summary>When the run was created.</summary>
     public DateTimeOffset? CreatedAt { get; init; }
 

@@ -96,6 +96,7 @@ public static class DurableCrewsServiceCollectionExtensions
         services.TryAddTransient<Reports.RunReportService>();
         services.TryAddSingleton<CrewQueues>();
         services.TryAddTransient<PublishResultActivity>();
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName));
         services.TryAddSingleton<CrewLibrary>();
         services.TryAddSingleton<RunClientServices>();
         return services;

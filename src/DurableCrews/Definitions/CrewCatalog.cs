@@ -49,6 +49,11 @@ public sealed class CrewCatalog
             .Concat(Directory.EnumerateFiles(root).Where(IsDefinitionFile).Select(Path.GetFileNameWithoutExtension))
             .OfType<string>().Where(DefinitionNames.IsValid).Distinct().Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>Whether a bundled crew has this name (checked before it touches the file system).</summary>
+    public bool Exists(string name) =>
+        DefinitionNames.IsValid(name)
+        && (Directory.Exists(Path.Combine(root, name)) || new[] { ".yaml", ".yml", ".json" }.Any(ext => File.Exists(Path.Combine(root, name + ext))));
+
     /// <summary>Loads the crew of that name; null when there is none. The name is checked before it touches the file system.</summary>
     public CrewLoadResult? Load(string name)
     {

@@ -71,7 +71,7 @@ public static partial class CrewDefinitionLoader
 
         if (File.Exists(full))
         {
-            return Parse(File.ReadAllText(full), Path.GetFileNameWithoutExtension(full), Path.GetFileName(full));
+            return ParseFile(full, Path.GetFileNameWithoutExtension(full));
         }
 
         return Failed(new DefinitionProblem("crew", $"no crew folder or file at '{path}'"));
@@ -102,6 +102,14 @@ public static partial class CrewDefinitionLoader
         return Build(crew, agents, tasks, defaultName, problems, warnings);
     }
 
+    static CrewLoadResult ParseFile(string file, string defaultName)
+    {
+        var problems = new List<DefinitionProblem>();
+        return DefinitionFile.Read(file, Path.GetFileName(file), problems) is { } text
+            ? Parse(text, defaultName, Path.GetFileName(file))
+            : new CrewLoadResult { Problems = problems };
+    }
+
     static CrewLoadResult LoadFolder(string folder)
     {
         var problems = new List<DefinitionProblem>();
@@ -116,7 +124,7 @@ public static partial class CrewDefinitionLoader
             string? single = new[] { CrewFileName, "crew.yml", "crew.json" }.Select(f => Path.Combine(folder, f)).FirstOrDefault(File.Exists);
             return single is null
                 ? Failed(new DefinitionProblem("crew", $"'{folder}' has neither agents.yaml and tasks.yaml nor a crew.yaml holding agents and tasks"))
-                : Parse(File.ReadAllText(single), name, Path.GetFileName(single));
+                : ParseFile(single, name);
         }
 
         var crew = new YamlFields("crew", problems, warnings);
@@ -125,7 +133,7 @@ public static partial class CrewDefinitionLoader
         ReadEntriesFile(agentsFile, "agents", agents, problems, warnings);
         ReadEntriesFile(tasksFile, "tasks", tasks, problems, warnings);
 
-        if (File.Exists(crewFile) && ReadMapping(File.ReadAllText(crewFile), CrewFileName, problems) is { } crewRoot)
+        if (File.Exists(crewFile) && DefinitionFile.Read(crewFile, CrewFileName, problems) is { } crewText && ReadMapping(crewText, CrewFileName, problems) is { } crewRoot)
         {
             crew.Add(crewRoot, CrewFileName);
             Overlay(crew.Mapping("agents"), agents, "agents", problems);
@@ -144,7 +152,7 @@ public static partial class CrewDefinitionLoader
             return;
         }
 
-        if (ReadMapping(File.ReadAllText(file), source, problems) is not { } root)
+        if (DefinitionFile.Read(file, source, problems) is not { } text || ReadMapping(text, source, problems) is not { } root)
         {
             return;
         }

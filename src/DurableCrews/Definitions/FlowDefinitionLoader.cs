@@ -30,7 +30,7 @@ public static class FlowDefinitionLoader
             return false;
         }
 
-        var root = CrewDefinitionLoader.ReadMapping(File.ReadAllText(path), Path.GetFileName(path), []);
+        var root = DefinitionFile.Read(path, Path.GetFileName(path), []) is { } text ? CrewDefinitionLoader.ReadMapping(text, Path.GetFileName(path), []) : null;
         return root?.Children.ContainsKey(new YamlScalarNode("steps")) == true;
     }
 
@@ -49,7 +49,13 @@ public static class FlowDefinitionLoader
 
         string folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
         string defaultName = Directory.Exists(path) ? Path.GetFileName(Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar)) : Path.GetFileNameWithoutExtension(file);
-        return Parse(File.ReadAllText(file), defaultName, Path.GetFileName(file), reference => IsPath(reference)
+        var problems = new List<DefinitionProblem>();
+        if (DefinitionFile.Read(file, Path.GetFileName(file), problems) is not { } text)
+        {
+            return new FlowLoadResult { Problems = problems };
+        }
+
+        return Parse(text, defaultName, Path.GetFileName(file), reference => IsPath(reference)
             ? CrewDefinitionLoader.Load(Path.GetFullPath(reference, folder))
             : bundledCrew(reference));
     }

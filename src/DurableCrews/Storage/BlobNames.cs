@@ -15,8 +15,11 @@ public static class BlobNames
     /// <summary>Crew definitions uploaded at run time.</summary>
     public const string CrewsContainer = "crews";
 
+    /// <summary>Kickoff messages too large to carry whole on the poison queue.</summary>
+    public const string PoisonContainer = "crew-poison";
+
     /// <summary>Every container, for creating them ahead of use.</summary>
-    public static IReadOnlyList<string> Containers { get; } = [RunsContainer, MemoryContainer, CacheContainer, CrewsContainer];
+    public static IReadOnlyList<string> Containers { get; } = [RunsContainer, MemoryContainer, CacheContainer, CrewsContainer, PoisonContainer];
 
     /// <summary>Throws when a container or blob name could escape its place (empty, rooted, '..', backslashes).</summary>
     public static void Check(string container, string name)

@@ -71,7 +71,7 @@ public sealed class RunApiTests
         var response = await server.PostJsonAsync("crews/two-tasks/kickoff", """{"inputs":{"topic":"tides"},"runId":"api-run"}""");
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal(new Uri(server.Server.Address, "api/runs/api-run"), response.Headers.Location);
+        Assert.Equal("/api/runs/api-run", response.Headers.Location?.OriginalString);
         var body = await JsonOf(response);
         Assert.EndsWith("/api/runs/api-run/terminate", body.GetProperty("terminate_url").GetString(), StringComparison.Ordinal);
         Assert.EndsWith("/api/runs/api-run/events/{name}", body.GetProperty("event_url").GetString(), StringComparison.Ordinal);
@@ -107,7 +107,7 @@ public sealed class RunApiTests
         Assert.Equal(["crew"], ErrorPaths(badName));
         Assert.Equal(["body"], ErrorPaths(notJson));
         Assert.Equal(["query.wait", "body.colour"], ErrorPaths(mistakes).Take(2));
-        Assert.Equal(["body.colour", "inputs.topic", "query.wait", "runId"], ErrorPaths(mistakes).Order(StringComparer.Ordinal));
+        Assert.Equal(["body.colour", "inputs.topic", "query.wait", "run_id"], ErrorPaths(mistakes).Order(StringComparer.Ordinal));
         Assert.Equal(415, wrongType.GetProperty("status").GetInt32());
         Assert.Equal(413, tooLarge.GetProperty("status").GetInt32());
         Assert.Empty((await JsonOf(await server.Http.GetAsync("runs"))).GetProperty("runs").EnumerateArray());
@@ -162,7 +162,7 @@ public sealed class RunApiTests
         Assert.Equal(["list-1", "list-2"], all.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("run_id").GetString()).Order(StringComparer.Ordinal));
         Assert.Empty(none.GetProperty("runs").EnumerateArray());
         Assert.Single(first.GetProperty("runs").EnumerateArray());
-        Assert.Equal(["query.from", "query.pageSize", "query.status"], ErrorPaths(bad).Order(StringComparer.Ordinal));
+        Assert.Equal(["query.from", "query.page_size", "query.status"], ErrorPaths(bad).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -238,7 +238,7 @@ public sealed class RunApiTests
         Assert.Equal(3, model.Requests.Count);
         Assert.Equal("answer to: Draft tides", model.Requests[2].TaskLine.Length > 0 ? $"answer to: {model.Requests[2].TaskLine}" : string.Empty);
         Assert.Equal(["fromTask"], ErrorPaths(bad));
-        Assert.Equal(["query.fromTask"], ErrorPaths(missing));
+        Assert.Equal(["query.from_task"], ErrorPaths(missing));
     }
 
     [Fact]
@@ -255,7 +255,7 @@ public sealed class RunApiTests
         Assert.Contains(ErrorPaths(invalid), p => p.EndsWith("agents.a.goal", StringComparison.Ordinal));
         Assert.Contains(ErrorPaths(invalid), p => p.EndsWith("tasks.t.agent", StringComparison.Ordinal));
         Assert.Equal(415, wrongType.GetProperty("status").GetInt32());
-        Assert.Equal(["contextual-workflow", "memory-enabled", "reviewed", "two-tasks"], list.GetProperty("crews").EnumerateArray().Select(c => c.GetString()).Where(c => c is "contextual-workflow" or "memory-enabled" or "reviewed" or "two-tasks"));
+        Assert.Equal(["contextual-workflow", "memory-enabled", "reviewed", "two-tasks"], list.GetProperty("crews").EnumerateArray().Select(c => c.GetProperty("name").GetString()).Where(c => c is "contextual-workflow" or "memory-enabled" or "reviewed" or "two-tasks"));
         Assert.Equal(["topic"], crew.GetProperty("inputs").EnumerateArray().Select(i => i.GetString()));
         Assert.True(valid.GetProperty("valid").GetBoolean());
         await ProblemOf(await server.Http.GetAsync("crews/broken"), HttpStatusCode.NotFound);

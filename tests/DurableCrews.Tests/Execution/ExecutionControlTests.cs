@@ -218,7 +218,7 @@ public sealed class ExecutionControlTests
 
         var waiting = await WaitUntilAsync(harness, runId, v => v.Progress?.Running.FirstOrDefault()?.WaitingFor == HumanReview.EventName);
         Assert.Equal("reviewed/t0", waiting.Progress!.Running[0].InstanceId);
-        Assert.Equal("reviewed/t0", await harness.Engine.Runs.RaiseEventAsync(runId, HumanReview.EventName, new { feedback = "add the costs" }));
+        Assert.Equal("reviewed/t0", (await harness.Engine.Runs.RaiseEventAsync(runId, HumanReview.EventName, new { feedback = "add the costs" })).Instance);
         await WaitUntilAsync(harness, runId, v => model.Requests.Count == 2 && v.Progress?.Running.FirstOrDefault()?.WaitingFor == HumanReview.EventName);
         await harness.Engine.Runs.RaiseEventAsync(runId, HumanReview.EventName, "approved");
         var run = await WaitUntilAsync(harness, runId, v => v.Status != CrewRunStatus.Running && v.Status != CrewRunStatus.Pending);
@@ -245,7 +245,7 @@ public sealed class ExecutionControlTests
     public async Task Webhooks_are_posted_once_per_step_task_and_run_and_signed()
     {
         await using var receiver = await HttpStub.StartAsync(_ => (200, "{}", null));
-        await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(), new Dictionary<string, string?> { ["DurableCrews:Webhooks:Secret"] = "s3cret" });
+        await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(), new Dictionary<string, string?> { ["DurableCrews:Webhooks:Secret"] = "s3cret", ["DurableCrews:Webhooks:AllowedHosts"] = "127.0.0.1" });
         var crew = new CrewBuilder().Agent("a").Task("first", "a").Task("second", "a").Build();
         var hooks = new WebhookTargets
         {

@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Text.Json;
+using DurableCrews.Definitions;
+using DurableCrews.Reports;
+using DurableCrews.Runs;
+
+namespace DurableCrews.Api;
+
+/// <summary>The endpoints of runs: list, read, report, terminate, raise events, delete, replay.</summary>
+internal sealed class RunEndpoints(CrewRunService runs, RunReportService reports, ApiLinks links, Func<string, ApiResponse> accepted)
+{
+    /// <summary>The event a <c>human_input</c> task waits for.</summary>
+    public const string HumanInputEvent = "human_input";
+
+    public async Task<ApiResponse> ListRunsAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var problems = new List<DefinitionProblem>();
+        var query = new RunListQuery
+        {
+            Crew = ApiRequestChecks.Query(request, "crew"),
+            Status = ApiRequestChecks.ParseQuery<CrewRunStatus>(request, "status", null, problems, text => Enum.TryParse<CrewRunStatus>(text, ignoreCase: true, out var s) && Enum.IsDefined(s) && !int.TryParse(text, out _) ? s : null, "one of " + string.Join(", ", Enum.GetNames<CrewRunStatus>())),
+            From = ApiRequestChecks.ParseQuery(request, "from", null, problems, ApiRequestChecks.ParseTime, "an ISO 8601 time"),
+            To = ApiRequestChecks.ParseQuery(request, "to", null, problems, ApiRequestChecks.ParseTime, "an ISO 8601 time"),
+            PageSize = ApiRequestChecks.ParseQuery(request, "page_size", "pageSize", problems, text => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is >= 1 and <= 100 ? n : (int?)null, "a whole number from 1 to 100") ?? 50,
+            ContinuationToken = ApiRequestChecks.Query(request, "continuation_token", "continuationToken"),
+        };
+        if (query.Crew is { } crew && !DefinitionNames.IsValid(crew))
+        {
+            problems.Add(new DefinitionProblem("query.crew", $"'{ApiRequestChecks.Shorten(crew)}' {DefinitionNames.Rule()}"));
+        }
+
+        if (problems.Count > 0)
+        {
+            return ApiResponse.Problem(ApiProblem.Invalid(problems));
+        }
+
+        try
+        {
+            return new ApiResponse(200, await runs.ListAsync(query, cancellationToken).ConfigureAwait(false));
+        }
+        catch (CrewDefinitionException ex)
+        {
+            return ApiResponse.Problem(ApiProblem.Invalid(ex.Problems));
+        }
+    }
+
+    public async Task<ApiResponse> GetRunAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        string runId = request.RouteValue("runId");
+        return await runs.GetAsync(runId, cancellationToken).ConfigureAwait(false) is { } view
+            ? new ApiResponse(200, view)
+            : RunNotFound(runId);
+    }
+
+    public async Task<ApiResponse> GetRunTaskAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        string runId = request.RouteValue("runId");
+        string task = request.RouteValue("task");
+        return await runs.GetTaskAsync(runId, task, cancellationToken).ConfigureAwait(false) is { } output
+            ? new ApiResponse(200, output)
+            : ApiResponse.Problem(ApiProblem.NotFound($"Run '{runId}' has no finished task named '{task}'."));
+    }
+
+    public async Task<ApiResponse> GetReportAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        string runId = request.RouteValue("runId");
+        string format = ApiRequestChecks.Query(request, "format") ?? "html";
+        if (format is not ("html" or "markdown" or "md" or "json"))
+        {
+            return ApiResponse.Problem(ApiProblem.Invalid([new DefinitionProblem("query.format", $"'{ApiRequestChecks.Shorten(format)}' is not one of html, markdown, json")]));
+        }
+
+        if (await reports.GetAsync(runId, cancellationToken).ConfigureAwait(false) is not { } report)
+        {
+            return ApiResponse.Problem(ApiProblem.NotFound($"There is no ended run '{runId}' to report on."));
+        }
+
+        return format switch
+        {
+            "json" => new ApiResponse(200, report),
+            "html" => new ApiResponse(200, new ApiText(RunReportHtml.Render(report), "text/html; charset=utf-8")),
+            _ => new ApiResponse(200, new ApiText(RunReportMarkdown.Render(report), "text/markdown; charset=utf-8")),
+        };
+    }
+
+    public async Task<ApiResponse> TerminateAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        string runId = request.RouteValue("runId");
+        string reason = ApiRequestChecks.Query(request, "reason") is { } given ? ApiRequestChecks.Shorten(given) : "Terminated through the API.";
+        return await runs.TerminateAsync(runId, reason, cancellationToken).ConfigureAwait(false) switch
+        {
+            RunActionResult.Done => new ApiResponse(202, new { RunId = runId, Status = CrewRunStatus.Terminated, Ending = true, StatusUrl = links.To($"runs/{runId}") }),
+            RunActionResult.Conflict => ApiResponse.Problem(ApiProblem.Conflict($"Run '{runId}' has ended; there is nothing to terminate.")),
+            _ => RunNotFound(runId),
+        };
+    }
+
+    public async Task<ApiResponse> RaiseEventAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        if (ApiRequestChecks.JsonBodyProblem(request) is { } unsupported)
+        {
+            return unsupported;
+        }
+
+        string runId = request.RouteValue("runId");
+        string name = request.RouteValue("name");
+        var problems = new List<DefinitionProblem>();
+        JsonElement? payload = null;
+        if (!request.Body.IsEmpty)
+        {
+            using var document = JsonBody.Parse(request.Body, "body", out var invalid);
+            if (document is null)
+            {
+                return ApiResponse.Problem(ApiProblem.Invalid([invalid!]));
+            }
+
+            payload = document.RootElement.Clone();
+        }
+
+        if (name == HumanInputEvent)
+        {
+            problems.AddRange(HumanInputProblems(payload));
+        }
+
+        if (problems.Count > 0)
+        {
+            return ApiResponse.Problem(ApiProblem.Invalid(problems));
+        }
+
+        try
+        {
+            return await runs.RaiseEventAsync(runId, name, payload, cancellationToken).ConfigureAwait(false) switch
+            {
+                { Result: RunActionResult.Done } raised => new ApiResponse(202, new { RunId = runId, Event = name, raised.Instance }),
+                { Result: RunActionResult.Conflict } => ApiResponse.Problem(ApiProblem.Conflict($"Run '{runId}' has ended; no task waits for '{name}'.")),
+                _ => RunNotFound(runId),
+            };
+        }
+        catch (CrewDefinitionException ex)
+        {
+            return ApiResponse.Problem(ApiProblem.Invalid(ex.Problems));
+        }
+    }
+
+    /// <summary>A <c>human_input</c> payload: <c>{"approved": true}</c> or <c>{"feedback": "…"}</c>, nothing else.</summary>
+    static IEnumerable<DefinitionProblem> HumanInputProblems(JsonElement? payload)
+    {
+        if (payload is not { ValueKind: JsonValueKind.Object } body)
+        {
+            yield return new DefinitionProblem("body", "must be {\"approved\": true} or {\"feedback\": \"what to change\"}");
+            yield break;
+        }
+
+        bool any = false;
+        foreach (var property in body.EnumerateObject())
+        {
+            any = true;
+            switch (property.Name)
+            {
+                case "approved" when property.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False):
+                    yield return new DefinitionProblem("body.approved", "must be true or false");
+                    break;
+                case "feedback" when property.Value.ValueKind != JsonValueKind.String || property.Value.GetString()!.Trim().Length == 0:
+                    yield return new DefinitionProblem("body.feedback", "must be text saying what to change");
+                    break;
+                case "approved" or "feedback":
+                    break;
+                default:
+                    yield return new DefinitionProblem($"body.{property.Name}", "unknown field; known fields: approved, feedback");
+                    break;
+            }
+        }
+
+        if (!any)
+        {
+            yield return new DefinitionProblem("body", "must be {\"approved\": true} or {\"feedback\": \"what to change\"}");
+        }
+    }
+
+    public async Task<ApiResponse> DeleteAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        string runId = request.RouteValue("runId");
+        return await runs.DeleteAsync(runId, cancellationToken).ConfigureAwait(false) switch
+        {
+            RunActionResult.Done => new ApiResponse(200, new { RunId = runId, Deleted = true }),
+            RunActionResult.Conflict => ApiResponse.Problem(ApiProblem.Conflict($"Run '{runId}' is still running; terminate it first.")),
+            _ => RunNotFound(runId),
+        };
+    }
+
+    public async Task<ApiResponse> ReplayAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        string runId = request.RouteValue("runId");
+        if (ApiRequestChecks.Query(request, "from_task", "fromTask") is not { Length: > 0 } fromTask)
+        {
+            return ApiResponse.Problem(ApiProblem.Invalid([new DefinitionProblem("query.from_task", "required: the task to run again from")]));
+        }
+
+        try
+        {
+            return await runs.ReplayAsync(runId, fromTask, ApiRequestChecks.Query(request, "run_id", "runId"), cancellationToken).ConfigureAwait(false) is { } replay
+                ? accepted(replay)
+                : RunNotFound(runId);
+        }
+        catch (CrewDefinitionException ex)
+        {
+            return ApiResponse.Problem(ApiProblem.Invalid(ex.Problems));
+        }
+        catch (RunConflictException ex)
+        {
+            return ApiResponse.Problem(ApiProblem.Conflict(ex.Message));
+        }
+    }
+
+    static ApiResponse RunNotFound(string runId) => ApiResponse.Problem(ApiProblem.NotFound($"There is no run '{ApiRequestChecks.Shorten(runId)}'."));
+}

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace DurableCrews.Definitions;
+
+/// <summary>
+/// A crew written back in the shape a crew document has (the one <see cref="CrewDefinitionLoader"/> reads): agents and
+/// tasks as mappings by name, CrewAI's field names, unset fields left out. What <c>GET /api/crews/{crew}</c> answers
+/// can be sent to <c>PUT</c> as it is.
+/// </summary>
+public static class CrewDocument
+{
+    /// <summary>The crew as a crew document.</summary>
+    public static JsonObject From(CrewDefinition crew)
+    {
+        ArgumentNullException.ThrowIfNull(crew);
+        var document = new JsonObject
+        {
+            ["name"] = crew.Name,
+            ["process"] = crew.Process.ToString().ToLowerInvariant(),
+        };
+        Add(document, "manager_agent", crew.ManagerAgent);
+        Add(document, "manager_llm", crew.ManagerLlm);
+        Add(document, "llm", crew.Llm);
+        AddFlag(document, "memory", crew.Memory);
+        if (crew.Embedder is { } embedder)
+        {
+            var config = new JsonObject();
+            Add(config, "model", embedder.Model);
+            Add(config, "dimensions", embedder.Dimensions);
+            Add(config, "chunk_size", embedder.ChunkSize);
+            document["embedder"] = config.Count == 0 ? new JsonObject { ["provider"] = embedder.Provider } : new JsonObject { ["provider"] = embedder.Provider, ["config"] = config };
+        }
+
+        AddFlag(document, "cache", crew.Cache);
+        Add(document, "max_rpm", crew.MaxRpm);
+        Add(document, "max_execution_time", crew.MaxExecutionTime);
+        AddFlag(document, "planning", crew.Planning);
+        Add(document, "planning_llm", crew.PlanningLlm);
+        Add(document, "step_callback", crew.StepCallback);
+        Add(document, "task_callback", crew.TaskCallback);
+        AddFlag(document, "verbose", crew.Verbose);
+
+        var agents = new JsonObject();
+        foreach (var agent in crew.Agents)
+        {
+            var fields = new JsonObject { ["role"] = agent.Role, ["goal"] = agent.Goal, ["backstory"] = agent.Backstory };
+            Add(fields, "llm", agent.Llm);
+            if (agent.Tools.Count > 0)
+            {
+                fields["tools"] = new JsonArray(agent.Tools.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray());
+            }
+
+            AddFlag(fields, "allow_delegation", agent.AllowDelegation);
+            fields["max_iter"] = agent.MaxIter;
+            Add(fields, "max_rpm", agent.MaxRpm);
+            Add(fields, "max_execution_time", agent.MaxExecutionTime);
+            fields["max_retry_limit"] = agent.MaxRetryLimit;
+            if (agent.Memory is bool memory)
+            {
+                fields["memory"] = memory;
+            }
+
+            AddFlag(fields, "verbose", agent.Verbose);
+            agents[agent.Name] = fields;
+        }
+
+        var tasks = new JsonObject();
+        foreach (var task in crew.Tasks)
+        {
+            var fields = new JsonObject { ["description"] = task.Description, ["expected_output"] = task.ExpectedOutput };
+            Add(fields, "agent", task.Agent);
+            if (task.Context is { } context)
+            {
+                fields["context"] = new JsonArray(context.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray());
+            }
+
+            if (task.OutputJson is { } schema)
+            {
+                fields["output_json"] = JsonNode.Parse(schema.GetRawText());
+            }
+
+            Add(fields, "output_file", task.OutputFile);
+            AddFlag(fields, "async_execution", task.AsyncExecution);
+            AddFlag(fields, "human_input", task.HumanInput);
+            Add(fields, "guardrail", task.Guardrail);
+            if (task.Guardrail is not null)
+            {
+                fields["guardrail_max_retries"] = task.GuardrailMaxRetries;
+            }
+
+            tasks[task.Name] = fields;
+        }
+
+        document["agents"] = agents;
+        document["tasks"] = tasks;
+        return document;
+    }
+
+    /// <summary>The crew as the JSON text of a crew document.</summary>
+    public static string ToJson(CrewDefinition crew) => From(crew).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+    static void Add(JsonObject fields, string name, string? value)
+    {
+        if (value is not null)
+        {
+            fields[name] = value;
+        }
+    }
+
+    static void Add(JsonObject fields, string name, int? value)
+    {
+        if (value is not null)
+        {
+            fields[name] = value;
+        }
+    }
+
+    static void AddFlag(JsonObject fields, string name, bool value)
+    {
+        if (value)
+        {
+            fields[name] = true;
+        }
+    }
+}
