@@ -113,7 +113,18 @@ public sealed class WebhookActivity : TaskActivity<WebhookRequest, int>
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(options.TimeoutSeconds));
-        using var response = await http.CreateClient(HttpClientName).SendAsync(message, timeout.Token).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.CreateClient(HttpClientName).SendAsync(message, timeout.Token).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is DestinationRefusedException refusedAtConnect)
+        {
+            // The handler refused the resolved address: say so as itself, so that the orchestration does not retry it.
+            throw new DestinationRefusedException($"Webhook {request.Event} refused: {refusedAtConnect.Message}", refusedAtConnect);
+        }
+
+        using var answered = response;
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"The webhook receiver answered {(int)response.StatusCode} for {request.Event} delivery {request.DeliveryId}.", null, response.StatusCode);

@@ -19,8 +19,11 @@ public static class BlockedAddresses
         ([169, 254, 0, 0], 16, "link-local (cloud metadata)"),
         ([172, 16, 0, 0], 12, "private"),
         ([192, 0, 0, 0], 24, "IETF protocol assignments"),
+        ([192, 0, 2, 0], 24, "documentation"),
         ([192, 168, 0, 0], 16, "private"),
         ([198, 18, 0, 0], 15, "benchmarking"),
+        ([198, 51, 100, 0], 24, "documentation"),
+        ([203, 0, 113, 0], 24, "documentation"),
         ([224, 0, 0, 0], 4, "multicast"),
         ([240, 0, 0, 0], 4, "reserved"),
     ];
@@ -30,6 +33,7 @@ public static class BlockedAddresses
         ([0xfc], 7, "unique-local"),
         ([0xfe, 0x80], 10, "link-local"),
         ([0xfe, 0xc0], 10, "site-local"),
+        ([0x20, 0x01, 0x0d, 0xb8], 32, "documentation"),
         ([0xff], 8, "multicast"),
     ];
 

@@ -1,0 +1,60 @@
+using DurableCrews.Cli;
+using DurableCrews.Tests.Support;
+using Microsoft.Extensions.Configuration;
+
+namespace DurableCrews.Tests.Security;
+
+/// <summary><c>durablecrews validate</c> on files written to hurt it: exit 2 with the problem and its position, no stack trace.</summary>
+public sealed class HostileCliTests : IDisposable
+{
+    readonly TempFolder folder = new();
+    readonly StringWriter stdout = new();
+    readonly StringWriter stderr = new();
+
+    public void Dispose()
+    {
+        folder.Dispose();
+        stdout.Dispose();
+        stderr.Dispose();
+    }
+
+    Task<int> ValidateAsync(string path)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DurableCrews:Storage:LocalPath"] = folder.Path }).Build();
+        return CliApp.RunAsync(["validate", path], stdout, stderr, configuration);
+    }
+
+    [Fact]
+    public async Task Validate_of_a_bracket_bomb_exits_2_with_the_position()
+    {
+        string file = Path.Combine(folder.Path, "bomb.yaml");
+        await File.WriteAllTextAsync(file, new string('[', 50_000) + new string(']', 50_000));
+
+        int exit = await ValidateAsync(file);
+
+        Assert.Equal(CliApp.Invalid, exit);
+        Assert.Contains("bomb.yaml:1:65", stderr.ToString());
+        Assert.DoesNotContain("   at ", stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Validate_of_an_endless_device_exits_2_without_reading_it_all()
+    {
+        int exit = await ValidateAsync("/dev/zero");
+
+        Assert.Equal(CliApp.Invalid, exit);
+        Assert.Contains("larger than 1 MB", stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Validate_of_a_binary_file_exits_2()
+    {
+        string file = Path.Combine(folder.Path, "binary.yaml");
+        await File.WriteAllBytesAsync(file, [0x61, 0x3A, 0x00, 0x01, 0xFF]);
+
+        int exit = await ValidateAsync(file);
+
+        Assert.Equal(CliApp.Invalid, exit);
+        Assert.Contains("binary.yaml", stderr.ToString());
+    }
+}
