@@ -32,10 +32,11 @@ public static class CliApp
     /// <param name="stderr">Where progress and errors go.</param>
     /// <param name="configuration">Settings; by default local.settings.json and the environment.</param>
     /// <param name="configureServices">Replaces services of the engine (tests script the model with it).</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IConfiguration? configuration = null, Action<IServiceCollection>? configureServices = null)
+    /// <param name="shutdown">Cancelled when the process is asked to stop (SIGINT, SIGTERM): serve drains and stops, run ends its run.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IConfiguration? configuration = null, Action<IServiceCollection>? configureServices = null, CancellationToken shutdown = default)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var context = new CliContext(stdout, stderr, configuration ?? CliSettings.Load(), configureServices);
+        var context = new CliContext(stdout, stderr, configuration ?? CliSettings.Load(), configureServices, shutdown);
         var root = new RootCommand("DurableCrews: CrewAI-style crews run as durable orchestrations.")
         {
             RunCommand(context),
@@ -58,7 +59,8 @@ public static class CliApp
             return Invalid;
         }
 
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }).ConfigureAwait(false);
+        // Signals are the caller's to turn into 'shutdown' (Program does), so that each command stops in its own way.
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null }, shutdown).ConfigureAwait(false);
     }
 
     static Command RunCommand(CliContext cli)
@@ -167,7 +169,16 @@ public static class CliApp
     internal static async Task<int> FollowAsync(CliContext cli, CrewEngine engine, string id, bool json, CancellationToken cancellationToken)
     {
         var display = new ProgressDisplay(cli.Stderr);
-        var view = await engine.Runs.WaitAsync(id, display.Show, cancellationToken: cancellationToken).ConfigureAwait(false);
+        RunView view;
+        try
+        {
+            view = await engine.Runs.WaitAsync(id, display.Show, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cli.Shutdown.IsCancellationRequested)
+        {
+            return await InterruptAsync(cli, engine, id).ConfigureAwait(false);
+        }
+
         var output = view.Output;
 
         if (json)
@@ -187,6 +198,33 @@ public static class CliApp
         }
 
         return view.Status == CrewRunStatus.Completed ? Completed : RunFailed;
+    }
+
+    /// <summary>
+    /// Ctrl+C (or SIGTERM) while following a run: an embedded engine's run cannot outlive this process, so it is
+    /// terminated; with a storage connection it goes on durably, and the user is told how to follow it.
+    /// </summary>
+    static async Task<int> InterruptAsync(CliContext cli, CrewEngine engine, string id)
+    {
+        if (engine.IsDurable)
+        {
+            await cli.Stderr.WriteLineAsync($"⏸ stopped following run {id}; it goes on durably in the task hub and resumes when an engine runs again (durablecrews serve). Follow it with: durablecrews runs show {id}").ConfigureAwait(false);
+            return CliShutdown.InterruptedExitCode;
+        }
+
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            // The run lives in this process's memory: it ends with the process, so the engine is told and not waited on long.
+            await engine.Runs.TerminateAsync(id, "Interrupted (Ctrl+C or SIGTERM).", TimeSpan.FromSeconds(2), limit.Token).ConfigureAwait(false);
+            await cli.Stderr.WriteLineAsync($"✘ run {id} terminated: interrupted").ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await cli.Stderr.WriteLineAsync($"✘ run {id} interrupted; the engine did not confirm its end in time").ConfigureAwait(false);
+        }
+
+        return CliShutdown.InterruptedExitCode;
     }
 
     static async Task<(CrewDefinition? Crew, Dictionary<string, string> Inputs)> LoadAsync(CliContext cli, string path, string[] inputArgs, bool requireInputs)
@@ -248,7 +286,7 @@ public static class CliApp
         }
     }
 
-    internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, IConfiguration Configuration, Action<IServiceCollection>? ConfigureServices);
+    internal sealed record CliContext(TextWriter Stdout, TextWriter Stderr, IConfiguration Configuration, Action<IServiceCollection>? ConfigureServices, CancellationToken Shutdown = default);
 
     /// <summary>
     /// The live view of a run on stderr: a line when a task starts (with its agent), when each of its delegations

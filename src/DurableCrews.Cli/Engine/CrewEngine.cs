@@ -32,13 +32,25 @@ public sealed class CrewEngine : IAsyncDisposable
     readonly WebApplication sidecar;
     readonly IHost worker;
     readonly GrpcChannel channel;
+    readonly TunedOrchestrationService service;
 
-    CrewEngine(WebApplication sidecar, IHost worker, GrpcChannel channel)
+    CrewEngine(WebApplication sidecar, IHost worker, GrpcChannel channel, TunedOrchestrationService service, bool durable)
     {
         this.sidecar = sidecar;
         this.worker = worker;
         this.channel = channel;
+        this.service = service;
+        IsDurable = durable;
     }
+
+    /// <summary>Whether runs outlive this process (Azure Storage), rather than living in its memory.</summary>
+    public bool IsDurable { get; }
+
+    /// <summary>Activities running now.</summary>
+    public int ActivitiesInFlight => service.ActivitiesInFlight;
+
+    /// <summary>How many times a running activity's lock has been renewed (Azure Storage).</summary>
+    public int LockRenewals => service.LockRenewals;
 
     /// <summary>The worker's services (the library's stores, runner and run API among them).</summary>
     public IServiceProvider Services => worker.Services;
@@ -74,7 +86,9 @@ public sealed class CrewEngine : IAsyncDisposable
         IOrchestrationService service = string.IsNullOrWhiteSpace(connection)
             ? new InMemoryOrchestrationService(loggerFactory)
             : await CreateAzureStorageServiceAsync(connection, options, loggerFactory).ConfigureAwait(false);
-        var tuned = new TunedOrchestrationService(service, options.MaxConcurrentActivities, options.MaxConcurrentOrchestrations);
+        // A third of the visibility timeout leaves two more renewals' time before a lock could lapse.
+        TimeSpan? renewEvery = string.IsNullOrWhiteSpace(connection) ? null : TimeSpan.FromSeconds(options.VisibilityTimeoutSeconds / 3.0);
+        var tuned = new TunedOrchestrationService(service, options.MaxConcurrentActivities, options.MaxConcurrentOrchestrations, renewEvery);
 
         var sidecar = await StartSidecarAsync(tuned, loggerFactory, cancellationToken).ConfigureAwait(false);
         string address = sidecar.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -84,6 +98,7 @@ public sealed class CrewEngine : IAsyncDisposable
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.AddDurableCrews(configuration).AddCrewClientServices();
+        builder.Services.AddOptions<Serve.ServeOptions>().Bind(configuration.GetSection(Serve.ServeOptions.SectionName));
         configureServices?.Invoke(builder.Services);
         builder.Services.AddDurableTaskWorker(worker =>
         {
@@ -107,19 +122,48 @@ public sealed class CrewEngine : IAsyncDisposable
 
         var worker = builder.Build();
         await worker.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new CrewEngine(sidecar, worker, channel);
+        return new CrewEngine(sidecar, worker, channel, tuned, durable: !string.IsNullOrWhiteSpace(connection));
     }
 
-    /// <inheritdoc />
+    /// <summary>Waits until no activity runs, or <paramref name="limit"/> passes; whether it got there.</summary>
+    public async Task<bool> DrainAsync(TimeSpan limit, CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (ActivitiesInFlight > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+
+        return ActivitiesInFlight == 0;
+    }
+
+    /// <summary>
+    /// Stops the worker before the engine under it, each step bounded: work not finished by then is left to the
+    /// orchestration service (on Azure Storage it comes back to the next process that starts).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await worker.StopAsync(stopping.Token).ConfigureAwait(false);
+        await Bounded(ct => worker.StopAsync(ct), TimeSpan.FromSeconds(3)).ConfigureAwait(false);
         worker.Dispose();
-        await channel.ShutdownAsync().ConfigureAwait(false);
+        await Bounded(_ => channel.ShutdownAsync(), TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         channel.Dispose();
-        await sidecar.StopAsync(stopping.Token).ConfigureAwait(false);
+        await Bounded(ct => sidecar.StopAsync(ct), TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+        await Bounded(_ => service.StopAsync(isForced: true), TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         await sidecar.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a stop step, giving up on it after <paramref name="limit"/>.</summary>
+    static async Task Bounded(Func<CancellationToken, Task> step, TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await step(timeout.Token).WaitAsync(limit).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
+        {
+            // A step that does not stop in time is left behind; the process is on its way out.
+        }
     }
 
     /// <summary>The Azure Storage provider on the task hub, created if it does not exist, polling fast enough that an idle engine picks up new work within about a second.</summary>

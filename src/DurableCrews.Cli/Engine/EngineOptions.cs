@@ -26,10 +26,10 @@ public sealed record EngineOptions
 
     /// <summary>
     /// With a storage connection: how long a fetched work item stays invisible to other workers, in seconds. A crashed
-    /// run's in-flight work comes back after this; an activity that runs longer is delivered twice (the sidecar does not
-    /// renew it), so keep it above the longest model call.
+    /// process's in-flight work comes back after this. A running activity's lock is renewed every third of it, so a
+    /// model call may take longer than this without being delivered twice.
     /// </summary>
-    public int VisibilityTimeoutSeconds { get; init; } = 300;
+    public int VisibilityTimeoutSeconds { get; init; } = 30;
 
     /// <summary>With a storage connection: the control queue partitions (parallelism of orchestrations across workers).</summary>
     public int PartitionCount { get; init; } = 4;

@@ -8,7 +8,11 @@ namespace DurableCrews.Cli.Engine;
 /// A pass-through over the orchestration service behind the gRPC sidecar. The in-memory service runs at most
 /// one work item per CPU at a time, which would serialize a crew's I/O-bound model calls (async tasks,
 /// parallel delegations) on a small machine; this lets the engine run as many as configured. It also hands the
-/// service only events it can store (<see cref="StorableEvents"/>), which the Azure Storage service needs.
+/// service only events it can store (<see cref="StorableEvents"/>), which the Azure Storage service needs. On a service
+/// whose messages come back after a visibility timeout (Azure Storage), it keeps renewing the lock of each activity
+/// while it runs, which the sidecar does not do: a model call longer than the timeout is not delivered twice, and the
+/// timeout, which is also how long a crashed process's work waits, can be short. It counts the work in flight, so that
+/// a stopping server can let it finish.
 /// </summary>
 internal sealed class TunedOrchestrationService :
     IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient
@@ -17,8 +21,16 @@ internal sealed class TunedOrchestrationService :
     readonly IOrchestrationServiceClient client;
     readonly int maxActivities;
     readonly int maxOrchestrations;
+    readonly TimeSpan? renewEvery;
+    readonly System.Collections.Concurrent.ConcurrentDictionary<TaskActivityWorkItem, LockRenewal> renewals = new();
+    int activitiesInFlight;
+    int renewalCount;
 
-    public TunedOrchestrationService(IOrchestrationService inner, int maxActivities, int maxOrchestrations)
+    /// <param name="inner">The orchestration service.</param>
+    /// <param name="maxActivities">The most activities at once.</param>
+    /// <param name="maxOrchestrations">The most orchestration work items at once.</param>
+    /// <param name="renewActivityLocksEvery">How often to renew a running activity's lock; null for a service that needs none (in memory).</param>
+    public TunedOrchestrationService(IOrchestrationService inner, int maxActivities, int maxOrchestrations, TimeSpan? renewActivityLocksEvery = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
         this.inner = inner;
@@ -26,7 +38,14 @@ internal sealed class TunedOrchestrationService :
             ?? throw new ArgumentException("The orchestration service must also be its own client.", nameof(inner));
         this.maxActivities = maxActivities;
         this.maxOrchestrations = maxOrchestrations;
+        renewEvery = renewActivityLocksEvery;
     }
+
+    /// <summary>Activities running now (model turns, tool calls, stores): the work a stopping server lets finish.</summary>
+    public int ActivitiesInFlight => Volatile.Read(ref activitiesInFlight);
+
+    /// <summary>How many times a running activity's lock has been renewed.</summary>
+    public int LockRenewals => Volatile.Read(ref renewalCount);
 
     public int MaxConcurrentTaskActivityWorkItems => maxActivities;
 
@@ -66,36 +85,73 @@ internal sealed class TunedOrchestrationService :
 
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
 
-    public Task CompleteTaskOrchestrationWorkItemAsync(
+    public async Task CompleteTaskOrchestrationWorkItemAsync(
         TaskOrchestrationWorkItem workItem,
         OrchestrationRuntimeState newOrchestrationRuntimeState,
         IList<TaskMessage> outboundMessages,
         IList<TaskMessage> orchestratorMessages,
         IList<TaskMessage> timerMessages,
         TaskMessage continuedAsNewMessage,
-        OrchestrationState orchestrationState) =>
-        inner.CompleteTaskOrchestrationWorkItemAsync(
+        OrchestrationState orchestrationState)
+    {
+        await inner.CompleteTaskOrchestrationWorkItemAsync(
             workItem,
             StorableEvents.Normalize(newOrchestrationRuntimeState),
             StorableEvents.Normalize(outboundMessages),
             StorableEvents.Normalize(orchestratorMessages),
             StorableEvents.Normalize(timerMessages),
             continuedAsNewMessage is null ? continuedAsNewMessage! : StorableEvents.Normalize(continuedAsNewMessage),
-            orchestrationState);
+            orchestrationState).ConfigureAwait(false);
+    }
 
     public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
 
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
 
-    public Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
-        inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
+    public async Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        var item = await inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken).ConfigureAwait(false);
+        if (item is not null)
+        {
+            Interlocked.Increment(ref activitiesInFlight);
+            if (renewEvery is { } every)
+            {
+                renewals[item] = LockRenewal.Start(every, () => RenewAsync(item));
+            }
+        }
+
+        return item!;
+    }
 
     public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => inner.RenewTaskActivityWorkItemLockAsync(workItem);
 
-    public Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage) =>
-        inner.CompleteTaskActivityWorkItemAsync(workItem, StorableEvents.Normalize(responseMessage));
+    public async Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage)
+    {
+        await EndActivityAsync(workItem).ConfigureAwait(false);
+        await inner.CompleteTaskActivityWorkItemAsync(workItem, StorableEvents.Normalize(responseMessage)).ConfigureAwait(false);
+    }
 
-    public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) => inner.AbandonTaskActivityWorkItemAsync(workItem);
+    public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
+    {
+        await EndActivityAsync(workItem).ConfigureAwait(false);
+        await inner.AbandonTaskActivityWorkItemAsync(workItem).ConfigureAwait(false);
+    }
+
+    async Task RenewAsync(TaskActivityWorkItem workItem)
+    {
+        await inner.RenewTaskActivityWorkItemLockAsync(workItem).ConfigureAwait(false);
+        Interlocked.Increment(ref renewalCount);
+    }
+
+    /// <summary>Stops renewing the activity's lock, waiting out a renewal under way so that it cannot race the completion.</summary>
+    async Task EndActivityAsync(TaskActivityWorkItem workItem)
+    {
+        Interlocked.Decrement(ref activitiesInFlight);
+        if (renewals.TryRemove(workItem, out var renewal))
+        {
+            await renewal.StopAsync().ConfigureAwait(false);
+        }
+    }
 
     public Task CreateTaskOrchestrationAsync(TaskMessage creationMessage) => client.CreateTaskOrchestrationAsync(StorableEvents.Normalize(creationMessage));
 

@@ -115,7 +115,7 @@ public sealed class CrewServer : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         await app.StopAsync(stopping.Token).ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
     }

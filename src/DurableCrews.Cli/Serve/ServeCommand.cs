@@ -48,7 +48,6 @@ internal static class ServeCommand
             return CliApp.Invalid;
         }
 
-        await using var running = engine;
         CrewServer server;
         try
         {
@@ -57,24 +56,47 @@ internal static class ServeCommand
         catch (InvalidOperationException ex)
         {
             await cli.Stderr.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            await engine.DisposeAsync().ConfigureAwait(false);
             return CliApp.Invalid;
         }
 
-        await using var serving = server;
-        await using var listener = await StartQueueListenerAsync(engine, cancellationToken).ConfigureAwait(false);
+        var listener = await StartQueueListenerAsync(engine, cancellationToken).ConfigureAwait(false);
         await cli.Stdout.WriteLineAsync($"DurableCrews is serving {server.Address}api (OpenAPI: {server.Address}api/openapi.json)"
             + (listener is null ? "; no storage connection, so no queue." : $" and the {QueueNames.Kickoffs} queue.") + " Ctrl+C stops.").ConfigureAwait(false);
-        await cli.Stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await cli.Stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            await cli.Stderr.WriteLineAsync("stopping").ConfigureAwait(false);
         }
 
+        await StopAsync(cli, engine, server, listener).ConfigureAwait(false);
         return CliApp.Completed;
+    }
+
+    /// <summary>
+    /// Stops intake first (the queue, then HTTP, letting requests under way answer), lets the activities in flight finish
+    /// for up to the drain time, then the engine (worker before sidecar) stops; on Azure Storage what did not finish comes
+    /// back to the next process.
+    /// </summary>
+    static async Task StopAsync(CliApp.CliContext cli, Engine.CrewEngine engine, CrewServer server, QueueListener? listener)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var drain = TimeSpan.FromSeconds(Math.Clamp(engine.Services.GetRequiredService<IOptions<ServeOptions>>().Value.DrainSeconds, 0, 60));
+        await cli.Stderr.WriteLineAsync($"stopping: no new requests or queue messages; {engine.ActivitiesInFlight} activit(ies) in flight get up to {drain.TotalSeconds:0} s").ConfigureAwait(false);
+        if (listener is not null)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await server.DisposeAsync().ConfigureAwait(false);
+        bool drained = await engine.DrainAsync(drain).ConfigureAwait(false);
+        await engine.DisposeAsync().ConfigureAwait(false);
+        await cli.Stderr.WriteLineAsync(drained
+            ? $"stopped in {clock.Elapsed.TotalSeconds:0.0} s"
+            : $"stopped in {clock.Elapsed.TotalSeconds:0.0} s; {(engine.IsDurable ? "unfinished work resumes when serve starts again" : "unfinished runs were in memory and are lost (no storage connection)")}").ConfigureAwait(false);
     }
 
     /// <summary>Listens to the kickoff queue when there is a storage connection.</summary>

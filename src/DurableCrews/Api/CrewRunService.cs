@@ -205,7 +205,11 @@ public sealed class CrewRunService
         || await runs.GetFlowAsync(runId, cancellationToken).ConfigureAwait(false) is not null;
 
     /// <summary>Terminates a running run and everything working under it; its finished task outputs stay.</summary>
-    public async Task<RunActionResult> TerminateAsync(string runId, string reason, CancellationToken cancellationToken = default)
+    /// <param name="runId">The run.</param>
+    /// <param name="reason">Why, recorded as the run's output.</param>
+    /// <param name="patience">How long to wait for the run and its children to end; 10 s by default.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public async Task<RunActionResult> TerminateAsync(string runId, string reason, TimeSpan? patience = null, CancellationToken cancellationToken = default)
     {
         var instance = DefinitionNames.IsValidRunReference(runId) ? await client.GetInstanceAsync(runId, cancellationToken).ConfigureAwait(false) : null;
         if (instance is null)
@@ -218,7 +222,7 @@ public sealed class CrewRunService
             return RunActionResult.Conflict;
         }
 
-        await InstanceTree.TerminateAsync(client, runId, InstanceTree.DescendantsOf(runId), reason, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        await InstanceTree.TerminateAsync(client, runId, InstanceTree.DescendantsOf(runId), reason, patience ?? TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
         return RunActionResult.Done;
     }
 

@@ -87,7 +87,7 @@ internal sealed class RunEndpoints(CrewRunService runs, RunReportService reports
     {
         string runId = request.RouteValue("runId");
         string reason = ApiRequestChecks.Query(request, "reason") is { } given ? ApiRequestChecks.Shorten(given) : "Terminated through the API.";
-        return await runs.TerminateAsync(runId, reason, cancellationToken).ConfigureAwait(false) switch
+        return await runs.TerminateAsync(runId, reason, cancellationToken: cancellationToken).ConfigureAwait(false) switch
         {
             RunActionResult.Done => new ApiResponse(202, new { RunId = runId, Status = CrewRunStatus.Terminated, Ending = true, StatusUrl = links.To($"runs/{runId}") }),
             RunActionResult.Conflict => ApiResponse.Problem(ApiProblem.Conflict($"Run '{runId}' has ended; there is nothing to terminate.")),

@@ -7,12 +7,14 @@ namespace DurableCrews.Tests.Support;
 public sealed partial class ServeProcess : IAsyncDisposable
 {
     readonly Process process;
-    readonly System.Text.StringBuilder log = new();
 
-    ServeProcess(Process process, Uri address)
+    readonly System.Text.StringBuilder stderr;
+
+    ServeProcess(Process process, Uri address, System.Text.StringBuilder stderr)
     {
         this.process = process;
         Address = address;
+        this.stderr = stderr;
     }
 
     /// <summary>The API's base address, <c>http://127.0.0.1:port/api/</c>.</summary>
@@ -64,8 +66,25 @@ public sealed partial class ServeProcess : IAsyncDisposable
             throw new InvalidOperationException($"serve did not start listening: {stderr}");
         }
 
-        return new ServeProcess(process, await listening.Task);
+        return new ServeProcess(process, await listening.Task, stderr);
     }
+
+    /// <summary>What the process wrote to stderr so far.</summary>
+    public string Stderr
+    {
+        get
+        {
+            lock (stderr)
+            {
+                return stderr.ToString();
+            }
+        }
+    }
+
+    /// <summary>Sends a signal (SIGTERM, SIGINT) as an operator or a container runtime would, and waits up to <paramref name="limit"/> for the exit.</summary>
+    /// <returns>The exit code and how long the exit took; null code when it had not exited in time.</returns>
+    public async Task<(int? ExitCode, TimeSpan Elapsed)> SignalAsync(System.Runtime.InteropServices.PosixSignal signal, TimeSpan limit) =>
+        await ChildSignals.SendAndWaitAsync(process, signal, limit);
 
     /// <summary>Kills the process at once, as a crash would (SIGKILL on Linux).</summary>
     public async Task KillAsync()
