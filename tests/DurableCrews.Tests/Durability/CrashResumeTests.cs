@@ -214,4 +214,68 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
         Assert.Equal(1, managerCalls.Count(c => c.HasToolResults));
         Assert.True(model.Requests.Count(IsCoworker) >= 6, "the three coworker calls in flight at the kill must be made again");
     }
+
+    [Fact]
+    public async Task A_model_call_longer_than_the_visibility_timeout_is_made_once()
+    {
+        // The visibility timeout is 5 s; the first call takes 12 s. Without renewal its activity would be delivered again.
+        await using var model = await HttpStub.StartAsync(request =>
+        {
+            var call = Read(request);
+            if (call.Task == "Do step one")
+            {
+                Thread.Sleep(TimeSpan.FromSeconds(12));
+            }
+
+            return (200, Completion($"done: {call.Task}"), null);
+        });
+        string hub = $"renew{Guid.NewGuid():N}"[..20];
+
+        await using var serve = await ServeProcess.StartAsync(Settings(model, hub));
+        await StartRunAsync(serve, "four-steps", FourSteps, "long-call");
+        var run = await WaitForEndAsync(serve, "long-call");
+
+        Assert.Equal("Completed", run.GetProperty("status").GetString());
+        var calls = model.Requests.Select(Read).GroupBy(c => c.Task).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(1, calls["Do step one"]);
+        Assert.All(calls.Values, count => Assert.Equal(1, count));
+    }
+
+    [Fact]
+    public async Task Serve_stopped_with_sigterm_during_a_model_call_exits_0_and_the_run_resumes_on_the_next_start()
+    {
+        await using var model = await HttpStub.StartAsync(request =>
+        {
+            var call = Read(request);
+            if (call.Task == "Do step two")
+            {
+                gate.Wait(TimeSpan.FromSeconds(60));
+            }
+
+            return (200, Completion($"done: {call.Task}"), null);
+        });
+        string hub = $"sigterm{Guid.NewGuid():N}"[..20];
+        var settings = Settings(model, hub);
+        settings["DurableCrews__Serve__DrainSeconds"] = "1";
+
+        await using (var first = await ServeProcess.StartAsync(settings))
+        {
+            await StartRunAsync(first, "four-steps", FourSteps, "stopped-run");
+            await WaitUntilAsync(() => model.Requests.Any(r => Read(r).Task == "Do step two"));
+
+            var (exitCode, elapsed) = await first.SignalAsync(System.Runtime.InteropServices.PosixSignal.SIGTERM, TimeSpan.FromSeconds(10));
+
+            Assert.True(exitCode == 0, $"exit {exitCode?.ToString() ?? "none"} after {elapsed}: {first.Stderr}");
+            Assert.Contains("unfinished work resumes when serve starts again", first.Stderr);
+        }
+
+        gate.Set();
+        await using var second = await ServeProcess.StartAsync(settings);
+        var run = await WaitForEndAsync(second, "stopped-run");
+
+        Assert.Equal("Completed", run.GetProperty("status").GetString());
+        var calls = model.Requests.Select(Read).GroupBy(c => c.Task).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(1, calls["Do step one"]);
+        Assert.Equal(1, calls["Do step three"]);
+    }
 }
