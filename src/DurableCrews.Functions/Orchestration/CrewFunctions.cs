@@ -15,7 +15,6 @@ public sealed class CrewFunctions(
     BeginAgentWorkActivity beginWork,
     AgentTurnActivity agentTurn,
     FinishAgentWorkActivity finishWork,
-    ReserveModelRequestActivity reserveRequest,
     WebhookActivity webhook,
     CompleteRunActivity completeRun,
     StartFlowActivity startFlow,
@@ -102,11 +101,6 @@ public sealed class CrewFunctions(
     [Function(nameof(FinishAgentWorkActivity))]
     public Task<AgentWorkSummary> FinishAgentWork([ActivityTrigger] FinishAgentWorkRequest request, FunctionContext context) =>
         finishWork.ExecuteAsync(request, context?.CancellationToken ?? default);
-
-    /// <summary>Reserves a model request's start under the run's rate limits.</summary>
-    [Function(nameof(ReserveModelRequestActivity))]
-    public Task<DateTime> ReserveModelRequest([ActivityTrigger] ModelRequestReservation request, FunctionContext context) =>
-        reserveRequest.ExecuteAsync(request, context?.CancellationToken ?? default);
 
     /// <summary>Terminates a child orchestration at its deadline.</summary>
     [Function(nameof(TerminateWorkActivity))]

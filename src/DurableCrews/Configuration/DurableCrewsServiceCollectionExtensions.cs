@@ -87,7 +87,7 @@ public static class DurableCrewsServiceCollectionExtensions
         services.TryAddTransient<BeginAgentWorkActivity>();
         services.TryAddTransient<AgentTurnActivity>();
         services.TryAddTransient<FinishAgentWorkActivity>();
-        services.TryAddTransient<ReserveModelRequestActivity>();
+        services.TryAddSingleton<ModelRequestSlots>();
         services.TryAddTransient<CompleteRunActivity>();
         services.TryAddTransient<StartFlowActivity>();
         services.TryAddTransient<StartFlowStepActivity>();

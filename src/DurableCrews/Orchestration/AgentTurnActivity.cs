@@ -30,11 +30,14 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
     readonly ToolResultCache tools;
     readonly ExecutionOptions options;
     readonly TimeProvider time;
+    readonly ModelRequestSlots slots;
 
     /// <summary>Creates the activity.</summary>
-    public AgentTurnActivity(RunStore runs, IChatClientProvider models, ResponseCache cache, ToolResultCache tools, IOptions<ExecutionOptions> options, TimeProvider time)
+    public AgentTurnActivity(RunStore runs, IChatClientProvider models, ResponseCache cache, ToolResultCache tools, IOptions<ExecutionOptions> options, TimeProvider time, ModelRequestSlots slots)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(slots);
+        this.slots = slots;
         this.runs = runs;
         this.models = models;
         this.cache = cache;
@@ -89,11 +92,18 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
             : crew.Agents.FirstOrDefault(a => a.Role == work.Agent) ?? (crew.Process == CrewProcess.Hierarchical ? ManagerPersona.For(crew) : null);
         ModelReference.TryParse(agent?.Llm ?? crew.Llm, out var reference, out _);
         var model = models.Resolve(reference);
-        var client = crew.Cache ? new CachingCrewChatClient(model.Client, cache, model.Description) : null;
+        IChatClient sender = request.RateScopes is { Count: > 0 } scopes
+            ? new RateLimitedChatClient(model.Client, slots, request.RunId, scopes, TimeSpan.FromSeconds(request.RateLimitWindowSeconds), time)
+            : model.Client;
+        var client = crew.Cache ? new CachingCrewChatClient(sender, cache, model.Description) : null;
         ChatResponse response;
         try
         {
-            response = await (client ?? model.Client).GetResponseAsync(prompt, chatOptions, cancellationToken).ConfigureAwait(false);
+            response = await (client ?? sender).GetResponseAsync(prompt, chatOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestSlotUnavailableException full)
+        {
+            return new AgentTurnOutcome { RateLimitedUntil = full.FreesAt };
         }
         catch (Exception ex) when (ModelThrottledException.From(ex, time.GetUtcNow()) is { } throttled)
         {

@@ -17,6 +17,9 @@ public sealed record AgentTurnOutcome
     /// <summary>How long the service asked to wait before trying again, in seconds.</summary>
     public double? RetryAfterSeconds { get; init; }
 
+    /// <summary>No request slot was free under <c>max_rpm</c>: nothing was sent, and a slot frees at this time (UTC).</summary>
+    public DateTime? RateLimitedUntil { get; init; }
+
     /// <summary>What went wrong, without secrets.</summary>
     public string? Error { get; init; }
 

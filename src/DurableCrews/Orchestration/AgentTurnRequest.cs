@@ -7,4 +7,14 @@ namespace DurableCrews.Orchestration;
 /// <param name="Mode">What the turn is for.</param>
 /// <param name="Feedback">A revision request (from a guardrail or a person) given to the agent before it answers.</param>
 /// <param name="FailedDelegations">Delegations that failed, by key, with the reason the agent is told.</param>
-public sealed record AgentTurnRequest(string RunId, string Key, int Turn, AgentTurnMode Mode, string? Feedback = null, IReadOnlyDictionary<string, string>? FailedDelegations = null);
+/// <param name="RateScopes">The request limits the model call counts against (<c>max_rpm</c>); its slot is taken as it is sent.</param>
+/// <param name="RateLimitWindowSeconds">The window the limits count in.</param>
+public sealed record AgentTurnRequest(
+    string RunId,
+    string Key,
+    int Turn,
+    AgentTurnMode Mode,
+    string? Feedback = null,
+    IReadOnlyDictionary<string, string>? FailedDelegations = null,
+    IReadOnlyList<RateScope>? RateScopes = null,
+    int RateLimitWindowSeconds = 60);

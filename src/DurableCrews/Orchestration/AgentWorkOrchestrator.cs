@@ -98,14 +98,20 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
             }
         }
 
-        /// <summary>One model turn: wait for the rate limits, ask, and retry a 429 or 5xx after a durable wait.</summary>
+        /// <summary>One model turn: ask, wait durably for a request slot when max_rpm has none, and retry a 429 or 5xx after a durable wait.</summary>
         async Task<AgentTurnOutcome> TurnAsync(AgentTurnMode mode, string? feedback, IReadOnlyDictionary<string, string>? failed)
         {
-            for (int attempt = 0; ; attempt++)
+            var request = new AgentTurnRequest(input.RunId, input.Key, turn, mode, feedback, failed, start.RateScopes, start.RateLimitWindowSeconds);
+            for (int attempt = 0; ;)
             {
-                await WaitForRateLimitsAsync();
-                var outcome = await context.CallActivityAsync<AgentTurnOutcome>(
-                    nameof(AgentTurnActivity), new AgentTurnRequest(input.RunId, input.Key, turn, mode, feedback, failed), CrewOrchestrator.StorageRetry);
+                var outcome = await context.CallActivityAsync<AgentTurnOutcome>(nameof(AgentTurnActivity), request, CrewOrchestrator.StorageRetry);
+                if (outcome.RateLimitedUntil is { } slotFrees)
+                {
+                    // Nothing was sent: waiting for a slot is not a retry.
+                    await WaitUntilAsync("rate-limit", slotFrees);
+                    continue;
+                }
+
                 if (!outcome.Throttled)
                 {
                     turn++;
@@ -123,6 +129,7 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
                 Retries++;
                 double backoff = Math.Min(start.MaxRetryDelaySeconds, outcome.RetryAfterSeconds ?? start.RetryDelaySeconds * Math.Pow(2, attempt));
                 await WaitUntilAsync("retry", context.CurrentUtcDateTime.AddSeconds(backoff));
+                attempt++;
             }
         }
 
@@ -171,18 +178,6 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
             {
                 ReportProgress([]);
             }
-        }
-
-        async Task WaitForRateLimitsAsync()
-        {
-            if (start.RateScopes.Count == 0)
-            {
-                return;
-            }
-
-            var startAt = await context.CallActivityAsync<DateTime>(
-                nameof(ReserveModelRequestActivity), new ModelRequestReservation(input.RunId, start.RateScopes, start.RateLimitWindowSeconds), CrewOrchestrator.StorageRetry);
-            await WaitUntilAsync("rate-limit", startAt);
         }
 
         async Task WaitUntilAsync(string reason, DateTime until)

@@ -22,7 +22,6 @@ public static class DurableTaskRegistryExtensions
             .AddActivity<BeginAgentWorkActivity>()
             .AddActivity<AgentTurnActivity>()
             .AddActivity<FinishAgentWorkActivity>()
-            .AddActivity<ReserveModelRequestActivity>()
             .AddActivity<TerminateWorkActivity>()
             .AddActivity<Notifications.WebhookActivity>()
             .AddActivity<PublishResultActivity>()

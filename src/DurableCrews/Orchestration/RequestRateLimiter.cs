@@ -50,6 +50,18 @@ public sealed class RequestRateLimiter
     /// <summary>The earliest start every limiter allows, granted in all of them.</summary>
     public static DateTime Reserve(DateTime now, params RequestRateLimiter?[] limiters)
     {
+        DateTime start = EarliestCommonStart(now, limiters);
+        foreach (var limiter in limiters.OfType<RequestRateLimiter>())
+        {
+            limiter.Grant(start);
+        }
+
+        return start;
+    }
+
+    /// <summary>The earliest start at or after <paramref name="now"/> that every limiter allows; nothing is granted.</summary>
+    public static DateTime EarliestCommonStart(DateTime now, params RequestRateLimiter?[] limiters)
+    {
         ArgumentNullException.ThrowIfNull(limiters);
         var active = limiters.OfType<RequestRateLimiter>().ToList();
 
@@ -66,11 +78,6 @@ public sealed class RequestRateLimiter
                     moved = true;
                 }
             }
-        }
-
-        foreach (var limiter in active)
-        {
-            limiter.Grant(start);
         }
 
         return start;

@@ -56,15 +56,7 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
         return new ModelCall(system, task, messages.Any(m => m.GetProperty("role").GetString() == "tool"));
     }
 
-    static string Completion(string content) => JsonSerializer.Serialize(new
-    {
-        id = "c",
-        @object = "chat.completion",
-        created = 1,
-        model = "stub",
-        choices = new[] { new { index = 0, finish_reason = "stop", message = new { role = "assistant", content } } },
-        usage = new { prompt_tokens = 10, completion_tokens = 5, total_tokens = 15 },
-    });
+    static string Completion(string content) => ChatCompletions.Text(content);
 
     static string Delegations(params string[] coworkers) => JsonSerializer.Serialize(new
     {

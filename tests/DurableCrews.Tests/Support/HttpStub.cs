@@ -62,4 +62,8 @@ public sealed class HttpStub : IAsyncDisposable
 }
 
 /// <summary>A request an <see cref="HttpStub"/> received.</summary>
-public sealed record StubRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body);
+public sealed record StubRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body)
+{
+    /// <summary>When the request arrived.</summary>
+    public DateTimeOffset ArrivedAt { get; init; } = DateTimeOffset.UtcNow;
+}
