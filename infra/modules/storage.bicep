@@ -25,6 +25,7 @@ var containerNames = [
   'crew-memory'
   'crew-cache'
   'crews'
+  'crew-poison'
   deploymentContainerName
 ]
 

@@ -26,6 +26,11 @@ public sealed class AppSettingsTests
 
         // Tuning whose default suits the deployed app; an app setting overrides it.
         ["DurableCrews__Webhooks__TimeoutSeconds"] = "tuning; the default (10 s) suits the deployed app",
+        ["DurableCrews__Webhooks__AllowedHosts"] = "optional; by default webhooks go to public https hosts only, which is what a deployment should start with",
+        ["DurableCrews__Outbound__AllowedHosts"] = "optional; by default outbound calls go to public https hosts only",
+        ["DurableCrews__Api__Keys"] = "serve only; the Functions app's triggers are guarded by function keys",
+        ["DurableCrews__Api__PublicBaseUrl"] = "optional; answers carry host-relative URLs without it",
+        ["DurableCrews__Api__AllowOverridingBundledCrews"] = "off by default on purpose; bundled crews stay read-only",
         ["DurableCrews__Pricing__Models"] = "optional; set prices per model after deployment for the run report's cost estimate",
         ["DurableCrews__Queues__MaxDequeueCount"] = "serve only; the Functions host's own queue retries (host.json) apply in Azure",
         ["DurableCrews__Execution__RateLimitWindowSeconds"] = "tuning; max_rpm means per minute (60 s); shorter only in tests",

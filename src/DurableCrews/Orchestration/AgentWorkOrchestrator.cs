@@ -17,7 +17,7 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var start = await context.CallActivityAsync<AgentWorkStart>(nameof(BeginAgentWorkActivity), input, CrewOrchestrator.StorageRetry);
+        var start = await context.CallActivityAsync<AgentWorkStart>(nameof(BeginAgentWorkActivity), input, CrewOrchestrator.StoreOnlyRetry);
         if (start.Finished is { } finished)
         {
             return finished;
@@ -26,7 +26,7 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
         var work = new AgentLoop(context, input, start);
         await work.AnswerAsync();
         return await context.CallActivityAsync<AgentWorkSummary>(
-            nameof(FinishAgentWorkActivity), new FinishAgentWorkRequest(input.RunId, input.Key, work.Retries, work.Waits), CrewOrchestrator.StorageRetry);
+            nameof(FinishAgentWorkActivity), new FinishAgentWorkRequest(input.RunId, input.Key, work.Retries, work.Waits), CrewOrchestrator.StoreOnlyRetry);
     }
 
     /// <summary>The durable mechanics of one agent's turns: pacing, retries, fan-out, review.</summary>
@@ -104,7 +104,7 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
             var request = new AgentTurnRequest(input.RunId, input.Key, turn, mode, feedback, failed, start.RateScopes, start.RateLimitWindowSeconds);
             for (int attempt = 0; ;)
             {
-                var outcome = await context.CallActivityAsync<AgentTurnOutcome>(nameof(AgentTurnActivity), request, CrewOrchestrator.StorageRetry);
+                var outcome = await context.CallActivityAsync<AgentTurnOutcome>(nameof(AgentTurnActivity), request);
                 if (outcome.RateLimitedUntil is { } slotFrees)
                 {
                     // Nothing was sent: waiting for a slot is not a retry.

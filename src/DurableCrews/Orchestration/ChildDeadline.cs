@@ -27,7 +27,7 @@ internal static class ChildDeadline
         }
 
         await context.CallActivityAsync<bool>(
-            nameof(TerminateWorkActivity), new TerminateWorkRequest(instanceId, $"{what} exceeded its max_execution_time of {limit} s.", descendants), CrewOrchestrator.StorageRetry);
+            nameof(TerminateWorkActivity), new TerminateWorkRequest(instanceId, $"{what} exceeded its max_execution_time of {limit} s.", descendants), CrewOrchestrator.StoreOnlyRetry);
         try
         {
             return (false, await child);

@@ -12,7 +12,12 @@ namespace DurableCrews.Orchestration;
 public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSummary>
 {
     /// <summary>Retries for the activities that only read and write blobs (storage hiccups).</summary>
-    internal static readonly TaskOptions StorageRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(1), backoffCoefficient: 2));
+    /// <summary>
+    /// For activities that only read and write storage: a passing storage failure is tried again. Never for the model
+    /// turn, whose failures are outcomes the orchestration retries per the agent's max_retry_limit; a second layer there
+    /// would multiply the model calls.
+    /// </summary>
+    internal static readonly TaskOptions StoreOnlyRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(1), backoffCoefficient: 2));
 
     /// <inheritdoc />
     public override async Task<CrewRunSummary> RunAsync(TaskOrchestrationContext context, CrewRunInput input)
@@ -20,17 +25,17 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var startedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
-        var plan = await context.CallActivityAsync<CrewRunPlan>(nameof(StartRunActivity), input.RunId, StorageRetry);
+        var plan = await context.CallActivityAsync<CrewRunPlan>(nameof(StartRunActivity), input.RunId, StoreOnlyRetry);
 
         var (status, finished, error) = plan.MaxExecutionTime is null
             ? await RunTasksAsync(context, input.RunId, plan)
             : await RunTasksWithDeadlineAsync(context, input.RunId, plan);
 
         var summary = await context.CallActivityAsync<CrewRunSummary>(
-            nameof(CompleteRunActivity), new CompleteRunRequest(input.RunId, status, startedAt, finished, error), StorageRetry);
+            nameof(CompleteRunActivity), new CompleteRunRequest(input.RunId, status, startedAt, finished, error), StoreOnlyRetry);
         if (plan.PublishResults)
         {
-            await context.CallActivityAsync<bool>(nameof(PublishResultActivity), summary, StorageRetry);
+            await context.CallActivityAsync<bool>(nameof(PublishResultActivity), summary, StoreOnlyRetry);
         }
 
         if (plan.Webhooks?.Run is { } url)

@@ -16,7 +16,7 @@ public sealed class FlowOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var startedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
-        var plan = await context.CallActivityAsync<FlowPlan>(nameof(StartFlowActivity), input.RunId, CrewOrchestrator.StorageRetry);
+        var plan = await context.CallActivityAsync<FlowPlan>(nameof(StartFlowActivity), input.RunId, CrewOrchestrator.StoreOnlyRetry);
 
         CrewWorkOutcome outcome;
         if (plan.MaxExecutionTime is null)
@@ -34,10 +34,10 @@ public sealed class FlowOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
         }
 
         var summary = await context.CallActivityAsync<CrewRunSummary>(
-            nameof(CompleteFlowActivity), new CompleteRunRequest(input.RunId, outcome.Status, startedAt, null, outcome.Error), CrewOrchestrator.StorageRetry);
+            nameof(CompleteFlowActivity), new CompleteRunRequest(input.RunId, outcome.Status, startedAt, null, outcome.Error), CrewOrchestrator.StoreOnlyRetry);
         if (plan.PublishResults)
         {
-            await context.CallActivityAsync<bool>(nameof(PublishResultActivity), summary, CrewOrchestrator.StorageRetry);
+            await context.CallActivityAsync<bool>(nameof(PublishResultActivity), summary, CrewOrchestrator.StoreOnlyRetry);
         }
 
         return outcome.Status == CrewRunStatus.Failed ? throw new CrewRunFailedException(outcome.Error!) : summary;
@@ -57,7 +57,7 @@ public sealed class FlowOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
             {
                 try
                 {
-                    string stepRun = await context.CallActivityAsync<string>(nameof(StartFlowStepActivity), new FlowStepRequest(runId, step.Name), CrewOrchestrator.StorageRetry);
+                    string stepRun = await context.CallActivityAsync<string>(nameof(StartFlowStepActivity), new FlowStepRequest(runId, step.Name), CrewOrchestrator.StoreOnlyRetry);
                     running[step.Name] = (stepRun, context.CallSubOrchestratorAsync<CrewRunSummary>(nameof(CrewOrchestrator), new CrewRunInput(stepRun), new SubOrchestrationOptions { InstanceId = stepRun }));
                 }
                 catch (TaskFailedException ex)

@@ -10,7 +10,7 @@ public sealed class FlowWorkOrchestrator : TaskOrchestrator<CrewRunInput, CrewWo
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var plan = await context.CallActivityAsync<FlowPlan>(nameof(StartFlowActivity), input.RunId, CrewOrchestrator.StorageRetry);
+        var plan = await context.CallActivityAsync<FlowPlan>(nameof(StartFlowActivity), input.RunId, CrewOrchestrator.StoreOnlyRetry);
         return await FlowOrchestrator.RunStepsAsync(context, input.RunId, plan);
     }
 }

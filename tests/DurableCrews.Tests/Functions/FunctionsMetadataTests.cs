@@ -123,4 +123,15 @@ public sealed class FunctionsMetadataTests
             .Where(t => !t.IsAbstract && t.BaseType is { IsGenericType: true } b && b.GetGenericTypeDefinition() == baseType)
             .Select(t => t.Name)
             .Order(StringComparer.Ordinal);
+
+    [Fact]
+    public void The_host_hands_queue_messages_over_as_sent_and_polls_an_idle_queue_within_seconds()
+    {
+        // The host decodes base64 by default and poisons plain JSON before the trigger runs; the handler decodes both itself.
+        using var host = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")));
+        var queues = host.RootElement.GetProperty("extensions").GetProperty("queues");
+
+        Assert.Equal("none", queues.GetProperty("messageEncoding").GetString());
+        Assert.True(TimeSpan.Parse(queues.GetProperty("maxPollingInterval").GetString()!, System.Globalization.CultureInfo.InvariantCulture) <= TimeSpan.FromSeconds(5));
+    }
 }

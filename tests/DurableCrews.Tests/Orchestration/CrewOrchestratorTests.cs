@@ -110,6 +110,26 @@ public sealed class CrewOrchestratorTests
         Assert.Equal(3, calls);
     }
 
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(2, 3)]
+    public async Task A_model_that_always_fails_is_asked_once_per_try_and_no_more(int maxRetryLimit, int expectedCalls)
+    {
+        int calls = 0;
+        var chat = new ScriptedChatClient(_ =>
+        {
+            Interlocked.Increment(ref calls);
+            throw new InvalidOperationException("the model is broken");
+        });
+        await using var harness = await EngineHarness.StartAsync(chat);
+        var crew = new CrewBuilder().Agent("a", maxRetryLimit: maxRetryLimit).Task("only", "a").Build();
+
+        var run = await harness.RunAsync(crew);
+
+        Assert.Equal(CrewRunStatus.Failed, run.Status);
+        Assert.Equal(expectedCalls, calls);
+    }
+
     [Fact]
     public async Task Output_json_is_parsed_when_the_answer_matches_the_schema()
     {
