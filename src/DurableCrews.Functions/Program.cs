@@ -1,10 +1,4 @@
-using DurableCrews.Configuration;
-using Microsoft.Azure.Functions.Worker.Builder;
+using DurableCrews.Functions;
 using Microsoft.Extensions.Hosting;
 
-var builder = FunctionsApplication.CreateBuilder(args);
-
-builder.ConfigureFunctionsWebApplication();
-builder.Services.AddDurableCrews(builder.Configuration);
-
-builder.Build().Run();
+FunctionsApp.CreateBuilder(args).Build().Run();

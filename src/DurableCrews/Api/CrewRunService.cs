@@ -123,12 +123,15 @@ public sealed class CrewRunService
 
         var status = StatusOf(instance);
         var output = status is CrewRunStatus.Pending or CrewRunStatus.Running ? null : await runs.GetResultAsync(runId, cancellationToken).ConfigureAwait(false);
+        var progress = await ReadProgressAsync(instance.SerializedCustomStatus, cancellationToken).ConfigureAwait(false);
         return new RunView
         {
             RunId = runId,
             Crew = output?.Crew,
             Status = output?.Status ?? status,
-            Progress = await ReadProgressAsync(instance.SerializedCustomStatus, cancellationToken).ConfigureAwait(false),
+
+            // The last progress a run reported may name tasks it was running when it ended (a deadline, a termination).
+            Progress = output is null || progress is null ? progress : progress with { Running = [] },
             Error = output?.Error ?? instance.FailureDetails?.ErrorMessage,
             Output = output,
             CreatedAt = instance.CreatedAt,

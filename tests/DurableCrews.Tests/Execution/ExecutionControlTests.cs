@@ -60,6 +60,7 @@ public sealed class ExecutionControlTests
         Assert.Equal(CrewRunStatus.TimedOut, run.Status);
         Assert.Contains("max_execution_time of 2 s", run.Error, StringComparison.Ordinal);
         Assert.Equal(["quick"], run.Output!.TasksOutput.Select(t => t.Name));
+        Assert.Empty(run.Progress?.Running ?? []);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, (await harness.Engine.Client.GetInstanceAsync("deadline"))!.RuntimeStatus);
         Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await harness.Engine.Client.GetInstanceAsync("deadline/work"))!.RuntimeStatus);
         Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await harness.Engine.Client.GetInstanceAsync("deadline/t1"))!.RuntimeStatus);
