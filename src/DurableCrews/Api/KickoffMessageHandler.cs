@@ -30,42 +30,42 @@ public sealed class KickoffMessageHandler
     public async Task<KickoffOutcome> HandleAsync(string message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        JsonDocument document;
-        try
+        using var document = JsonBody.Parse(Decode(message), "message", out var invalid);
+        if (document is null)
         {
-            document = JsonDocument.Parse(Decode(message));
-        }
-        catch (JsonException ex)
-        {
-            return Poison([new DefinitionProblem("message", $"is not valid JSON: {ex.Message}")]);
+            return Poison([invalid!]);
         }
 
-        using (document)
+        var root = document.RootElement;
+        var nameProblems = new List<DefinitionProblem>();
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("flow", out var flowField) && flowField.ValueKind == JsonValueKind.String && !root.TryGetProperty("crew", out _))
         {
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("flow", out var flowField) && flowField.ValueKind == JsonValueKind.String && !root.TryGetProperty("crew", out _))
-            {
-                return await StartFlowAsync(root, flowField.GetString()!, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("crew", out var crewField) || crewField.ValueKind != JsonValueKind.String)
-            {
-                return Poison([new DefinitionProblem("message.crew", "required: the name of the crew to run (or 'flow': the name of a flow)")]);
-            }
-
-            string name = crewField.GetString()!;
-            var (kickoff, problems) = KickoffBody.Read(root, "message");
-            var loaded = await crews.LoadAsync(name, cancellationToken).ConfigureAwait(false);
-            return await StartAsync(
-                "crew",
-                name,
-                kickoff,
-                problems,
-                loaded?.Problems,
-                loaded?.Definition is { } crew && kickoff is not null ? runs.Validate(crew, kickoff) : [],
-                () => runs.KickoffAsync(loaded!.Definition!, kickoff!, cancellationToken),
-                cancellationToken).ConfigureAwait(false);
+            return JsonBody.Read(flowField.GetString, "message.flow", nameProblems) is { } flowName
+                ? await StartFlowAsync(root, flowName, cancellationToken).ConfigureAwait(false)
+                : Poison(nameProblems);
         }
+
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("crew", out var crewField) || crewField.ValueKind != JsonValueKind.String)
+        {
+            return Poison([new DefinitionProblem("message.crew", "required: the name of the crew to run (or 'flow': the name of a flow)")]);
+        }
+
+        if (JsonBody.Read(crewField.GetString, "message.crew", nameProblems) is not { } name)
+        {
+            return Poison(nameProblems);
+        }
+
+        var (kickoff, problems) = KickoffBody.Read(root, "message");
+        var loaded = await crews.LoadAsync(name, cancellationToken).ConfigureAwait(false);
+        return await StartAsync(
+            "crew",
+            name,
+            kickoff,
+            problems,
+            loaded?.Problems,
+            loaded?.Definition is { } crew && kickoff is not null ? runs.Validate(crew, kickoff) : [],
+            () => runs.KickoffAsync(loaded!.Definition!, kickoff!, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
     }
 
     Task<KickoffOutcome> StartFlowAsync(JsonElement root, string name, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using DurableCrews.Api;
 using DurableCrews.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using static DurableCrews.Tests.Support.ServerHarness;
 
 namespace DurableCrews.Tests.Security;
@@ -314,5 +315,54 @@ public sealed class HostileApiTests
         Assert.Equal("snake", snake.GetProperty("run_id").GetString());
         Assert.Equal("camel", camel.GetProperty("run_id").GetString());
         Assert.Equal(["body.runId"], PathsOf(both));
+    }
+
+    [Fact]
+    public async Task A_kickoff_that_waits_answers_202_with_the_run_when_waiting_fails()
+    {
+        await using var server = await StartAsync();
+        var services = server.Engine.Engine.Services.GetRequiredService<RunClientServices>();
+        var api = services.Api(new FaultyWaitClient(server.Engine.Engine.Client));
+        var request = new ApiRequest
+        {
+            Route = new Dictionary<string, string> { ["crew"] = "writer" },
+            Query = new Dictionary<string, string> { ["wait"] = "5" },
+            Body = Encoding.UTF8.GetBytes("""{"inputs":{"topic":"x"},"run_id":"waited"}"""),
+            ContentType = "application/json",
+        };
+
+        var answer = await api.HandleAsync("KickoffCrew", request);
+
+        Assert.Equal(202, answer.Status);
+        Assert.Equal("/api/runs/waited", answer.Location);
+        Assert.Equal("Completed", (await server.WaitForEndAsync("waited")).GetProperty("status").GetString());
+    }
+
+    [Theory]
+    [InlineData("{\"crew\":\"\\udc00\"}", "message.crew")]
+    [InlineData("{\"crew\":\"writer\",\"inputs\":{\"\\ud800\":\"x\"}}", "message")]
+    [InlineData("not json", "message")]
+    public async Task Hostile_queue_messages_are_poisoned_with_their_real_problem(string message, string path)
+    {
+        await using var server = await StartAsync();
+        var handler = server.Engine.Engine.Services.GetRequiredService<RunClientServices>().Kickoffs(server.Engine.Engine.Client);
+
+        var outcome = await handler.HandleAsync(message);
+
+        Assert.Equal(KickoffOutcomeKind.Poison, outcome.Kind);
+        Assert.StartsWith(path, outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_queue_message_nested_too_deep_is_poisoned()
+    {
+        await using var server = await StartAsync();
+        var handler = server.Engine.Engine.Services.GetRequiredService<RunClientServices>().Kickoffs(server.Engine.Engine.Client);
+        string deep = "{\"crew\":\"writer\",\"inputs\":{\"topic\":" + new string('[', 5000) + new string(']', 5000) + "}}";
+
+        var outcome = await handler.HandleAsync(deep);
+
+        Assert.Equal(KickoffOutcomeKind.Poison, outcome.Kind);
+        Assert.Contains("depth", outcome.Reason, StringComparison.OrdinalIgnoreCase);
     }
 }
