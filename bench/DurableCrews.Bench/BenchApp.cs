@@ -13,6 +13,7 @@ internal static class BenchApp
             ["overhead"] = OverheadBench.RunAsync,
             ["load"] = LoadBench.RunAsync,
             ["idle"] = IdleStartBench.RunAsync,
+            ["recovery"] = RecoveryBench.RunAsync,
         };
 
         if (which == "all")
