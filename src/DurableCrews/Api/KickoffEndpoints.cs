@@ -21,9 +21,7 @@ internal sealed class KickoffEndpoints(CrewRunService runs, FlowRunService flows
         }
 
         var problems = new List<DefinitionProblem>();
-        int? wait = ApiRequestChecks.ReadWait(request, MaxWaitSeconds, problems);
-        var (kickoff, bodyProblems) = KickoffBody.Read(request.Body);
-        problems.AddRange(bodyProblems);
+        var (wait, kickoff) = ReadKickoff(request, problems);
         var (crew, notFound) = await CrewEndpoints.LoadCrewAsync(crews, request, problems, cancellationToken).ConfigureAwait(false);
         if (notFound is not null)
         {
@@ -65,9 +63,7 @@ internal sealed class KickoffEndpoints(CrewRunService runs, FlowRunService flows
         }
 
         var all = new List<DefinitionProblem>();
-        int? wait = ApiRequestChecks.ReadWait(request, MaxWaitSeconds, all);
-        var (kickoff, problems) = KickoffBody.Read(request.Body);
-        all.AddRange(problems);
+        var (wait, kickoff) = ReadKickoff(request, all);
         if (kickoff?.Webhooks is not null)
         {
             all.Add(new DefinitionProblem("body.webhooks", "a flow sends no webhooks of its own; set step_callback and task_callback in its crews"));
@@ -100,6 +96,15 @@ internal sealed class KickoffEndpoints(CrewRunService runs, FlowRunService flows
         {
             return ApiResponse.Problem(ApiProblem.Conflict(ex.Message));
         }
+    }
+
+    /// <summary>A kickoff's <c>?wait=</c> and body, their problems added.</summary>
+    static (int? Wait, KickoffRequest? Kickoff) ReadKickoff(ApiRequest request, List<DefinitionProblem> problems)
+    {
+        int? wait = ApiRequestChecks.ReadWait(request, MaxWaitSeconds, problems);
+        var (kickoff, bodyProblems) = KickoffBody.Read(request.Body);
+        problems.AddRange(bodyProblems);
+        return (wait, kickoff);
     }
 
     /// <summary>Starts every item of a batch, or none: each item and each run id is checked before the first run starts.</summary>

@@ -1,37 +1,19 @@
 using System.Text.Json;
 using DurableCrews.Cli;
 using DurableCrews.Tests.Support;
-using Microsoft.Extensions.Configuration;
 
 namespace DurableCrews.Tests.Cli;
 
 /// <summary><c>durablecrews run|validate</c> with a flow, in-process on the offline model.</summary>
 public sealed class CliFlowTests : IDisposable
 {
-    readonly TempFolder folder = new();
-    readonly StringWriter stdout = new();
-    readonly StringWriter stderr = new();
+    readonly CliHarness cli = new();
 
-    public void Dispose()
-    {
-        folder.Dispose();
-        stdout.Dispose();
-        stderr.Dispose();
-    }
+    public void Dispose() => cli.Dispose();
 
     static string SampleFlow => Path.Combine(RepoPaths.Root, "flows", "enterprise-coordination");
 
-    Task<int> RunAsync(params string[] args)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["DurableCrews:Storage:LocalPath"] = Path.Combine(folder.Path, "storage"),
-                ["DurableCrews:Crews:Path"] = RepoPaths.Crews,
-            })
-            .Build();
-        return CliApp.RunAsync(args, stdout, stderr, configuration);
-    }
+    Task<int> RunAsync(params string[] args) => cli.RunAsync(new Dictionary<string, string?> { ["DurableCrews:Crews:Path"] = RepoPaths.Crews }, args);
 
     [Fact]
     public async Task Validate_of_the_sample_flow_lists_its_steps_and_inputs()
@@ -39,8 +21,8 @@ public sealed class CliFlowTests : IDisposable
         int exit = await RunAsync("validate", SampleFlow);
 
         Assert.Equal(CliApp.Completed, exit);
-        Assert.Contains("flow 'enterprise-coordination' is valid: 4 step(s)", stdout.ToString(), StringComparison.Ordinal);
-        Assert.Contains("inputs: domain", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("flow 'enterprise-coordination' is valid: 4 step(s)", cli.Stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("inputs: domain", cli.Stdout.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -49,7 +31,7 @@ public sealed class CliFlowTests : IDisposable
         int exit = await RunAsync("run", SampleFlow, "--input", "domain=clickstream", "--json");
 
         Assert.Equal(CliApp.Completed, exit);
-        using var output = JsonDocument.Parse(stdout.ToString());
+        using var output = JsonDocument.Parse(cli.Stdout.ToString());
         Assert.Equal("enterprise-coordination", output.RootElement.GetProperty("crew").GetString());
         Assert.Equal(
             ["discovery", "ingestion", "governance", "summary"],
@@ -62,6 +44,6 @@ public sealed class CliFlowTests : IDisposable
         int exit = await RunAsync("run", SampleFlow);
 
         Assert.Equal(CliApp.Invalid, exit);
-        Assert.Contains("inputs.domain", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("inputs.domain", cli.Stderr.ToString(), StringComparison.Ordinal);
     }
 }

@@ -1,40 +1,28 @@
 using DurableCrews.Cli;
 using DurableCrews.Tests.Support;
-using Microsoft.Extensions.Configuration;
 
 namespace DurableCrews.Tests.Security;
 
 /// <summary><c>durablecrews validate</c> on files written to hurt it: exit 2 with the problem and its position, no stack trace.</summary>
 public sealed class HostileCliTests : IDisposable
 {
-    readonly TempFolder folder = new();
-    readonly StringWriter stdout = new();
-    readonly StringWriter stderr = new();
+    readonly CliHarness cli = new();
 
-    public void Dispose()
-    {
-        folder.Dispose();
-        stdout.Dispose();
-        stderr.Dispose();
-    }
+    public void Dispose() => cli.Dispose();
 
-    Task<int> ValidateAsync(string path)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DurableCrews:Storage:LocalPath"] = folder.Path }).Build();
-        return CliApp.RunAsync(["validate", path], stdout, stderr, configuration);
-    }
+    Task<int> ValidateAsync(string path) => cli.RunAsync(null, "validate", path);
 
     [Fact]
     public async Task Validate_of_a_bracket_bomb_exits_2_with_the_position()
     {
-        string file = Path.Combine(folder.Path, "bomb.yaml");
+        string file = Path.Combine(cli.Folder.Path, "bomb.yaml");
         await File.WriteAllTextAsync(file, new string('[', 50_000) + new string(']', 50_000));
 
         int exit = await ValidateAsync(file);
 
         Assert.Equal(CliApp.Invalid, exit);
-        Assert.Contains("bomb.yaml:1:65", stderr.ToString());
-        Assert.DoesNotContain("   at ", stderr.ToString());
+        Assert.Contains("bomb.yaml:1:65", cli.Stderr.ToString());
+        Assert.DoesNotContain("   at ", cli.Stderr.ToString());
     }
 
     [Fact]
@@ -43,18 +31,18 @@ public sealed class HostileCliTests : IDisposable
         int exit = await ValidateAsync("/dev/zero");
 
         Assert.Equal(CliApp.Invalid, exit);
-        Assert.Contains("larger than 1 MB", stderr.ToString());
+        Assert.Contains("larger than 1 MB", cli.Stderr.ToString());
     }
 
     [Fact]
     public async Task Validate_of_a_binary_file_exits_2()
     {
-        string file = Path.Combine(folder.Path, "binary.yaml");
+        string file = Path.Combine(cli.Folder.Path, "binary.yaml");
         await File.WriteAllBytesAsync(file, [0x61, 0x3A, 0x00, 0x01, 0xFF]);
 
         int exit = await ValidateAsync(file);
 
         Assert.Equal(CliApp.Invalid, exit);
-        Assert.Contains("binary.yaml", stderr.ToString());
+        Assert.Contains("binary.yaml", cli.Stderr.ToString());
     }
 }
