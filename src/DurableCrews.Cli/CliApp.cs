@@ -60,7 +60,16 @@ public static class CliApp
         }
 
         // Signals are the caller's to turn into 'shutdown' (Program does), so that each command stops in its own way.
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null }, shutdown).ConfigureAwait(false);
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, shutdown).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Bad input is reported as problems with exit 2; what reaches here is a failure of this machine or its settings.
+            await stderr.WriteLineAsync($"error: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+            return RunFailed;
+        }
     }
 
     static Command RunCommand(CliContext cli)

@@ -94,7 +94,7 @@ public sealed class QueueListener : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await PoisonAsync(text, $"failed {message.DequeueCount} times; the last time: {ex.Message}", cancellationToken).ConfigureAwait(false);
+            await PoisonAsync(text, $"{ex.Message} (the last of {message.DequeueCount} tries)", cancellationToken).ConfigureAwait(false);
         }
 
         await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);

@@ -132,6 +132,7 @@ public sealed class FunctionsMetadataTests
         var queues = host.RootElement.GetProperty("extensions").GetProperty("queues");
 
         Assert.Equal("none", queues.GetProperty("messageEncoding").GetString());
+        Assert.Equal(new DurableCrews.Api.QueueOptions().MaxDequeueCount, queues.GetProperty("maxDequeueCount").GetInt32());
         Assert.True(TimeSpan.Parse(queues.GetProperty("maxPollingInterval").GetString()!, System.Globalization.CultureInfo.InvariantCulture) <= TimeSpan.FromSeconds(5));
     }
 }
