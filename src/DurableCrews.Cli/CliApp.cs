@@ -183,8 +183,9 @@ public static class CliApp
         {
             view = await engine.Runs.WaitAsync(id, display.Show, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cli.Shutdown.IsCancellationRequested)
+        catch (Exception) when (cli.Shutdown.IsCancellationRequested)
         {
+            // The wait ends as a cancellation, or as the gRPC call's own 'Cancelled' status, depending on where it was.
             return await InterruptAsync(cli, engine, id).ConfigureAwait(false);
         }
 

@@ -41,14 +41,30 @@ public sealed class ShutdownTests : IDisposable
     {
         await using var serve = await ServeProcess.StartAsync(Settings(modelLatencyMs: 2000));
         using var http = new HttpClient { BaseAddress = serve.Address };
-        var started = await http.PostAsync("crews/contextual-workflow/kickoff", new StringContent("""{"inputs":{"base_topic":"tides"}}""", Encoding.UTF8, "application/json"));
+        var started = await http.PostAsync("crews/contextual-workflow/kickoff", new StringContent("""{"inputs":{"base_topic":"tides"},"run_id":"in-flight"}""", Encoding.UTF8, "application/json"));
         Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
-        await Task.Delay(500);
+        await WaitUntilRunningAsync(http, "in-flight");
 
         var (exitCode, elapsed) = await serve.SignalAsync(PosixSignal.SIGTERM, Limit);
 
         Assert.True(exitCode == 0, $"exit {exitCode?.ToString() ?? "none"} after {elapsed}: {serve.Stderr}");
         Assert.Contains("1 activit(ies) in flight", serve.Stderr);
+    }
+
+    /// <summary>Until the run's first task is running (its 2 s model call is then in flight).</summary>
+    static async Task WaitUntilRunningAsync(HttpClient http, string runId)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            using var run = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"runs/{runId}", timeout.Token));
+            if (run.RootElement.TryGetProperty("progress", out var progress) && progress.GetProperty("running").GetArrayLength() > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(50, timeout.Token);
+        }
     }
 
     [Fact]
@@ -99,7 +115,7 @@ public sealed class ShutdownTests : IDisposable
         }
 
         Assert.True(exitCode == 130, $"exit {exitCode?.ToString() ?? "none"} after {elapsed}: {said}");
-        Assert.True(elapsed < TimeSpan.FromSeconds(6), $"took {elapsed}");
+        Assert.True(elapsed < TimeSpan.FromSeconds(8), $"took {elapsed}");
         Assert.Contains("terminated: interrupted", said);
     }
 }
