@@ -20,7 +20,8 @@ public sealed class CrewFunctions(
     StartFlowActivity startFlow,
     StartFlowStepActivity startFlowStep,
     CompleteFlowActivity completeFlow,
-    PublishResultActivity publishResult)
+    PublishResultActivity publishResult,
+    InFlightModelCalls inFlightCalls)
 {
     /// <summary>Tells crew-results that a run ended.</summary>
     [Function(nameof(PublishResultActivity))]
@@ -104,8 +105,8 @@ public sealed class CrewFunctions(
 
     /// <summary>Terminates a child orchestration at its deadline.</summary>
     [Function(nameof(TerminateWorkActivity))]
-    public static Task<bool> TerminateWork([ActivityTrigger] TerminateWorkRequest request, [DurableClient] DurableTaskClient client, FunctionContext context) =>
-        new TerminateWorkActivity(client).ExecuteAsync(request, context?.CancellationToken ?? default);
+    public Task<bool> TerminateWork([ActivityTrigger] TerminateWorkRequest request, [DurableClient] DurableTaskClient client, FunctionContext context) =>
+        new TerminateWorkActivity(client, inFlightCalls).ExecuteAsync(request, context?.CancellationToken ?? default);
 
     /// <summary>Sends one webhook.</summary>
     [Function(nameof(WebhookActivity))]

@@ -20,10 +20,13 @@ public sealed class CrewRunService
     readonly RunStore runs;
     readonly TimeProvider time;
     readonly OutboundPolicies outbound;
+    readonly InFlightModelCalls inFlight;
 
     /// <summary>Creates the service.</summary>
-    public CrewRunService(DurableTaskClient client, RunStore runs, TimeProvider time, OutboundPolicies outbound)
+    public CrewRunService(DurableTaskClient client, RunStore runs, TimeProvider time, OutboundPolicies outbound, InFlightModelCalls inFlight)
     {
+        ArgumentNullException.ThrowIfNull(inFlight);
+        this.inFlight = inFlight;
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(outbound);
@@ -225,7 +228,8 @@ public sealed class CrewRunService
             return RunActionResult.Conflict;
         }
 
-        await InstanceTree.TerminateAsync(client, runId, InstanceTree.DescendantsOf(runId), reason, patience ?? TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        await InstanceTree.TerminateAsync(
+            client, runId, InstanceTree.DescendantsOf(runId), reason, patience ?? TimeSpan.FromSeconds(10), () => inFlight.Cancel(runId, InstanceTree.DescendantsOf(runId)), cancellationToken).ConfigureAwait(false);
         return RunActionResult.Done;
     }
 

@@ -21,10 +21,13 @@ public sealed class RunClientServices
     readonly RunReportService reports;
     readonly ApiLinks links;
     readonly ILoggerFactory loggers;
+    readonly Orchestration.InFlightModelCalls inFlight;
 
     /// <summary>Creates the factory.</summary>
-    public RunClientServices(RunStore runs, TimeProvider time, OutboundPolicies outbound, CrewLibrary crews, RunReportService reports, IOptions<ApiOptions> options, ILoggerFactory loggers)
+    public RunClientServices(RunStore runs, TimeProvider time, OutboundPolicies outbound, CrewLibrary crews, RunReportService reports, IOptions<ApiOptions> options, ILoggerFactory loggers, Orchestration.InFlightModelCalls inFlight)
     {
+        ArgumentNullException.ThrowIfNull(inFlight);
+        this.inFlight = inFlight;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         links = new ApiLinks(options.Value.PublicBaseUrl);
@@ -42,7 +45,7 @@ public sealed class RunClientServices
     }
 
     /// <summary>The crew run service over <paramref name="client"/>.</summary>
-    public CrewRunService Runs(DurableTaskClient client) => new(client, runs, time, outbound);
+    public CrewRunService Runs(DurableTaskClient client) => new(client, runs, time, outbound, inFlight);
 
     /// <summary>The flow run service over <paramref name="client"/>.</summary>
     public FlowRunService Flows(DurableTaskClient client) => new(client, runs, time);

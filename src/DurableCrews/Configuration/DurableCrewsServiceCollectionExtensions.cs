@@ -88,6 +88,7 @@ public static class DurableCrewsServiceCollectionExtensions
         services.TryAddTransient<AgentTurnActivity>();
         services.TryAddTransient<FinishAgentWorkActivity>();
         services.TryAddSingleton<ModelRequestSlots>();
+        services.TryAddSingleton<InFlightModelCalls>();
         services.TryAddTransient<CompleteRunActivity>();
         services.TryAddTransient<StartFlowActivity>();
         services.TryAddTransient<StartFlowStepActivity>();

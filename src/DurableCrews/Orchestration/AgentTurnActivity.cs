@@ -31,13 +31,16 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
     readonly ExecutionOptions options;
     readonly TimeProvider time;
     readonly ModelRequestSlots slots;
+    readonly InFlightModelCalls inFlight;
 
     /// <summary>Creates the activity.</summary>
-    public AgentTurnActivity(RunStore runs, IChatClientProvider models, ResponseCache cache, ToolResultCache tools, IOptions<ExecutionOptions> options, TimeProvider time, ModelRequestSlots slots)
+    public AgentTurnActivity(RunStore runs, IChatClientProvider models, ResponseCache cache, ToolResultCache tools, IOptions<ExecutionOptions> options, TimeProvider time, ModelRequestSlots slots, InFlightModelCalls inFlight)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(slots);
+        ArgumentNullException.ThrowIfNull(inFlight);
         this.slots = slots;
+        this.inFlight = inFlight;
         this.runs = runs;
         this.models = models;
         this.cache = cache;
@@ -99,7 +102,8 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
         ChatResponse response;
         try
         {
-            response = await (client ?? sender).GetResponseAsync(prompt, chatOptions, cancellationToken).ConfigureAwait(false);
+            using var call = inFlight.Start($"{request.RunId}/{request.Key}", cancellationToken);
+            response = await (client ?? sender).GetResponseAsync(prompt, chatOptions, call.Token).ConfigureAwait(false);
         }
         catch (RequestSlotUnavailableException full)
         {

@@ -39,7 +39,15 @@ public static class InstanceTree
     /// Terminates <paramref name="instanceId"/> and every active instance under <paramref name="prefixes"/>, then waits up
     /// to <paramref name="patience"/> for them to end.
     /// </summary>
-    public static async Task TerminateAsync(DurableTaskClient client, string instanceId, IEnumerable<string> prefixes, string reason, TimeSpan patience, CancellationToken cancellationToken = default)
+    /// <param name="client">The host's client.</param>
+    /// <param name="instanceId">The instance to end.</param>
+    /// <param name="prefixes">The id prefixes of the instances under it.</param>
+    /// <param name="reason">Why, recorded as their output.</param>
+    /// <param name="patience">How long to wait for them to end.</param>
+    /// <param name="afterRequested">Runs once every termination is requested, before the wait (to cancel their model calls: a call
+    /// cancelled earlier would fail its work before the termination reached it).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public static async Task TerminateAsync(DurableTaskClient client, string instanceId, IEnumerable<string> prefixes, string reason, TimeSpan patience, Action? afterRequested = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         var ending = new List<string> { instanceId };
@@ -48,6 +56,8 @@ public static class InstanceTree
         {
             await client.TerminateInstanceAsync(id, new TerminateInstanceOptions { Output = reason }, cancellationToken).ConfigureAwait(false);
         }
+
+        afterRequested?.Invoke();
 
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         wait.CancelAfter(patience);

@@ -10,12 +10,15 @@ namespace DurableCrews.Orchestration;
 public sealed class TerminateWorkActivity : TaskActivity<TerminateWorkRequest, bool>
 {
     readonly DurableTaskClient client;
+    readonly InFlightModelCalls calls;
 
     /// <summary>Creates the activity over the host's client.</summary>
-    public TerminateWorkActivity(DurableTaskClient client)
+    public TerminateWorkActivity(DurableTaskClient client, InFlightModelCalls calls)
     {
         ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(calls);
         this.client = client;
+        this.calls = calls;
     }
 
     /// <inheritdoc />
@@ -34,7 +37,8 @@ public sealed class TerminateWorkActivity : TaskActivity<TerminateWorkRequest, b
             return false;
         }
 
-        await InstanceTree.TerminateAsync(client, request.InstanceId, request.Descendants, request.Reason, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        await InstanceTree.TerminateAsync(
+            client, request.InstanceId, request.Descendants, request.Reason, TimeSpan.FromSeconds(30), () => calls.Cancel(request.InstanceId, request.Descendants), cancellationToken).ConfigureAwait(false);
         return true;
     }
 }

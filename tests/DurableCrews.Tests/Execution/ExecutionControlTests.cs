@@ -8,6 +8,7 @@ using DurableCrews.Runs;
 using DurableCrews.Storage;
 using DurableCrews.Tests.Support;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.AI;
 using static DurableCrews.Tests.Support.CrewEdits;
 
 namespace DurableCrews.Tests.Execution;
@@ -45,6 +46,49 @@ public sealed class ExecutionControlTests
 
             await Task.Delay(25, timeout.Token);
         }
+    }
+
+    /// <summary>A model whose every call hangs until it is cancelled, and says when it was.</summary>
+    sealed class HangingModel : IChatClient
+    {
+        public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMinutes(5), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Cancelled.TrySetResult();
+                throw;
+            }
+
+            return new ChatResponse(new ChatMessage(ChatRole.Assistant, "too late"));
+        }
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    [Fact]
+    public async Task A_model_call_in_flight_at_the_crew_deadline_is_cancelled()
+    {
+        var model = new HangingModel();
+        await using var harness = await EngineHarness.StartAsync(model);
+        var crew = new CrewBuilder().Agent("a").Task("slow", "a").Build() with { MaxExecutionTime = 1 };
+
+        var run = await harness.RunAsync(crew, runId: "cut-short");
+
+        Assert.Equal(CrewRunStatus.TimedOut, run.Status);
+        await model.Cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
