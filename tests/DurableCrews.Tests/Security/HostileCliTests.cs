@@ -45,4 +45,24 @@ public sealed class HostileCliTests : IDisposable
         Assert.Equal(CliApp.Invalid, exit);
         Assert.Contains("binary.yaml", cli.Stderr.ToString());
     }
+
+    [Fact]
+    public async Task Validate_refuses_callbacks_that_reach_inside_the_network_unless_the_host_is_allowed()
+    {
+        cli.Folder.Write("hooked/crew.yaml", """
+            step_callback: http://169.254.169.254/latest
+            agents:
+              w: { role: Writer, goal: Write, backstory: Clear }
+            tasks:
+              t: { description: Draft, expected_output: A draft, agent: w }
+            """);
+        string crew = Path.Combine(cli.Folder.Path, "hooked");
+
+        int refused = await cli.RunAsync(null, "validate", crew);
+        int allowed = await cli.RunAsync(new Dictionary<string, string?> { ["DurableCrews:Webhooks:AllowedHosts"] = "169.254.169.254" }, "validate", crew);
+
+        Assert.Equal(CliApp.Invalid, refused);
+        Assert.Contains("crew.step_callback", cli.Stderr.ToString());
+        Assert.Equal(CliApp.Completed, allowed);
+    }
 }
