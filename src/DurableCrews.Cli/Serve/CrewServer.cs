@@ -50,7 +50,6 @@ public sealed class CrewServer : IAsyncDisposable
         {
             kestrel.Listen(host, port);
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = ApiRequest.MaxBodyBytes + 1;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         });
         var app = builder.Build();
