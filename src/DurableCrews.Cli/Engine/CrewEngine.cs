@@ -95,6 +95,7 @@ public sealed class CrewEngine : IAsyncDisposable
         var channel = GrpcChannel.ForAddress(address);
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        SignalFreeLifetime.Use(builder.Services);
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.AddDurableCrews(configuration).AddCrewClientServices();
@@ -125,16 +126,21 @@ public sealed class CrewEngine : IAsyncDisposable
         return new CrewEngine(sidecar, worker, channel, tuned, durable: !string.IsNullOrWhiteSpace(connection));
     }
 
-    /// <summary>Waits until no activity runs, or <paramref name="limit"/> passes; whether it got there.</summary>
+    /// <summary>
+    /// Hands out no more work and waits until what is in flight (activities, and the orchestration steps their results
+    /// start) has settled, or <paramref name="limit"/> passes; whether it settled. Work not handed out stays in the
+    /// orchestration service (on Azure Storage, for the next process).
+    /// </summary>
     public async Task<bool> DrainAsync(TimeSpan limit, CancellationToken cancellationToken = default)
     {
+        service.Pause();
         var deadline = DateTime.UtcNow + limit;
-        while (ActivitiesInFlight > 0 && DateTime.UtcNow < deadline)
+        while ((service.ActivitiesInFlight > 0 || service.OrchestrationsInFlight > 0) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
 
-        return ActivitiesInFlight == 0;
+        return service.ActivitiesInFlight == 0 && service.OrchestrationsInFlight == 0;
     }
 
     /// <summary>
@@ -191,6 +197,7 @@ public sealed class CrewEngine : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        SignalFreeLifetime.Use(builder.Services);
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();

@@ -24,7 +24,9 @@ internal sealed class TunedOrchestrationService :
     readonly TimeSpan? renewEvery;
     readonly System.Collections.Concurrent.ConcurrentDictionary<TaskActivityWorkItem, LockRenewal> renewals = new();
     int activitiesInFlight;
+    int orchestrationsInFlight;
     int renewalCount;
+    volatile bool paused;
 
     /// <param name="inner">The orchestration service.</param>
     /// <param name="maxActivities">The most activities at once.</param>
@@ -43,6 +45,12 @@ internal sealed class TunedOrchestrationService :
 
     /// <summary>Activities running now (model turns, tool calls, stores): the work a stopping server lets finish.</summary>
     public int ActivitiesInFlight => Volatile.Read(ref activitiesInFlight);
+
+    /// <summary>Orchestration work items running now.</summary>
+    public int OrchestrationsInFlight => Volatile.Read(ref orchestrationsInFlight);
+
+    /// <summary>Hands out no more work; what is in flight goes on. For a stopping process, so that its work can settle.</summary>
+    public void Pause() => paused = true;
 
     /// <summary>How many times a running activity's lock has been renewed.</summary>
     public int LockRenewals => Volatile.Read(ref renewalCount);
@@ -80,8 +88,34 @@ internal sealed class TunedOrchestrationService :
 
     public int GetDelayInSecondsAfterOnFetchException(Exception exception) => inner.GetDelayInSecondsAfterOnFetchException(exception);
 
-    public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
-        inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
+    public async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        if (paused)
+        {
+            await IdleAsync(receiveTimeout, cancellationToken).ConfigureAwait(false);
+            return null!;
+        }
+
+        var item = await inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken).ConfigureAwait(false);
+        if (item is not null)
+        {
+            Interlocked.Increment(ref orchestrationsInFlight);
+        }
+
+        return item!;
+    }
+
+    /// <summary>A paused service's answer to a request for work: none, after the wait a real fetch would have taken.</summary>
+    static async Task IdleAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(receiveTimeout < TimeSpan.FromSeconds(1) ? receiveTimeout : TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
 
@@ -94,6 +128,7 @@ internal sealed class TunedOrchestrationService :
         TaskMessage continuedAsNewMessage,
         OrchestrationState orchestrationState)
     {
+        using var settled = new Settled(() => Interlocked.Decrement(ref orchestrationsInFlight));
         await inner.CompleteTaskOrchestrationWorkItemAsync(
             workItem,
             StorableEvents.Normalize(newOrchestrationRuntimeState),
@@ -104,12 +139,28 @@ internal sealed class TunedOrchestrationService :
             orchestrationState).ConfigureAwait(false);
     }
 
-    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
+    public async Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
+    {
+        using var settled = new Settled(() => Interlocked.Decrement(ref orchestrationsInFlight));
+        await inner.AbandonTaskOrchestrationWorkItemAsync(workItem).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs its action once, when disposed: the end of a work item, however its completion went.</summary>
+    sealed class Settled(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
 
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
 
     public async Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
+        if (paused)
+        {
+            await IdleAsync(receiveTimeout, cancellationToken).ConfigureAwait(false);
+            return null!;
+        }
+
         var item = await inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken).ConfigureAwait(false);
         if (item is not null)
         {

@@ -45,6 +45,7 @@ public sealed class CrewServer : IAsyncDisposable
         var logger = loggers.CreateLogger<CrewServer>();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        Engine.SignalFreeLifetime.Use(builder.Services);
         builder.Services.AddSingleton(loggers);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
