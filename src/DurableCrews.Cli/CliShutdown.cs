@@ -19,9 +19,10 @@ internal sealed class CliShutdown : IDisposable
     {
         // A shell starts background jobs with SIGINT ignored, and the runtime keeps what it inherited; a server is
         // asked to stop with SIGINT as much as with SIGTERM, so take SIGINT back before handling it.
-        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
+        if ((OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) && signal(SigInt, SigDfl) is var previous && previous != SigIgn)
         {
-            _ = signal(SigInt, IntPtr.Zero);
+            // It was not ignored: leave it as it was.
+            _ = signal(SigInt, previous);
         }
 
         registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal), PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal)];
@@ -31,6 +32,8 @@ internal sealed class CliShutdown : IDisposable
     public CancellationToken Token => requested.Token;
 
     const int SigInt = 2;
+    static readonly IntPtr SigDfl = IntPtr.Zero;
+    static readonly IntPtr SigIgn = new(1);
 
     [DllImport("libc", EntryPoint = "signal")]
     static extern IntPtr signal(int signum, IntPtr handler);
@@ -40,7 +43,18 @@ internal sealed class CliShutdown : IDisposable
         context.Cancel = true;
         if (Interlocked.Increment(ref signals) == 1)
         {
-            requested.Cancel();
+            // Cancellation runs the commands' stop code; keep it off the signal handler's thread.
+            ThreadPool.QueueUserWorkItem(_ =>
+            {
+                try
+                {
+                    requested.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The command had already ended.
+                }
+            });
             return;
         }
 
