@@ -250,7 +250,8 @@ public static class CliApp
         problems.AddRange(loaded.Problems);
         if (loaded.Definition is { } crew)
         {
-            problems.AddRange(OutboundPoliciesOf(cli.Configuration).CheckCallbacks(crew));
+            using var services = RunCommands.Services(cli);
+            problems.AddRange(services.GetRequiredService<Outbound.OutboundPolicies>().CheckCallbacks(crew));
             if (requireInputs)
             {
                 problems.AddRange(CrewInputs.Interpolate(crew, inputs).Problems);
@@ -265,11 +266,6 @@ public static class CliApp
 
         return (loaded.Definition, inputs);
     }
-
-    /// <summary>The outbound destination policies the settings describe, as the engine would apply them.</summary>
-    static Outbound.OutboundPolicies OutboundPoliciesOf(IConfiguration configuration) => new(
-        Options.Create(configuration.GetSection(Outbound.OutboundOptions.SectionName).Get<Outbound.OutboundOptions>() ?? new Outbound.OutboundOptions()),
-        Options.Create(configuration.GetSection(Notifications.WebhookOptions.SectionName).Get<Notifications.WebhookOptions>() ?? new Notifications.WebhookOptions()));
 
     /// <summary>Reads <c>--input key=value</c> arguments.</summary>
     internal static (Dictionary<string, string> Inputs, List<DefinitionProblem> Problems) ParseInputs(string[] inputArgs)

@@ -90,7 +90,8 @@ internal static class RunCommands
         return CliApp.Completed;
     }
 
-    static ServiceProvider Services(CliApp.CliContext cli)
+    /// <summary>The library's services over the CLI's settings, without an engine.</summary>
+    internal static ServiceProvider Services(CliApp.CliContext cli)
     {
         var services = new ServiceCollection();
         services.AddLogging();

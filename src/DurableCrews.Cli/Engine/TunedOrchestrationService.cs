@@ -128,27 +128,33 @@ internal sealed class TunedOrchestrationService :
         TaskMessage continuedAsNewMessage,
         OrchestrationState orchestrationState)
     {
-        using var settled = new Settled(() => Interlocked.Decrement(ref orchestrationsInFlight));
-        await inner.CompleteTaskOrchestrationWorkItemAsync(
-            workItem,
-            StorableEvents.Normalize(newOrchestrationRuntimeState),
-            StorableEvents.Normalize(outboundMessages),
-            StorableEvents.Normalize(orchestratorMessages),
-            StorableEvents.Normalize(timerMessages),
-            continuedAsNewMessage is null ? continuedAsNewMessage! : StorableEvents.Normalize(continuedAsNewMessage),
-            orchestrationState).ConfigureAwait(false);
+        try
+        {
+            await inner.CompleteTaskOrchestrationWorkItemAsync(
+                workItem,
+                StorableEvents.Normalize(newOrchestrationRuntimeState),
+                StorableEvents.Normalize(outboundMessages),
+                StorableEvents.Normalize(orchestratorMessages),
+                StorableEvents.Normalize(timerMessages),
+                continuedAsNewMessage is null ? continuedAsNewMessage! : StorableEvents.Normalize(continuedAsNewMessage),
+                orchestrationState).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref orchestrationsInFlight);
+        }
     }
 
     public async Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem)
     {
-        using var settled = new Settled(() => Interlocked.Decrement(ref orchestrationsInFlight));
-        await inner.AbandonTaskOrchestrationWorkItemAsync(workItem).ConfigureAwait(false);
-    }
-
-    /// <summary>Runs its action once, when disposed: the end of a work item, however its completion went.</summary>
-    sealed class Settled(Action action) : IDisposable
-    {
-        public void Dispose() => action();
+        try
+        {
+            await inner.AbandonTaskOrchestrationWorkItemAsync(workItem).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref orchestrationsInFlight);
+        }
     }
 
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);

@@ -66,7 +66,7 @@ public sealed class CrewLibrary
             return new CrewLoadResult { Problems = [new DefinitionProblem("crew", $"'{name}' {DefinitionNames.Rule()}")] };
         }
 
-        var fromBundle = bundled.Exists(name) ? bundled.Load(name) : null;
+        var fromBundle = bundled.Load(name);
         if ((fromBundle is null || allowOverridingBundled)
             && await blobs.GetAsync(BlobNames.CrewsContainer, $"{name}.yaml", cancellationToken).ConfigureAwait(false) is { } uploaded)
         {
@@ -92,7 +92,7 @@ public sealed class CrewLibrary
             return new CrewSaveResult(result);
         }
 
-        if (bundled.Exists(name) && !allowOverridingBundled)
+        if (IsBundled(name) && !allowOverridingBundled)
         {
             return new CrewSaveResult(result, BundledConflict: true);
         }
@@ -124,11 +124,11 @@ public sealed class CrewLibrary
             return RunActionResult.Done;
         }
 
-        return DefinitionNames.IsValid(name) && bundled.Exists(name) ? RunActionResult.Conflict : RunActionResult.NotFound;
+        return IsBundled(name) ? RunActionResult.Conflict : RunActionResult.NotFound;
     }
 
     /// <summary>Whether a bundled crew has <paramref name="name"/>.</summary>
-    public bool IsBundled(string name) => DefinitionNames.IsValid(name) && bundled.Exists(name);
+    public bool IsBundled(string name) => bundled.Exists(name);
 
     bool UploadWins(string name, bool isUploaded, bool isBundled) => isUploaded && (!isBundled || allowOverridingBundled);
 }

@@ -50,9 +50,7 @@ public sealed class CrewCatalog
             .OfType<string>().Where(DefinitionNames.IsValid).Distinct().Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Whether a bundled crew has this name (checked before it touches the file system).</summary>
-    public bool Exists(string name) =>
-        DefinitionNames.IsValid(name)
-        && (Directory.Exists(Path.Combine(root, name)) || new[] { ".yaml", ".yml", ".json" }.Any(ext => File.Exists(Path.Combine(root, name + ext))));
+    public bool Exists(string name) => DefinitionNames.IsValid(name) && Find(name) is not null;
 
     /// <summary>Loads the crew of that name; null when there is none. The name is checked before it touches the file system.</summary>
     public CrewLoadResult? Load(string name)
@@ -62,14 +60,14 @@ public sealed class CrewCatalog
             return new CrewLoadResult { Problems = [new DefinitionProblem("crew", $"'{name}' {DefinitionNames.Rule()}")] };
         }
 
-        string folder = Path.Combine(root, name);
-        if (Directory.Exists(folder))
-        {
-            return CrewDefinitionLoader.Load(folder);
-        }
+        return Find(name) is { } path ? CrewDefinitionLoader.Load(path) : null;
+    }
 
-        string? file = new[] { ".yaml", ".yml", ".json" }.Select(ext => Path.Combine(root, name + ext)).FirstOrDefault(File.Exists);
-        return file is null ? null : CrewDefinitionLoader.Load(file);
+    /// <summary>The bundled crew's folder or file; null when there is none. The name must be valid.</summary>
+    string? Find(string name)
+    {
+        string folder = Path.Combine(root, name);
+        return Directory.Exists(folder) ? folder : new[] { ".yaml", ".yml", ".json" }.Select(ext => Path.Combine(root, name + ext)).FirstOrDefault(File.Exists);
     }
 
     static bool IsDefinitionFile(string path) => Path.GetExtension(path) is ".yaml" or ".yml" or ".json";

@@ -59,8 +59,9 @@ public static partial class CrewInputs
         }
 
         // Inputs fill output files too, so the filled path is checked again: an input must not steer it out of the run's folder.
-        string? FilledOutputFile(string filled, string path)
+        string? FilledOutputFile(string template, string path)
         {
+            string filled = Fill(template, path);
             string? normalized = OutputFilePath.Normalize(filled, out string? error);
             if (error is not null)
             {
@@ -80,7 +81,7 @@ public static partial class CrewInputs
         {
             Description = Fill(t.Description, $"tasks.{t.Name}.description"),
             ExpectedOutput = Fill(t.ExpectedOutput, $"tasks.{t.Name}.expected_output"),
-            OutputFile = t.OutputFile is null ? null : FilledOutputFile(Fill(t.OutputFile, $"tasks.{t.Name}.output_file"), $"tasks.{t.Name}.output_file"),
+            OutputFile = t.OutputFile is null ? null : FilledOutputFile(t.OutputFile, $"tasks.{t.Name}.output_file"),
         }).ToList();
 
         return problems.Count > 0

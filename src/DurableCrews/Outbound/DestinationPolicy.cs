@@ -22,6 +22,10 @@ public sealed class DestinationPolicy
     /// <summary>Name suffixes that never leave the machine or the private network.</summary>
     static readonly string[] BlockedSuffixes = [".localhost", ".internal", ".local", ".home.arpa"];
 
+    const string NotAUrl = "must be an absolute http or https URL";
+
+    const string BlockedNameKind = "a name of this machine, a private network or a cloud metadata service";
+
     readonly HashSet<string> exactHosts = new(StringComparer.OrdinalIgnoreCase);
     readonly List<string> wildcardSuffixes = [];
 
@@ -64,27 +68,23 @@ public sealed class DestinationPolicy
     public string? Check(string? text, out Uri? url)
     {
         url = null;
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps) || parsed.Host.Length == 0)
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var parsed))
         {
-            return "must be an absolute http or https URL";
+            return NotAUrl;
         }
 
-        if (Check(parsed) is { } refused)
-        {
-            return refused;
-        }
-
-        url = parsed;
-        return null;
+        string? refused = Check(parsed);
+        url = refused is null ? parsed : null;
+        return refused;
     }
 
     /// <summary>Why <paramref name="url"/> is refused, as far as its text tells; null when it may be used.</summary>
     public string? Check(Uri url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps) || url.Host.Length == 0)
         {
-            return "must be an absolute http or https URL";
+            return NotAUrl;
         }
 
         if (url.UserInfo.Length > 0)
@@ -108,12 +108,7 @@ public sealed class DestinationPolicy
             return BlockedAddresses.KindOf(address) is { } kind ? Refusal(host, $"a {kind} address") : null;
         }
 
-        if (IsBlockedName(host))
-        {
-            return Refusal(host, "a name of this machine, a private network or a cloud metadata service");
-        }
-
-        return null;
+        return IsBlockedName(host) ? Refusal(host, BlockedNameKind) : null;
     }
 
     /// <summary>
@@ -133,16 +128,16 @@ public sealed class DestinationPolicy
     async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         string host = context.DnsEndPoint.Host.Trim('[', ']').TrimEnd('.');
-        IPAddress[] addresses = IPAddress.TryParse(host, out var literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-        if (!IsAllowed(host))
+        bool allowed = IsAllowed(host);
+        bool isLiteral = IPAddress.TryParse(host, out var literal);
+        if (!allowed && !isLiteral && IsBlockedName(host))
         {
-            if (literal is null && IsBlockedName(host))
-            {
-                throw new DestinationRefusedException(Refusal(host, "a name of this machine, a private network or a cloud metadata service"));
-            }
+            throw new DestinationRefusedException(Refusal(host, BlockedNameKind));
+        }
 
+        IPAddress[] addresses = isLiteral ? [literal!] : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+        if (!allowed)
+        {
             // Every address must be public: a name that resolves to a public and a private address could be steered.
             foreach (var address in addresses)
             {

@@ -20,9 +20,6 @@ public sealed class OutboundPolicies
             $"{WebhookAllowedHostsSetting} (or {DestinationPolicy.AllowedHostsSetting})");
     }
 
-    /// <summary>The policies with no host allowed.</summary>
-    public static OutboundPolicies Strict { get; } = new(Options.Create(new OutboundOptions()), Options.Create(new WebhookOptions()));
-
     /// <summary>Where webhooks (a kickoff's <c>webhooks</c>, a crew's <c>step_callback</c> and <c>task_callback</c>) may go.</summary>
     public DestinationPolicy Webhooks { get; }
 
