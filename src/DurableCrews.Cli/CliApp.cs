@@ -78,18 +78,65 @@ public static class CliApp
         var inputs = InputOption();
         var json = new Option<bool>("--json") { Description = "Print the CrewOutput as JSON on stdout; progress goes to stderr." };
         var runId = new Option<string?>("--run-id") { Description = "The run id to use; a new one by default." };
-        var command = new Command("run", "Run a crew on the Durable Task engine in this process and print its output.") { path, inputs, json, runId };
-        command.SetAction((parse, cancellationToken) => RunCrewAsync(
-            cli, parse.GetValue(path)!, parse.GetValue(inputs) ?? [], parse.GetValue(json), parse.GetValue(runId), cancellationToken));
+        var mcp = McpOption();
+        var command = new Command("run", "Run a crew on the Durable Task engine in this process and print its output.") { path, inputs, json, runId, mcp };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var withServers = WithMcpServers(cli, parse.GetValue(mcp) ?? []);
+            return withServers is null
+                ? Invalid
+                : await RunCrewAsync(withServers, parse.GetValue(path)!, parse.GetValue(inputs) ?? [], parse.GetValue(json), parse.GetValue(runId), cancellationToken).ConfigureAwait(false);
+        });
         return command;
+    }
+
+    /// <summary>The <c>--mcp</c> option: a stdio MCP server for this run, as the settings would define it.</summary>
+    internal static Option<string[]> McpOption() => new("--mcp")
+    {
+        Description = "A stdio MCP server crews may name, as NAME=COMMAND ARG… (split at spaces), like the setting DurableCrews__Tools__Mcp__NAME__Command; repeat for more.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>The context with the <c>--mcp</c> servers added to its settings; null (after saying why) when one is malformed.</summary>
+    internal static CliContext? WithMcpServers(CliContext cli, string[] servers)
+    {
+        if (servers.Length == 0)
+        {
+            return cli;
+        }
+
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (string server in servers)
+        {
+            int equals = server.IndexOf('=', StringComparison.Ordinal);
+            string name = equals > 0 ? server[..equals].Trim() : string.Empty;
+            string[] words = equals > 0 ? server[(equals + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
+            if (!DefinitionNames.IsValid(name) || words.Length == 0)
+            {
+                cli.Stderr.WriteLine($"error: --mcp '{server}' must be NAME=COMMAND ARG…, with NAME {DefinitionNames.Rule()}");
+                return null;
+            }
+
+            string prefix = $"{Tools.ToolOptions.SectionName}:Mcp:{name}";
+            values[$"{prefix}:Command"] = words[0];
+            for (int i = 1; i < words.Length; i++)
+            {
+                values[$"{prefix}:Args:{i - 1}"] = words[i];
+            }
+        }
+
+        return cli with { Configuration = new ConfigurationBuilder().AddConfiguration(cli.Configuration).AddInMemoryCollection(values).Build() };
     }
 
     static Command ValidateCommand(CliContext cli)
     {
         var path = new Argument<string>("path") { Description = "A crew folder or file." };
         var inputs = InputOption();
-        var command = new Command("validate", "Check a crew definition (and, with --input, its inputs) without running it.") { path, inputs };
-        command.SetAction((parse, _) => ValidateAsync(cli, parse.GetValue(path)!, parse.GetValue(inputs) ?? []));
+        var mcp = McpOption();
+        var command = new Command("validate", "Check a crew definition (and, with --input, its inputs) without running it.") { path, inputs, mcp };
+        command.SetAction(async (parse, _) => WithMcpServers(cli, parse.GetValue(mcp) ?? []) is { } withServers
+            ? await ValidateAsync(withServers, parse.GetValue(path)!, parse.GetValue(inputs) ?? []).ConfigureAwait(false)
+            : Invalid);
         return command;
     }
 
@@ -251,7 +298,7 @@ public static class CliApp
         if (loaded.Definition is { } crew)
         {
             using var services = RunCommands.Services(cli);
-            problems.AddRange(services.GetRequiredService<Outbound.OutboundPolicies>().CheckCallbacks(crew));
+            problems.AddRange(services.GetRequiredService<Outbound.OutboundPolicies>().CheckCrew(crew));
             if (requireInputs)
             {
                 problems.AddRange(CrewInputs.Interpolate(crew, inputs).Problems);

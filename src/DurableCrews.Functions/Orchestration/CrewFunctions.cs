@@ -21,6 +21,7 @@ public sealed class CrewFunctions(
     StartFlowStepActivity startFlowStep,
     CompleteFlowActivity completeFlow,
     PublishResultActivity publishResult,
+    ToolCallActivity toolCall,
     InFlightModelCalls inFlightCalls)
 {
     /// <summary>Tells crew-results that a run ended.</summary>
@@ -97,6 +98,11 @@ public sealed class CrewFunctions(
     [Function(nameof(AgentTurnActivity))]
     public Task<AgentTurnOutcome> RunAgentTurn([ActivityTrigger] AgentTurnRequest request, FunctionContext context) =>
         agentTurn.ExecuteAsync(request, context?.CancellationToken ?? default);
+
+    /// <summary>Makes one attempt at one tool call of an agent (never again once it has succeeded).</summary>
+    [Function(nameof(ToolCallActivity))]
+    public Task<ToolCallOutcome> CallTool([ActivityTrigger] ToolCallRequest request, FunctionContext context) =>
+        toolCall.ExecuteAsync(request, context?.CancellationToken ?? default);
 
     /// <summary>Finishes one agent's work.</summary>
     [Function(nameof(FinishAgentWorkActivity))]

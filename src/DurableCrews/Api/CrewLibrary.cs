@@ -111,7 +111,7 @@ public sealed class CrewLibrary
         }
 
         var result = CrewDefinitionLoader.Parse(document, name, $"{name}.yaml");
-        return result.Succeeded && outbound.CheckCallbacks(result.Definition!) is { Count: > 0 } refused
+        return result.Succeeded && outbound.CheckCrew(result.Definition!) is { Count: > 0 } refused
             ? new CrewLoadResult { Problems = refused, Warnings = result.Warnings }
             : result;
     }

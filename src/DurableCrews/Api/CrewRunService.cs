@@ -92,7 +92,7 @@ public sealed class CrewRunService
         ArgumentNullException.ThrowIfNull(crew);
         var problems = ValidateRequest(request);
         problems.AddRange(CrewInputs.Interpolate(crew, request.Inputs).Problems);
-        problems.AddRange(outbound.CheckCallbacks(crew));
+        problems.AddRange(outbound.CheckCrew(crew));
         problems.AddRange(outbound.CheckTargets(request.Webhooks, "webhooks"));
         return problems;
     }

@@ -73,6 +73,14 @@ public static class DurableCrewsServiceCollectionExtensions
         services.AddHttpClient(WebhookActivity.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundPolicies>().Webhooks.CreateHandler());
         services.TryAddTransient<WebhookActivity>();
+        services.AddOptions<Tools.ToolOptions>().Bind(configuration.GetSection(Tools.ToolOptions.SectionName));
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<Tools.ToolOptions>>().Value);
+        services.AddHttpClient(Tools.WebTools.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundPolicies>().Tools.CreateHandler());
+        services.TryAddSingleton<Tools.FileTools>();
+        services.TryAddSingleton<Tools.WebTools>();
+        services.TryAddSingleton<Tools.McpServers>();
+        services.TryAddSingleton<Tools.CrewTools>();
         return services;
     }
 
@@ -87,6 +95,7 @@ public static class DurableCrewsServiceCollectionExtensions
         services.TryAddTransient<BeginAgentWorkActivity>();
         services.TryAddTransient<AgentTurnActivity>();
         services.TryAddTransient<FinishAgentWorkActivity>();
+        services.TryAddTransient<ToolCallActivity>();
         services.TryAddSingleton<ModelRequestSlots>();
         services.TryAddSingleton<InFlightModelCalls>();
         services.TryAddTransient<CompleteRunActivity>();

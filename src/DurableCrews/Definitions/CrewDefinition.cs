@@ -57,6 +57,17 @@ public sealed record CrewDefinition
     /// <summary>Whether the run logs every step.</summary>
     public bool Verbose { get; init; }
 
+    /// <summary>The tools the crew defines in crew.yaml (<c>mcp</c> and <c>http</c>, and built-in tools given their own settings).</summary>
+    public IReadOnlyList<ToolDefinition> Tools { get; init; } = [];
+
+    /// <summary>The crew's read-only files (its <c>files/</c> folder), by path relative to it.</summary>
+    public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The tool an agent's <c>tools:</c> names: the crew's definition, or a built-in tool's defaults; null when none.</summary>
+    public ToolDefinition? FindTool(string name) =>
+        Tools.FirstOrDefault(t => t.Name == name)
+        ?? (ToolDefinitionReader.BuiltinNames.Contains(name) ? new ToolDefinition { Name = name, Kind = ToolKind.Builtin } : null);
+
     /// <summary>Finds an agent by its key.</summary>
     public AgentDefinition? FindAgent(string name) => Agents.FirstOrDefault(a => a.Name == name);
 }

@@ -94,7 +94,8 @@ public static class CrewDefinitionLoader
             Overlay(crew.Mapping("tasks"), tasks, "tasks", problems);
         }
 
-        return CrewDefinitionReader.Build(crew, agents, tasks, name, problems, warnings);
+        var files = CrewFiles.ReadFolder(folder, problems);
+        return CrewDefinitionReader.Build(crew, agents, tasks, name, problems, warnings, files);
     }
 
     static void ReadEntriesFile(string file, string section, List<YamlFields> into, List<DefinitionProblem> problems, List<DefinitionProblem> warnings)

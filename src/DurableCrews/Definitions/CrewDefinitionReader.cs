@@ -12,6 +12,7 @@ internal static class CrewDefinitionReader
     [
         "name", "process", "agents", "tasks", "manager_agent", "manager_llm", "llm", "memory", "embedder", "cache",
         "max_rpm", "max_execution_time", "planning", "planning_llm", "step_callback", "task_callback", "verbose",
+        "tools", "files",
     ];
 
     static readonly HashSet<string> IgnoredCrewFields =
@@ -37,12 +38,12 @@ internal static class CrewDefinitionReader
     static readonly HashSet<string> TaskFields =
     [
         "description", "expected_output", "agent", "context", "output_json", "output_file", "async_execution",
-        "human_input", "guardrail", "guardrail_max_retries",
+        "human_input", "guardrail", "guardrail_max_retries", "output_pydantic",
     ];
 
     static readonly HashSet<string> IgnoredTaskFields =
     [
-        "output_pydantic", "tools", "callback", "create_directory", "markdown", "config", "name", "converter_cls",
+        "tools", "callback", "create_directory", "markdown", "config", "name", "converter_cls",
         "max_retries",
     ];
 
@@ -52,7 +53,7 @@ internal static class CrewDefinitionReader
 
     static readonly HashSet<string> EmbedderConfigFields = ["model", "dimensions", "chunk_size", "api_key", "url", "deployment_id", "api_base"];
 
-    public static CrewLoadResult Build(YamlFields crew, List<YamlFields> agentFields, List<YamlFields> taskFields, string defaultName, List<DefinitionProblem> problems, List<DefinitionProblem> warnings)
+    public static CrewLoadResult Build(YamlFields crew, List<YamlFields> agentFields, List<YamlFields> taskFields, string defaultName, List<DefinitionProblem> problems, List<DefinitionProblem> warnings, IReadOnlyDictionary<string, string>? folderFiles = null)
     {
         crew.CheckKnown(CrewFields, IgnoredCrewFields);
         string name = crew.String("name") ?? defaultName;
@@ -70,7 +71,19 @@ internal static class CrewDefinitionReader
             }
         }
 
-        var agents = agentFields.Select(ReadAgent).ToList();
+        var tools = ToolDefinitionReader.Read(crew.Mapping("tools"), problems);
+        var agents = agentFields.Select(a => ReadAgent(a, tools)).ToList();
+        var files = CrewFiles.ReadMapping(crew.Mapping("files"));
+        if (folderFiles is { Count: > 0 })
+        {
+            if (files.Count > 0)
+            {
+                crew.Problem("files", $"the crew has a {CrewFiles.FolderName}/ folder; put its files there, not in crew.yaml too");
+            }
+
+            files = folderFiles;
+        }
+
         var tasks = taskFields.Select(t => ReadTask(t, process, agents)).ToList();
         var definition = new CrewDefinition
         {
@@ -91,6 +104,8 @@ internal static class CrewDefinitionReader
             StepCallback = Url(crew, "step_callback"),
             TaskCallback = Url(crew, "task_callback"),
             Verbose = crew.Bool("verbose") ?? false,
+            Tools = tools,
+            Files = files,
         };
 
         CrewReferences.Check(definition, crew, taskFields, problems);
@@ -99,7 +114,7 @@ internal static class CrewDefinitionReader
             : new CrewLoadResult { Definition = definition, Warnings = warnings };
     }
 
-    static AgentDefinition ReadAgent(YamlFields agent)
+    static AgentDefinition ReadAgent(YamlFields agent, IReadOnlyList<ToolDefinition> tools)
     {
         agent.CheckKnown(AgentFields, IgnoredAgentFields);
         string name = agent.Key;
@@ -115,7 +130,7 @@ internal static class CrewDefinitionReader
             Goal = agent.String("goal", required: true) ?? string.Empty,
             Backstory = agent.String("backstory", required: true) ?? string.Empty,
             Llm = Llm(agent, "llm"),
-            Tools = agent.StringList("tools") ?? [],
+            Tools = ToolDefinitionReader.ResolveAgentTools(agent, agent.StringList("tools") ?? [], tools),
             AllowDelegation = agent.Bool("allow_delegation") ?? false,
             MaxIter = agent.Int("max_iter", 1, 1000) ?? 20,
             MaxRpm = agent.Int("max_rpm", 1),
@@ -142,6 +157,12 @@ internal static class CrewDefinitionReader
             task.Problem(string.Empty,
                 "agent: required in a sequential crew; no agent is assigned. CrewAI crews often assign agents in Python code: " +
                 $"add '  {name}:\\n    agent: {choices}' under 'tasks:' in a crew.yaml beside agents.yaml, or set 'process: hierarchical' there to let a manager assign the work");
+        }
+
+        if (task.Has("output_pydantic") && !task.Has("output_json"))
+        {
+            task.Problem("output_pydantic",
+                $"names a Python class, which DurableCrews cannot load; give the answer's shape as a JSON schema instead: add '  {name}:\\n    output_json: {{type: object, properties: {{…}}}}' under 'tasks:' in crew.yaml");
         }
 
         if (!task.Has("expected_output"))

@@ -94,7 +94,67 @@ public static class CrewDocument
 
         document["agents"] = agents;
         document["tasks"] = tasks;
+        if (crew.Tools.Count > 0)
+        {
+            document["tools"] = new JsonObject(crew.Tools.Select(t => KeyValuePair.Create(t.Name, (JsonNode?)Tool(t))));
+        }
+
+        if (crew.Files.Count > 0)
+        {
+            document["files"] = new JsonObject(crew.Files.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)JsonValue.Create(f.Value))));
+        }
+
         return document;
+    }
+
+    static JsonObject Tool(ToolDefinition tool)
+    {
+        var fields = new JsonObject();
+        if (tool.Kind != ToolKind.Builtin)
+        {
+            fields["kind"] = tool.Kind.ToString().ToLowerInvariant();
+        }
+
+        Add(fields, "description", tool.Description);
+        Add(fields, "server", tool.Server);
+        if (tool.Kind == ToolKind.Http)
+        {
+            fields["method"] = tool.Method;
+        }
+
+        Add(fields, "url", tool.Url);
+        if (tool.Headers.Count > 0)
+        {
+            fields["headers"] = new JsonObject(tool.Headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)JsonValue.Create(h.Value))));
+        }
+
+        if (tool.Include.Count > 0)
+        {
+            fields["tools"] = new JsonArray(tool.Include.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray());
+        }
+
+        if (tool.Parameters is { } parameters)
+        {
+            fields["parameters"] = JsonNode.Parse(parameters.GetRawText());
+        }
+
+        if (tool.Body is { } body)
+        {
+            fields["body"] = JsonNode.Parse(body);
+        }
+
+        Add(fields, "managed_identity", tool.IdentityScope);
+        Add(fields, "timeout", tool.TimeoutSeconds);
+        if (tool.Retries > 0)
+        {
+            fields["retries"] = tool.Retries;
+            fields["retry_delay"] = tool.RetryDelaySeconds;
+        }
+
+        AddFlag(fields, "cache", tool.Cache);
+        AddFlag(fields, "result_as_answer", tool.ResultAsAnswer);
+        Add(fields, "max_result_chars", tool.MaxResultChars);
+        return fields;
     }
 
     /// <summary>The crew as the JSON text of a crew document.</summary>

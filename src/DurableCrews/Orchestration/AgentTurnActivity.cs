@@ -6,6 +6,7 @@ using DurableCrews.Definitions;
 using DurableCrews.Models;
 using DurableCrews.Runs;
 using DurableCrews.Storage;
+using DurableCrews.Tools;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -32,10 +33,12 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
     readonly TimeProvider time;
     readonly ModelRequestSlots slots;
     readonly InFlightModelCalls inFlight;
+    readonly CrewTools crewTools;
 
     /// <summary>Creates the activity.</summary>
-    public AgentTurnActivity(RunStore runs, IChatClientProvider models, ResponseCache cache, ToolResultCache tools, IOptions<ExecutionOptions> options, TimeProvider time, ModelRequestSlots slots, InFlightModelCalls inFlight)
+    public AgentTurnActivity(RunStore runs, IChatClientProvider models, ResponseCache cache, ToolResultCache tools, IOptions<ExecutionOptions> options, TimeProvider time, ModelRequestSlots slots, InFlightModelCalls inFlight, CrewTools crewTools)
     {
+        this.crewTools = crewTools;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(slots);
         ArgumentNullException.ThrowIfNull(inFlight);
@@ -66,14 +69,30 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
         var run = await runs.RequireRunAsync(request.RunId, cancellationToken).ConfigureAwait(false);
         var crew = run.Definition;
         var messages = Conversation.Load(work.Messages);
-        work = await DeliverToolResultsAsync(work, crew, messages, request.FailedDelegations, cancellationToken).ConfigureAwait(false);
+        (work, string? toolAnswer) = await DeliverToolResultsAsync(work, crew, messages, request, cancellationToken).ConfigureAwait(false);
+        if (toolAnswer is not null && request.Mode != AgentTurnMode.Guardrail)
+        {
+            // A tool with result_as_answer answered: its result is the agent's answer, and the model is not asked again.
+            var answered = new AgentTurnOutcome { Answered = true };
+            await runs.SaveWorkAsync(work with
+            {
+                Answer = toolAnswer,
+                Messages = Conversation.Save(messages),
+                LastTurn = new AgentTurnRecord(request.Turn, JsonSerializer.SerializeToElement(answered, CrewJson.Options)),
+            }, cancellationToken).ConfigureAwait(false);
+            return answered;
+        }
+
         if (request.Feedback is { } feedback)
         {
             messages.Add(new ChatMessage(ChatRole.User, GuardrailPrompt.Revision(work.Answer ?? string.Empty, feedback)));
         }
 
+        var agent = work.Kind == "plan" ? PlanningPrompt.Planner(crew)
+            : crew.Agents.FirstOrDefault(a => a.Role == work.Agent) ?? (crew.Process == CrewProcess.Hierarchical ? ManagerPersona.For(crew) : null);
         IList<ChatMessage> prompt = messages;
         ChatOptions? chatOptions = null;
+        IReadOnlyList<AgentTool> agentTools = [];
         switch (request.Mode)
         {
             case AgentTurnMode.Guardrail:
@@ -82,17 +101,27 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
             case AgentTurnMode.FinalAnswer:
                 messages.Add(new ChatMessage(ChatRole.User, FinalAnswerNow));
                 break;
-            case AgentTurnMode.Work when work.Coworkers.Count > 0:
-                chatOptions = new ChatOptions
+            case AgentTurnMode.Work:
+                agentTools = work.Kind == "plan" ? [] : await crewTools.ForAgentAsync(crew, agent, cancellationToken).ConfigureAwait(false);
+                var offered = new List<AITool>();
+                if (work.Coworkers.Count > 0)
                 {
-                    Tools = DelegationTools.For(work.Coworkers, crew.Agents.GroupBy(a => a.Role).ToDictionary(g => g.Key, g => g.First().Goal)),
-                    ToolMode = work.MustDelegateFirst && work.Turns == 0 ? ChatToolMode.RequireAny : ChatToolMode.Auto,
-                };
+                    offered.AddRange(DelegationTools.For(work.Coworkers, crew.Agents.GroupBy(a => a.Role).ToDictionary(g => g.Key, g => g.First().Goal)));
+                }
+
+                offered.AddRange(agentTools.Select(t => AIFunctionFactory.CreateDeclaration(t.Name, t.Description, t.Schema)));
+                if (offered.Count > 0)
+                {
+                    chatOptions = new ChatOptions
+                    {
+                        Tools = offered,
+                        ToolMode = work.MustDelegateFirst && work.Turns == 0 ? ChatToolMode.RequireAny : ChatToolMode.Auto,
+                    };
+                }
+
                 break;
         }
 
-        var agent = work.Kind == "plan" ? PlanningPrompt.Planner(crew)
-            : crew.Agents.FirstOrDefault(a => a.Role == work.Agent) ?? (crew.Process == CrewProcess.Hierarchical ? ManagerPersona.For(crew) : null);
         ModelReference.TryParse(agent?.Llm ?? crew.Llm, out var reference, out _);
         var model = models.Resolve(reference);
         IChatClient sender = request.RateScopes is { Count: > 0 } scopes
@@ -127,9 +156,9 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
             var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
             if (calls.Count > 0 && chatOptions is not null)
             {
-                (work, var orders, var cacheUse) = await OrderDelegationsAsync(work, crew, calls, cancellationToken).ConfigureAwait(false);
+                (work, var orders, var toolOrders, var cacheUse) = await OrderCallsAsync(work, crew, calls, agentTools, request.Turn, cancellationToken).ConfigureAwait(false);
                 usage = usage.Add(cacheUse);
-                outcome = new AgentTurnOutcome { Delegations = orders, TokenUsage = usage };
+                outcome = new AgentTurnOutcome { Delegations = orders, ToolCalls = toolOrders, TokenUsage = usage };
             }
             else
             {
@@ -149,20 +178,36 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
         return outcome;
     }
 
-    /// <summary>Adds the owed tool results to the conversation, reading each finished delegation's answer.</summary>
-    async Task<AgentWorkState> DeliverToolResultsAsync(AgentWorkState work, CrewDefinition crew, List<ChatMessage> messages, IReadOnlyDictionary<string, string>? failed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the owed tool results to the conversation, reading each finished delegation's answer and each tool call's
+    /// stored result; also returns the result of a <c>result_as_answer</c> tool, which ends the work.
+    /// </summary>
+    async Task<(AgentWorkState Work, string? Answer)> DeliverToolResultsAsync(AgentWorkState work, CrewDefinition crew, List<ChatMessage> messages, AgentTurnRequest request, CancellationToken cancellationToken)
     {
         if (work.Pending.Count == 0)
         {
-            return work;
+            return (work, null);
         }
 
+        var failed = request.FailedDelegations;
         var results = new List<AIContent>();
         var delegations = work.Delegations.ToList();
+        var toolCalls = work.ToolCalls.ToList();
+        string? toolAnswer = null;
         foreach (var pending in work.Pending)
         {
             string result = pending.Result ?? string.Empty;
-            if (pending.ChildKey is { } key)
+            if (pending.ToolIndex is int index)
+            {
+                var (record, error) = await ToolResultAsync(work, pending, index, request.FailedTools, cancellationToken).ConfigureAwait(false);
+                result = error is null ? record.Result ?? string.Empty : $"Error: the tool {pending.Tool} failed: {error}";
+                toolCalls.Add(record with { Result = null, Error = error });
+                if (error is null && toolAnswer is null && crew.FindTool(pending.ToolDefinition ?? string.Empty) is { ResultAsAnswer: true })
+                {
+                    toolAnswer = result;
+                }
+            }
+            else if (pending.ChildKey is { } key)
             {
                 var child = await runs.GetWorkAsync(work.RunId, key, cancellationToken).ConfigureAwait(false);
                 if (child?.Answer is { } answer && child.FinishedAt is { } finished)
@@ -175,6 +220,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
                         Output = answer,
                         TokenUsage = child.Usage.Add(TokenUsage.Sum(child.Delegations.Select(d => d.TokenUsage))),
                         Delegations = child.Delegations,
+                        ToolCalls = child.ToolCalls,
                         Retries = child.Retries,
                         Waits = child.Waits,
                     });
@@ -200,12 +246,38 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
         }
 
         messages.Add(new ChatMessage(ChatRole.Tool, results));
-        return work with { Pending = [], Delegations = delegations };
+        return (work with { Pending = [], Delegations = delegations, ToolCalls = toolCalls }, toolAnswer);
     }
 
-    /// <summary>Reads the model's delegation calls into tool results owed and the children to start.</summary>
-    async Task<(AgentWorkState Work, IReadOnlyList<DelegationOrder> Orders, TokenUsage CacheUse)> OrderDelegationsAsync(AgentWorkState work, CrewDefinition crew, IReadOnlyList<FunctionCallContent> calls, CancellationToken cancellationToken)
+    /// <summary>A tool call's stored record, or why it has none: it failed or timed out (the orchestrator says), or never finished.</summary>
+    async Task<(ToolCallRecord Record, string? Error)> ToolResultAsync(AgentWorkState work, PendingToolResult pending, int index, IReadOnlyDictionary<string, string>? failedTools, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow();
+        var stub = new ToolCallRecord
+        {
+            Tool = pending.Tool ?? string.Empty,
+            Definition = pending.ToolDefinition,
+            Agent = work.Agent,
+            Turn = pending.ToolTurn,
+            Index = index,
+            Arguments = ToolCallRecord.ArgumentsText(pending.Arguments),
+            StartedAt = now,
+            FinishedAt = now,
+        };
+        if (failedTools?.GetValueOrDefault(index.ToString(System.Globalization.CultureInfo.InvariantCulture)) is { } error)
+        {
+            return (stub, error);
+        }
+
+        var (record, _) = await runs.ReadVersionedAsync<ToolCallRecord>(RunStore.ToolCallBlob(work.RunId, work.Key, pending.ToolTurn, index), cancellationToken).ConfigureAwait(false);
+        return record is null ? (stub, "the call did not finish") : (record, null);
+    }
+
+    /// <summary>Reads the model's calls into tool results owed, the children to start and the tool calls to run.</summary>
+    async Task<(AgentWorkState Work, IReadOnlyList<DelegationOrder> Orders, IReadOnlyList<ToolCallOrder> ToolOrders, TokenUsage CacheUse)> OrderCallsAsync(
+        AgentWorkState work, CrewDefinition crew, IReadOnlyList<FunctionCallContent> calls, IReadOnlyList<AgentTool> agentTools, int turn, CancellationToken cancellationToken)
+    {
+        var toolOrders = new List<ToolCallOrder>();
         int hits = 0;
         int misses = 0;
         var pending = new List<PendingToolResult>();
@@ -215,6 +287,31 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
         var now = time.GetUtcNow();
         foreach (var call in calls)
         {
+            if (DelegationTools.KindOf(call.Name) is null)
+            {
+                var tool = agentTools.FirstOrDefault(t => t.Name == call.Name);
+                if (tool is null)
+                {
+                    string offered = string.Join(", ", agentTools.Select(t => t.Name).Concat(work.Coworkers.Count > 0 ? [DelegationTools.DelegateWork, DelegationTools.AskQuestion] : []));
+                    pending.Add(new PendingToolResult { CallId = call.CallId, Result = $"Error: there is no tool named '{call.Name}'. {(offered.Length > 0 ? $"Your tools: {offered}." : "You have no tools; answer directly.")}" });
+                    continue;
+                }
+
+                int index = toolOrders.Count;
+                toolOrders.Add(new ToolCallOrder(index, tool.Name, crewTools.TimeoutOf(tool.Definition), tool.Definition.Retries, tool.Definition.RetryDelaySeconds));
+                pending.Add(new PendingToolResult
+                {
+                    CallId = call.CallId,
+                    ToolIndex = index,
+                    ToolTurn = turn,
+                    Tool = tool.Name,
+                    ToolDefinition = tool.Definition.Name,
+                    RemoteName = tool.RemoteName,
+                    Arguments = JsonSerializer.SerializeToElement(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions),
+                });
+                continue;
+            }
+
             var (delegation, error) = DelegationTools.Read(call, work.Coworkers);
             if (delegation is null)
             {
@@ -269,7 +366,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
             pending.Add(new PendingToolResult { CallId = call.CallId, ChildKey = key, DelegationHash = hash, Delegation = record with { InstanceId = $"{work.RunId}/{key}" } });
         }
 
-        return (work with { Pending = pending, DelegationsStarted = started }, orders, new TokenUsage { CacheHits = hits, CacheMisses = misses });
+        return (work with { Pending = pending, DelegationsStarted = started }, orders, toolOrders, new TokenUsage { CacheHits = hits, CacheMisses = misses });
     }
 
     static string ToolKey(CrewDefinition crew, DelegationRecord delegation) =>

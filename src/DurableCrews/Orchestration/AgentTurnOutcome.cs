@@ -11,6 +11,9 @@ public sealed record AgentTurnOutcome
     /// <summary>The delegations to start before the agent's next turn; empty when none.</summary>
     public IReadOnlyList<DelegationOrder> Delegations { get; init; } = [];
 
+    /// <summary>The tool calls to run before the agent's next turn; empty when none.</summary>
+    public IReadOnlyList<ToolCallOrder> ToolCalls { get; init; } = [];
+
     /// <summary>The model answered 429 or 5xx: worth trying again.</summary>
     public bool Throttled { get; init; }
 

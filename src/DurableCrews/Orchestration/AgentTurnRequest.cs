@@ -7,6 +7,7 @@ namespace DurableCrews.Orchestration;
 /// <param name="Mode">What the turn is for.</param>
 /// <param name="Feedback">A revision request (from a guardrail or a person) given to the agent before it answers.</param>
 /// <param name="FailedDelegations">Delegations that failed, by key, with the reason the agent is told.</param>
+/// <param name="FailedTools">Tool calls of the previous turn that failed or timed out, by index, with the reason the agent is told.</param>
 /// <param name="RateScopes">The request limits the model call counts against (<c>max_rpm</c>); its slot is taken as it is sent.</param>
 /// <param name="RateLimitWindowSeconds">The window the limits count in.</param>
 public sealed record AgentTurnRequest(
@@ -17,4 +18,5 @@ public sealed record AgentTurnRequest(
     string? Feedback = null,
     IReadOnlyDictionary<string, string>? FailedDelegations = null,
     IReadOnlyList<RateScope>? RateScopes = null,
-    int RateLimitWindowSeconds = 60);
+    int RateLimitWindowSeconds = 60,
+    IReadOnlyDictionary<string, string>? FailedTools = null);

@@ -7,11 +7,14 @@ namespace DurableCrews.Orchestration;
 /// <summary>
 /// One agent's work on a crew task or a delegation (instance <c>{runId}/t{n}</c>, <c>{runId}/t{n}/d{m}</c>): model
 /// turns until an answer, each turn an activity; the delegations a turn asks for fanned out together as
-/// sub-orchestrations and their answers fed back; then the guardrail and the person, when the task has them.
+/// sub-orchestrations and the tool calls run as activities, all at once, and their results fed back; then the guardrail and the person, when the task has them.
 /// Every wait (rate limits, retry backoff, human input) is a durable timer or event, holding no worker.
 /// </summary>
 public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, AgentWorkSummary>
 {
+    /// <summary>How long past a tool's own timeout the durable timer waits, for the activity to be picked up and report.</summary>
+    public const int ToolTimeoutGraceSeconds = 5;
+
     /// <inheritdoc />
     public override async Task<AgentWorkSummary> RunAsync(TaskOrchestrationContext context, AgentWorkInput input)
     {
@@ -79,29 +82,31 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
         async Task WorkUntilAnsweredAsync(string? feedback)
         {
             IReadOnlyDictionary<string, string>? failed = null;
+            IReadOnlyDictionary<string, string>? failedTools = null;
             while (true)
             {
                 var mode = workTurns >= start.MaxIter - 1 ? AgentTurnMode.FinalAnswer : AgentTurnMode.Work;
-                var outcome = await TurnAsync(mode, feedback, failed);
+                var outcome = await TurnAsync(mode, feedback, failed, failedTools);
                 workTurns++;
                 feedback = null;
                 failed = null;
+                failedTools = null;
                 if (outcome.Answered)
                 {
                     return;
                 }
 
-                if (outcome.Delegations.Count > 0)
+                if (outcome.Delegations.Count > 0 || outcome.ToolCalls.Count > 0)
                 {
-                    failed = await DelegateAsync(outcome.Delegations);
+                    (failed, failedTools) = await ActAsync(outcome.Delegations, outcome.ToolCalls, turn - 1);
                 }
             }
         }
 
         /// <summary>One model turn: ask, wait durably for a request slot when max_rpm has none, and retry a 429 or 5xx after a durable wait.</summary>
-        async Task<AgentTurnOutcome> TurnAsync(AgentTurnMode mode, string? feedback, IReadOnlyDictionary<string, string>? failed)
+        async Task<AgentTurnOutcome> TurnAsync(AgentTurnMode mode, string? feedback, IReadOnlyDictionary<string, string>? failed, IReadOnlyDictionary<string, string>? failedTools = null)
         {
-            var request = new AgentTurnRequest(input.RunId, input.Key, turn, mode, feedback, failed, start.RateScopes, start.RateLimitWindowSeconds);
+            var request = new AgentTurnRequest(input.RunId, input.Key, turn, mode, feedback, failed, start.RateScopes, start.RateLimitWindowSeconds, failedTools);
             for (int attempt = 0; ;)
             {
                 var outcome = await context.CallActivityAsync<AgentTurnOutcome>(nameof(AgentTurnActivity), request);
@@ -133,10 +138,12 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
             }
         }
 
-        /// <summary>Runs every delegation of a turn at once and returns the ones that failed, with why.</summary>
-        async Task<IReadOnlyDictionary<string, string>?> DelegateAsync(IReadOnlyList<DelegationOrder> orders)
+        /// <summary>Runs every delegation and tool call of a turn at once and returns the ones that failed, with why.</summary>
+        async Task<(IReadOnlyDictionary<string, string>? Delegations, IReadOnlyDictionary<string, string>? Tools)> ActAsync(
+            IReadOnlyList<DelegationOrder> orders, IReadOnlyList<ToolCallOrder> toolCalls, int callTurn)
         {
-            ReportProgress(orders);
+            ReportProgress(orders, tools: toolCalls.Select(t => t.Tool).ToList());
+            var calls = toolCalls.Select(call => CallToolAsync(call, callTurn)).ToList();
             var children = orders.Select(order =>
             {
                 var child = new AgentWorkInput(input.RunId, order.Key, input.TaskIndex, [], input.Depth + 1, input.Key, input.StepWebhook);
@@ -156,8 +163,66 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
                 }
             }
 
+            var failedTools = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (int i = 0; i < calls.Count; i++)
+            {
+                if (await calls[i] is { } error)
+                {
+                    failedTools[toolCalls[i].Index.ToString(System.Globalization.CultureInfo.InvariantCulture)] = error;
+                }
+            }
+
             ReportProgress([]);
-            return failed.Count > 0 ? failed : null;
+            return (failed.Count > 0 ? failed : null, failedTools.Count > 0 ? failedTools : null);
+        }
+
+        /// <summary>
+        /// One tool call as activities: each attempt bounded by a durable timer, a retryable failure tried again after a
+        /// durable wait, as the tool's policy says. Returns null when the result is stored, else what went wrong.
+        /// </summary>
+        async Task<string?> CallToolAsync(ToolCallOrder call, int callTurn)
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                var request = new ToolCallRequest(input.RunId, input.Key, callTurn, call.Index, attempt);
+                string error;
+                bool retryable;
+                using (var timerCancel = new CancellationTokenSource())
+                {
+                    var activity = context.CallActivityAsync<ToolCallOutcome>(nameof(ToolCallActivity), request);
+                    var deadline = context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(call.TimeoutSeconds + ToolTimeoutGraceSeconds), timerCancel.Token);
+                    if (await Task.WhenAny(activity, deadline) == activity)
+                    {
+                        timerCancel.Cancel();
+                        try
+                        {
+                            var outcome = await activity;
+                            if (outcome.Succeeded)
+                            {
+                                return null;
+                            }
+
+                            (error, retryable) = (outcome.Error ?? "the tool failed", outcome.Retryable);
+                        }
+                        catch (TaskFailedException ex)
+                        {
+                            (error, retryable) = (ex.FailureDetails.ErrorMessage, true);
+                        }
+                    }
+                    else
+                    {
+                        (error, retryable) = ($"the tool did not answer within {call.TimeoutSeconds} s", true);
+                    }
+                }
+
+                if (!retryable || attempt >= call.Retries)
+                {
+                    return attempt > 0 ? $"{error} (after {attempt + 1} attempts)" : error;
+                }
+
+                Retries++;
+                await WaitUntilAsync("tool-retry", context.CurrentUtcDateTime.AddSeconds(call.RetryDelaySeconds * Math.Pow(2, attempt)));
+            }
         }
 
         async Task<HumanReview> ReviewAsync()
@@ -201,8 +266,16 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
             }
         }
 
-        void ReportProgress(IReadOnlyList<DelegationOrder> delegations, string? waitingFor = null) =>
-            context.SetCustomStatus(new AgentWorkProgress { Agent = start.Agent, Turns = turn, Delegations = delegations.Take(CrewProgress.MaxListed).ToList(), WaitingFor = waitingFor, Tokens = tokens });
+        void ReportProgress(IReadOnlyList<DelegationOrder> delegations, string? waitingFor = null, IReadOnlyList<string>? tools = null) =>
+            context.SetCustomStatus(new AgentWorkProgress
+            {
+                Agent = start.Agent,
+                Turns = turn,
+                Delegations = delegations.Take(CrewProgress.MaxListed).ToList(),
+                Tools = (tools ?? []).Take(CrewProgress.MaxListed).ToList(),
+                WaitingFor = waitingFor,
+                Tokens = tokens,
+            });
 
         static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
     }

@@ -12,6 +12,9 @@ public sealed record AgentWorkProgress
     /// <summary>The delegations running now.</summary>
     public IReadOnlyList<DelegationOrder> Delegations { get; init; } = [];
 
+    /// <summary>The tools running now, by name.</summary>
+    public IReadOnlyList<string> Tools { get; init; } = [];
+
     /// <summary>The external event the work waits for, when it waits for one.</summary>
     public string? WaitingFor { get; init; }
 

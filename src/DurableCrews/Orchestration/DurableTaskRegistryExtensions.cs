@@ -22,6 +22,7 @@ public static class DurableTaskRegistryExtensions
             .AddActivity<BeginAgentWorkActivity>()
             .AddActivity<AgentTurnActivity>()
             .AddActivity<FinishAgentWorkActivity>()
+            .AddActivity<ToolCallActivity>()
             .AddActivity<TerminateWorkActivity>()
             .AddActivity<Notifications.WebhookActivity>()
             .AddActivity<PublishResultActivity>()

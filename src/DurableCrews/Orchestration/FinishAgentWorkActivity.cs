@@ -67,6 +67,7 @@ public sealed class FinishAgentWorkActivity : TaskActivity<FinishAgentWorkReques
             FinishedAt = finishedAt,
             TokenUsage = usage,
             Delegations = work.Delegations,
+            ToolCalls = work.ToolCalls,
             Retries = request.Retries,
             Waits = request.Waits,
             Turns = work.Turns,

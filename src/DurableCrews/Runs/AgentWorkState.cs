@@ -54,6 +54,9 @@ public sealed record AgentWorkState
     /// <summary>How many delegations this work has started, numbering the next one.</summary>
     public int DelegationsStarted { get; init; }
 
+    /// <summary>The tool calls made so far (results left out).</summary>
+    public IReadOnlyList<ToolCallRecord> ToolCalls { get; init; } = [];
+
     /// <summary>The delegations that have answered.</summary>
     public IReadOnlyList<DelegationRecord> Delegations { get; init; } = [];
 

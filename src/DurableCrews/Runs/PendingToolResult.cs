@@ -20,4 +20,22 @@ public sealed record PendingToolResult
 
     /// <summary>The hash that finds identical delegations in this run.</summary>
     public string? DelegationHash { get; init; }
+
+    /// <summary>For a tool call run as an activity: the call's index in its turn.</summary>
+    public int? ToolIndex { get; init; }
+
+    /// <summary>For a tool call: the model turn that asked for it.</summary>
+    public int ToolTurn { get; init; }
+
+    /// <summary>For a tool call: the tool's name, as the model called it.</summary>
+    public string? Tool { get; init; }
+
+    /// <summary>For a tool call: the crew's tool that provides it.</summary>
+    public string? ToolDefinition { get; init; }
+
+    /// <summary>For an MCP tool call: the tool's name on its server.</summary>
+    public string? RemoteName { get; init; }
+
+    /// <summary>For a tool call: the model's arguments.</summary>
+    public System.Text.Json.JsonElement? Arguments { get; init; }
 }

@@ -68,6 +68,10 @@ public sealed class RunStore
     public Task WriteVersionedAsync<T>(string name, T value, string? etag, CancellationToken cancellationToken = default) =>
         blobs.PutAsync(BlobNames.RunsContainer, name, CrewJson.ToBinary(value), etag is null ? BlobCondition.IfNotExists : BlobCondition.IfUnchanged(etag), cancellationToken);
 
+    /// <summary>The blob name of a tool call's stored result: call <paramref name="index"/> of turn <paramref name="turn"/> of work <paramref name="key"/>.</summary>
+    public static string ToolCallBlob(string runId, string key, int turn, int index) =>
+        $"{Checked(runId)}/tools/{key}/{turn.ToString(CultureInfo.InvariantCulture)}-{index.ToString(CultureInfo.InvariantCulture)}.json";
+
     /// <summary>The blob name of a flow run's request.</summary>
     public static string FlowBlob(string runId) => $"{Checked(runId)}/flow.json";
 
