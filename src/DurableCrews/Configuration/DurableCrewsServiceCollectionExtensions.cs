@@ -77,6 +77,7 @@ public static class DurableCrewsServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<Tools.ToolOptions>>().Value);
         services.AddHttpClient(Tools.WebTools.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundPolicies>().Tools.CreateHandler());
+        services.TryAddSingleton(new Tools.ToolSecrets(configuration));
         services.TryAddSingleton<Tools.FileTools>();
         services.TryAddSingleton<Tools.WebTools>();
         services.TryAddSingleton<Tools.McpServers>();

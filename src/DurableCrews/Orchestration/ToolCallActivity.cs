@@ -89,7 +89,7 @@ public sealed class ToolCallActivity : TaskActivity<ToolCallRequest, ToolCallOut
         int max = tools.MaxResultCharsOf(definition);
         bool truncated = result.Length > max;
         string given = truncated
-            ? $"{result[..max]}\n\n[Result cut: the tool answered {result.Length:N0} characters and the first {max:N0} are shown. Ask for less (a narrower query, a part of the file) if you need the rest.]"
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{result[..max]}\n\n[Result cut: the tool answered {result.Length:N0} characters and the first {max:N0} are shown. Ask for less (a narrower query, a part of the file) if you need the rest.]")
             : result;
         var record = new ToolCallRecord
         {

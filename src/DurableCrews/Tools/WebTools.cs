@@ -8,7 +8,6 @@ using Azure.Identity;
 using DurableCrews.Definitions;
 using DurableCrews.Outbound;
 using Json.Schema;
-using Microsoft.Extensions.Configuration;
 
 namespace DurableCrews.Tools;
 
@@ -26,11 +25,11 @@ public sealed class WebTools
     readonly IHttpClientFactory clients;
     readonly DestinationPolicy policy;
     readonly ToolOptions options;
-    readonly IConfiguration settings;
+    readonly ToolSecrets settings;
     readonly Lazy<TokenCredential> identity = new(() => new DefaultAzureCredential());
 
     /// <summary>Creates the web tools.</summary>
-    public WebTools(IHttpClientFactory clients, OutboundPolicies outbound, ToolOptions options, IConfiguration settings)
+    public WebTools(IHttpClientFactory clients, OutboundPolicies outbound, ToolOptions options, ToolSecrets settings)
     {
         ArgumentNullException.ThrowIfNull(outbound);
         this.clients = clients;
@@ -71,10 +70,10 @@ public sealed class WebTools
     {
         ArgumentNullException.ThrowIfNull(tool);
         var values = CheckArguments(tool, arguments);
-        string url = ToolDefinitionReader.Placeholder().Replace(tool.Url!, m => values.TryGetValue(m.Groups[1].Value, out var value) ? Uri.EscapeDataString(Text(value)) : m.Value.StartsWith("{setting:", StringComparison.Ordinal) ? m.Value : string.Empty);
+        string url = Setting(ToolDefinitionReader.Placeholder().Replace(tool.Url!, m => values.TryGetValue(m.Groups[1].Value, out var value) ? Uri.EscapeDataString(Text(value)) : m.Value.StartsWith("{setting:", StringComparison.Ordinal) ? m.Value : string.Empty));
         if (policy.Check(url, out var uri) is { } refused)
         {
-            throw new ToolFailedException($"the tool '{tool.Name}' may not call {url}: {refused}");
+            throw new ToolFailedException($"the tool '{tool.Name}' may not call {tool.Url}: {refused}");
         }
 
         using var request = new HttpRequestMessage(new HttpMethod(tool.Method), uri);
@@ -109,7 +108,7 @@ public sealed class WebTools
         }
 
         string name = key["setting:".Length..];
-        return settings[name] ?? settings[name.Replace("__", ":", StringComparison.Ordinal)]
+        return settings.Get(name)
             ?? throw new ToolFailedException($"the setting '{name}' that a header of this tool needs is not set on the server");
     });
 
@@ -246,7 +245,4 @@ public sealed class WebTools
         || mediaType.Contains("xml", StringComparison.OrdinalIgnoreCase);
 
     static string Trim(string text, int max) => text.Length <= max ? text : text[..max] + "…";
-
-    /// <summary>Whether the status code means the call may succeed later.</summary>
-    internal static bool IsTransient(HttpStatusCode status) => (int)status is 408 or 429 or >= 500;
 }

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Configuration;
+
+namespace DurableCrews.Tools;
+
+/// <summary>
+/// The settings a tool's <c>{setting:NAME}</c> reads: the configuration DurableCrews was added with (environment,
+/// local.settings.json, app settings and Key Vault references in Azure), never the crew.
+/// </summary>
+public sealed class ToolSecrets
+{
+    readonly IConfiguration configuration;
+
+    /// <summary>Reads from <paramref name="configuration"/>.</summary>
+    public ToolSecrets(IConfiguration configuration) => this.configuration = configuration;
+
+    /// <summary>The setting's value (<c>A__B</c> and <c>A:B</c> alike); null when it is not set.</summary>
+    public string? Get(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return configuration[name] ?? configuration[name.Replace("__", ":", StringComparison.Ordinal)];
+    }
+}
