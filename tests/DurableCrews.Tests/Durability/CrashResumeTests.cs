@@ -58,7 +58,10 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
 
     static string Completion(string content) => ChatCompletions.Text(content);
 
-    static string Delegations(params string[] coworkers) => JsonSerializer.Serialize(new
+    static string Delegations(params string[] coworkers) =>
+        ToolCalls(coworkers.Select(c => ("delegate_work", (object)new { task = $"part for {c}", context = "platform", coworker = c })).ToArray());
+
+    static string ToolCalls(params (string Name, object Arguments)[] calls) => JsonSerializer.Serialize(new
     {
         id = "c",
         @object = "chat.completion",
@@ -74,11 +77,11 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
                 {
                     role = "assistant",
                     content = (string?)null,
-                    tool_calls = coworkers.Select((c, i) => new
+                    tool_calls = calls.Select((c, i) => new
                     {
                         id = $"call_{i}",
                         type = "function",
-                        function = new { name = "delegate_work", arguments = JsonSerializer.Serialize(new { task = $"part for {c}", context = "platform", coworker = c }) },
+                        function = new { name = c.Name, arguments = JsonSerializer.Serialize(c.Arguments) },
                     }).ToArray(),
                 },
             },
@@ -205,6 +208,117 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
         Assert.Equal(1, managerCalls.Count(c => !c.HasToolResults));
         Assert.Equal(1, managerCalls.Count(c => c.HasToolResults));
         Assert.True(model.Requests.Count(IsCoworker) >= 6, "the three coworker calls in flight at the kill must be made again");
+    }
+
+    [Fact]
+    public async Task Serve_killed_while_a_tool_runs_resumes_without_repeating_the_tool_call_that_had_finished()
+    {
+        // Two tools on a counting service: 'record' finishes before the kill, 'notify' is in flight at the kill.
+        await using var service = await HttpStub.StartAsync(request =>
+        {
+            if (request.Path.StartsWith("/notify", StringComparison.Ordinal))
+            {
+                gate.Wait(TimeSpan.FromSeconds(60));
+            }
+
+            return (200, $$"""{"done":"{{request.Path}}"}""", null);
+        });
+        string tool(string name) => $$"""
+              {{name}}:
+                kind: http
+                description: Sends {{name}} for a ticket
+                method: POST
+                url: {{service.BaseAddress}}{{name}}/{ticket}
+                parameters: { type: object, properties: { ticket: { type: string } }, required: [ticket] }
+            """;
+        string crew = $$"""
+            agents:
+              clerk: { role: Clerk, goal: Handle tickets, backstory: Careful, tools: [record, notify] }
+            tasks:
+              first: { description: 'Use the record tool with ticket: T-1.', expected_output: Recorded, agent: clerk }
+              second: { description: 'Use the notify tool with ticket: T-1.', expected_output: Notified, agent: clerk }
+            tools:
+            {{tool("record")}}
+            {{tool("notify")}}
+            """;
+        string hub = $"crashtool{Guid.NewGuid():N}"[..20];
+        var settings = new Dictionary<string, string>
+        {
+            ["DurableCrews__Storage__ConnectionString"] = azurite.ConnectionString,
+            ["DurableCrews__Engine__TaskHub"] = hub,
+            ["DurableCrews__Engine__WorkerId"] = $"{hub}-worker",
+            ["DurableCrews__Engine__VisibilityTimeoutSeconds"] = "5",
+            ["DurableCrews__Tools__AllowedHosts"] = "127.0.0.1",
+        };
+
+        await using (var first = await ServeProcess.StartAsync(settings))
+        {
+            await StartRunAsync(first, "tickets", crew, "crash-tool");
+            await WaitUntilAsync(() => service.Requests.Any(r => r.Path == "/notify/T-1"));
+            await first.KillAsync();
+        }
+
+        gate.Set();
+        await using var second = await ServeProcess.StartAsync(settings);
+        var run = await WaitForEndAsync(second, "crash-tool");
+
+        Assert.Equal("Completed", run.GetProperty("status").GetString());
+        var calls = service.Requests.GroupBy(r => r.Path).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(1, calls["/record/T-1"]);
+        Assert.True(calls["/notify/T-1"] >= 2, "the notify call was in flight at the kill and must be made again");
+        var tasks = run.GetProperty("output").GetProperty("tasks_output");
+        Assert.Contains("/notify/T-1", tasks[1].GetProperty("raw").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, tasks[1].GetProperty("tool_calls").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Serve_killed_after_a_tool_call_finished_does_not_make_it_again()
+    {
+        // The model asks for the tool; the kill comes while the model is asked again with the tool's result.
+        await using var service = await HttpStub.StartAsync(request => (200, """{"recorded":true}""", null));
+        await using var model = await HttpStub.StartAsync(request =>
+        {
+            if (!Read(request).HasToolResults)
+            {
+                return (200, ToolCalls(("record", new { ticket = "T-2" })), null);
+            }
+
+            gate.Wait(TimeSpan.FromSeconds(60));
+            return (200, Completion("recorded T-2"), null);
+        });
+        string crew = $$"""
+            agents:
+              clerk: { role: Clerk, goal: Handle tickets, backstory: Careful, tools: [record] }
+            tasks:
+              only: { description: Record ticket T-2, expected_output: Recorded, agent: clerk }
+            tools:
+              record:
+                kind: http
+                description: Records a ticket
+                method: POST
+                url: {{service.BaseAddress}}record/{ticket}
+                parameters: { type: object, properties: { ticket: { type: string } }, required: [ticket] }
+            """;
+        string hub = $"crashdone{Guid.NewGuid():N}"[..20];
+        var settings = Settings(model, hub);
+        settings["DurableCrews__Tools__AllowedHosts"] = "127.0.0.1";
+
+        await using (var first = await ServeProcess.StartAsync(settings))
+        {
+            await StartRunAsync(first, "record", crew, "crash-done");
+            await WaitUntilAsync(() => model.Requests.Any(r => Read(r).HasToolResults));
+            await first.KillAsync();
+        }
+
+        gate.Set();
+        await using var second = await ServeProcess.StartAsync(settings);
+        var run = await WaitForEndAsync(second, "crash-done");
+
+        Assert.Equal("Completed", run.GetProperty("status").GetString());
+        Assert.Single(service.Requests);
+        Assert.True(model.Requests.Count(r => Read(r).HasToolResults) >= 2, "the model call in flight at the kill must be made again");
+        Assert.Equal(1, model.Requests.Count(r => !Read(r).HasToolResults));
+        Assert.Equal("recorded T-2", run.GetProperty("output").GetProperty("tasks_output")[0].GetProperty("raw").GetString());
     }
 
     [Fact]

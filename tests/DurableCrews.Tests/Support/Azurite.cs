@@ -82,7 +82,7 @@ public sealed class Azurite : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    static async Task<bool> AcceptsAsync(int port)
+    public static async Task<bool> AcceptsAsync(int port)
     {
         using var client = new TcpClient();
         try
@@ -96,7 +96,7 @@ public sealed class Azurite : IAsyncLifetime
         }
     }
 
-    static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
