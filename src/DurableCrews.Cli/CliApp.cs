@@ -349,7 +349,7 @@ public static class CliApp
 
     /// <summary>
     /// The live view of a run on stderr: a line when a task starts (with its agent), when each of its delegations
-    /// starts (nested under it), when it waits for a person, and when it finishes, with the elapsed time and tokens so far.
+    /// starts (nested under it), when its agent runs tools, when it waits for a person, and when it finishes, with the elapsed time and tokens so far.
     /// </summary>
     sealed class ProgressDisplay(TextWriter stderr)
     {
@@ -368,6 +368,13 @@ public static class CliApp
                 foreach (var delegation in task.Delegations.Where(d => seen.Add($"delegation:{d.Key}")))
                 {
                     Write($"      ↳ {delegation.Coworker} ({delegation.Key})");
+                }
+
+                // A tool is shown each time a turn starts it, not on every poll while it runs.
+                string toolsKey = $"tools:{task.InstanceId}:{string.Join(',', task.Tools)}";
+                if (task.Tools.Count > 0 && seen.Add(toolsKey))
+                {
+                    Write($"      ⚙ {string.Join(", ", task.Tools)}");
                 }
 
                 // Say so each time the task starts waiting, not on every poll while it waits.

@@ -334,7 +334,7 @@ public sealed class CrewRunService
 
     /// <summary>
     /// The run's progress: its own status, or its work child's (a crew with a deadline), with each running task's
-    /// delegations in flight and event waits read from that task's orchestration.
+    /// delegations and tool calls in flight and event waits read from that task's orchestration.
     /// </summary>
     async Task<CrewProgress?> ReadProgressAsync(string? serialized, CancellationToken cancellationToken)
     {
@@ -355,7 +355,7 @@ public sealed class CrewRunService
         {
             var child = task.InstanceId is { } id ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false) : null;
             var turns = Read<AgentWorkProgress>(child?.SerializedCustomStatus);
-            running.Add(turns is null ? task : task with { Delegations = turns.Delegations, WaitingFor = turns.WaitingFor });
+            running.Add(turns is null ? task : task with { Delegations = turns.Delegations, Tools = turns.Tools, WaitingFor = turns.WaitingFor });
         }
 
         return progress with { Running = running };

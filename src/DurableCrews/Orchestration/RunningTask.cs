@@ -10,6 +10,9 @@ public sealed record RunningTask(int Index, string Name, string Agent, string? I
     /// <summary>The delegations running now under this task, read from <see cref="InstanceId"/>'s status.</summary>
     public IReadOnlyList<DelegationOrder> Delegations { get; init; } = [];
 
+    /// <summary>The tools its agent is running now, by name, read from <see cref="InstanceId"/>'s status.</summary>
+    public IReadOnlyList<string> Tools { get; init; } = [];
+
     /// <summary>The external event the task waits for, when it waits for one (<c>human_input</c>).</summary>
     public string? WaitingFor { get; init; }
 }

@@ -29,6 +29,9 @@ public sealed record RunReport
     /// <summary>One row per agent.</summary>
     public IReadOnlyList<AgentReport> Agents { get; init; } = [];
 
+    /// <summary>Per tool: calls, failures, cache hits, time and bytes.</summary>
+    public IReadOnlyList<ToolReport> Tools { get; init; } = [];
+
     /// <summary>Tokens and requests, cache hits and misses included.</summary>
     public TokenUsage TokenUsage { get; init; } = TokenUsage.Zero;
 

@@ -46,8 +46,14 @@ public static class RunReportBuilder
         foreach (var task in output.TasksOutput)
         {
             timeline.Add(new TimelineBar(task.Name, task.Agent, "task", 0, Offset(task.StartedAt, start), Offset(task.FinishedAt, start)));
+            AddToolCalls(task.ToolCalls, 1, start, timeline);
             AddDelegations(task.Delegations, 1, start, timeline);
         }
+
+        var calls = output.TasksOutput.SelectMany(t => t.ToolCalls.Concat(Flatten(t.Delegations).SelectMany(d => d.ToolCalls))).ToList();
+        var tools = calls.GroupBy(c => c.Tool)
+            .Select(g => new ToolReport(g.Key, g.Count(), g.Count(c => c.Error is not null), g.Count(c => c.Cached), Math.Round(g.Sum(c => (c.FinishedAt - c.StartedAt).TotalSeconds), 3), g.Sum(c => c.Bytes)))
+            .OrderByDescending(t => t.Calls).ThenBy(t => t.Tool, StringComparer.Ordinal).ToList();
 
         string text = output.Raw + string.Concat(output.TasksOutput.Select(t => t.Raw));
         var insights = Topics.Where(t => text.Contains(t.Phrase, StringComparison.OrdinalIgnoreCase)).Select(t => t.Insight).ToList();
@@ -62,6 +68,7 @@ public static class RunReportBuilder
             DurationSeconds = Math.Round(duration, 3),
             Tasks = tasks,
             Agents = agents,
+            Tools = tools,
             TokenUsage = output.TokenUsage,
             Cost = costs.All(c => c.HasValue) ? costs.Sum(c => c!.Value) : null,
             CharsPerSecond = Math.Round(output.Raw.Length / duration, 1),
@@ -79,7 +86,17 @@ public static class RunReportBuilder
             string what = delegation.Task.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? delegation.Kind;
             string label = $"{delegation.Coworker}: {what}";
             timeline.Add(new TimelineBar(delegation.Reused ? $"(reused) {label}" : label, delegation.Coworker, "delegation", depth, Offset(delegation.StartedAt, start), Offset(delegation.FinishedAt, start)));
+            AddToolCalls(delegation.ToolCalls, depth + 1, start, timeline);
             AddDelegations(delegation.Delegations, depth + 1, start, timeline);
+        }
+    }
+
+    static void AddToolCalls(IReadOnlyList<ToolCallRecord> calls, int depth, DateTimeOffset start, List<TimelineBar> timeline)
+    {
+        foreach (var call in calls)
+        {
+            string label = call.Error is not null ? $"⚙ {call.Tool} (failed)" : call.Cached ? $"⚙ {call.Tool} (cached)" : $"⚙ {call.Tool}";
+            timeline.Add(new TimelineBar(label, call.Agent ?? string.Empty, "tool", depth, Offset(call.StartedAt, start), Offset(call.FinishedAt, start)));
         }
     }
 

@@ -32,7 +32,7 @@ public static class RunReportHtml
             table{border-collapse:collapse;font-size:13px}th,td{border-bottom:1px solid #d8dee4;padding:5px 10px;text-align:left}
             td.n,th.n{text-align:right}.status-Completed{color:#1a7f37}.status-Failed,.status-TimedOut,.status-Terminated{color:#cf222e}
             .error{background:#ffebe9;border:1px solid #ff8182;padding:8px 12px;border-radius:6px}
-            svg text{font-size:12px;font-family:inherit}.bar.task{fill:#0969da}.bar.delegation{fill:#8250df}.grid{stroke:#d8dee4}
+            svg text{font-size:12px;font-family:inherit}.bar.task{fill:#0969da}.bar.delegation{fill:#8250df}.bar.tool{fill:#bf8700}.grid{stroke:#d8dee4}
             </style></head><body>
             """);
         html.Append(c, $"<h1>Run {E(report.RunId)}</h1><div>Crew <b>{E(report.Crew)}</b> · <span class=\"status-{report.Status}\">{report.Status}</span> · started {report.StartedAt:u}</div>");
@@ -49,6 +49,7 @@ public static class RunReportHtml
         Card(html, report.Cost is { } cost ? cost.ToString("0.0000", c) : "unpriced", "estimated cost");
         Card(html, $"{report.CharsPerSecond:0.#}", "chars per second");
         Card(html, $"{report.Timeline.Count(b => b.Kind == "delegation")}", "delegations");
+        Card(html, $"{report.Tools.Sum(t => t.Calls)}", "tool calls");
         html.Append("</div>");
 
         html.Append("<h2>Timeline</h2>");
@@ -64,6 +65,15 @@ public static class RunReportHtml
         foreach (var a in report.Agents)
         {
             html.Append(c, $"<tr><td>{E(a.Agent)}</td><td class=n>{a.Tasks}</td><td class=n>{a.Delegations}</td><td class=n>{a.BusySeconds:0.###}</td><td class=n>{a.Tokens}</td></tr>");
+        }
+
+        if (report.Tools.Count > 0)
+        {
+            html.Append("</table><h2>Tools</h2><table><tr><th>tool</th><th class=n>calls</th><th class=n>failed</th><th class=n>cached</th><th class=n>s</th><th class=n>bytes</th></tr>");
+            foreach (var t in report.Tools)
+            {
+                html.Append(c, $"<tr><td>{E(t.Tool)}</td><td class=n>{t.Calls}</td><td class=n>{t.Failed}</td><td class=n>{t.Cached}</td><td class=n>{t.Seconds:0.###}</td><td class=n>{t.Bytes}</td></tr>");
+            }
         }
 
         html.Append("</table><h2>Insights</h2><ul>");

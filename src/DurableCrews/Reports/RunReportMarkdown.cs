@@ -31,6 +31,15 @@ public static class RunReportMarkdown
             md.Append(c, $"| {Cell(a.Agent)} | {a.Tasks} | {a.Delegations} | {a.BusySeconds:0.###} | {a.Tokens} |\n");
         }
 
+        if (report.Tools.Count > 0)
+        {
+            md.Append("\n## Tools\n\n| tool | calls | failed | cached | s | bytes |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");
+            foreach (var t in report.Tools)
+            {
+                md.Append(c, $"| {Cell(t.Tool)} | {t.Calls} | {t.Failed} | {t.Cached} | {t.Seconds:0.###} | {t.Bytes} |\n");
+            }
+        }
+
         md.Append("\n## Timeline\n\n```\n");
         double end = Math.Max(report.DurationSeconds, report.Timeline.Select(b => b.EndSeconds).DefaultIfEmpty(0).Max());
         const int Width = 50;
@@ -40,7 +49,7 @@ public static class RunReportMarkdown
             int to = Math.Max(from + 1, (int)Math.Round(bar.EndSeconds / end * Width));
             string label = new string(' ', bar.Depth * 2) + bar.Label;
             label = label.Length > 34 ? label[..33] + "…" : label;
-            md.Append(c, $"{label,-34} |{new string(' ', from)}{new string(bar.Kind == "task" ? '█' : '▒', to - from)}{new string(' ', Math.Max(0, Width - to))}| {bar.StartSeconds:0.00}–{bar.EndSeconds:0.00} s\n");
+            md.Append(c, $"{label,-34} |{new string(' ', from)}{new string(bar.Kind switch { "task" => '█', "tool" => '░', _ => '▒' }, to - from)}{new string(' ', Math.Max(0, Width - to))}| {bar.StartSeconds:0.00}–{bar.EndSeconds:0.00} s\n");
         }
 
         md.Append("```\n\n## Insights\n\n");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DurableCrews.Definitions;
 using DurableCrews.Runs;
 using DurableCrews.Tests.Support;
+using Microsoft.Extensions.AI;
 
 namespace DurableCrews.Tests.Tools;
 
@@ -113,6 +114,15 @@ public sealed class ToolRunTests
         Assert.Contains("> Ship on Friday", tasks[2].Raw, StringComparison.Ordinal);
         var stored = await engine.Blobs.GetAsync("crew-runs", $"{run.RunId}/files/out/plan.md");
         Assert.Equal("Ship on Friday", stored!.Content.ToString());
+
+        // The report counts the calls per tool and puts each on the timeline under its task.
+        var report = DurableCrews.Reports.RunReportBuilder.Build(run.Output, new DurableCrews.Reports.PricingOptions());
+        Assert.Equal(["file_read", "file_write", "list_files"], report.Tools.Select(t => t.Tool).Order(StringComparer.Ordinal));
+        Assert.All(report.Tools, t => Assert.Equal((1, 0), (t.Calls, t.Failed)));
+        Assert.Equal(14, report.Tools.Single(t => t.Tool == "file_read").Bytes);
+        Assert.Equal(["⚙ file_write", "⚙ list_files", "⚙ file_read"], report.Timeline.Where(b => b.Kind == "tool").Select(b => b.Label));
+        Assert.Contains("| file_write | 1 | 0 | 0 |", DurableCrews.Reports.RunReportMarkdown.Render(report), StringComparison.Ordinal);
+        Assert.Contains("<h2>Tools</h2>", DurableCrews.Reports.RunReportHtml.Render(report), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -239,5 +249,54 @@ public sealed class ToolRunTests
             Assert.Contains("DurableCrews__Tools__AllowedHosts", call.Error, StringComparison.Ordinal);
             Assert.Empty(site.Requests.Where(r => r.ArrivedAt > DateTimeOffset.UtcNow.AddSeconds(-5)).Skip(2));
         }
+    }
+
+    [Fact]
+    public async Task The_tool_calls_and_delegations_of_one_turn_run_at_the_same_time()
+    {
+        // Each of the three (two tool calls, one delegation) waits until all three have started: serial work would time out.
+        using var started = new CountdownEvent(3);
+        bool AllStarted()
+        {
+            started.Signal();
+            return started.Wait(TimeSpan.FromSeconds(20));
+        }
+
+        await using var service = await HttpStub.StartAsync(r => AllStarted() ? (200, $$"""{"pong":"{{r.Query}}"}""", null) : (500, "not in parallel", null));
+        var model = new ScriptedChatClient(async request =>
+        {
+            await Task.Yield();
+            if (request.IsFrom("Helper"))
+            {
+                return new ChatMessage(ChatRole.Assistant, AllStarted() ? "helper done" : "helper alone");
+            }
+
+            if (request.ToolResults.Count == 0)
+            {
+                return new ChatMessage(ChatRole.Assistant,
+                [
+                    new FunctionCallContent("c1", "ping", new Dictionary<string, object?> { ["ticket"] = "a" }),
+                    new FunctionCallContent("c2", "ping", new Dictionary<string, object?> { ["ticket"] = "b" }),
+                    new FunctionCallContent("c3", "delegate_work", new Dictionary<string, object?> { ["task"] = "Check b", ["context"] = "none", ["coworker"] = "Helper" }),
+                ]);
+            }
+
+            return new ChatMessage(ChatRole.Assistant, string.Join(" | ", request.ToolResults.Select(r => r.Result)));
+        });
+        var crew = Crew($$"""
+            agents:
+              lead: { role: Lead, goal: Coordinate, backstory: Busy, allow_delegation: true, tools: [ping] }
+              helper: { role: Helper, goal: Help, backstory: Kind }
+            tasks:
+              coordinate: { description: Coordinate the checks, expected_output: All results, agent: lead }
+            tools:
+            {{HttpTool(service, "ping")}}
+            """);
+        await using var engine = await EngineHarness.StartAsync(model, Loopback);
+
+        var run = await engine.RunAsync(crew);
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        Assert.Equal("""{"pong":"?id=a"} | {"pong":"?id=b"} | helper done""", run.Output!.TasksOutput[0].Raw);
     }
 }
