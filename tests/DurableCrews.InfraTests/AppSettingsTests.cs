@@ -38,6 +38,12 @@ public sealed class AppSettingsTests
         ["DurableCrews__Execution__HumanInputTimeoutSeconds"] = "tuning; the default (a day) suits the deployed app",
         ["DurableCrews__Execution__RetryDelaySeconds"] = "tuning; the default first backoff (2 s) suits Azure OpenAI",
         ["DurableCrews__Execution__MaxRetryDelaySeconds"] = "tuning; the default cap (300 s) suits Azure OpenAI",
+        ["DurableCrews__Tools__TimeoutSeconds"] = "tuning; a crew sets each tool's timeout, and the default (60 s) suits the rest",
+        ["DurableCrews__Tools__MaxResultChars"] = "tuning; a crew sets each tool's limit, and the default (16,000) suits current models",
+        ["DurableCrews__Tools__MaxResponseBytes"] = "tuning; the default (2 MB) bounds what web_fetch and http tools read",
+        ["DurableCrews__Tools__MaxFileBytes"] = "tuning; the default (1 MB) bounds what file_write writes",
+        ["DurableCrews__Tools__AllowedHosts"] = "optional; by default tools reach public https hosts only, which is what a deployment should start with",
+        ["DurableCrews__Tools__Mcp"] = "optional; an operator defines the MCP servers crews may name after deployment (stdio servers need their program in the app package)",
     };
 
     static IReadOnlyDictionary<string, string> TemplateSettings => Deployed.FunctionApp().AppSettings();

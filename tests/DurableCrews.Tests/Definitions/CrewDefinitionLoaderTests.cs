@@ -27,6 +27,12 @@ public sealed class CrewDefinitionLoaderTests : IDisposable
         embedder:
           provider: azure-openai
           config: { model: text-embedding-3-large, dimensions: 1536, chunk_size: 2000 }
+        tools:
+          search:
+            kind: http
+            description: Search the web
+            url: https://search.example.com/q?q={query}
+            parameters: { type: object, properties: { query: { type: string } }, required: [query] }
         agents:
           researcher:
             role: Researcher of {topic}

@@ -19,12 +19,17 @@ public sealed class SampleCrewTests
         var crew = loaded.Definition!;
         var inputs = CrewInputs.RequiredInputs(crew).ToDictionary(input => input, input => $"sample {input}");
         // A little simulated latency, so that parallel delegations overlap however busy the machine is.
-        await using var harness = await EngineHarness.StartAsync(new OfflineChatClient(TimeSpan.FromMilliseconds(100)));
+        // The MCP server a sample names is defined in settings, as an operator would.
+        var servers = crew.Tools.Where(t => t.Server is not null)
+            .SelectMany(t => McpServerPackages.Stdio(t.Server!, McpServerPackages.Everything))
+            .ToDictionary(s => s.Key, s => s.Value);
+        await using var harness = await EngineHarness.StartAsync(new OfflineChatClient(TimeSpan.FromMilliseconds(100)), servers);
 
         var run = await harness.RunAsync(crew, inputs);
 
         Assert.Equal(CrewRunStatus.Completed, run.Status);
         Assert.Equal(crew.Tasks.Select(t => t.Name), run.Output!.TasksOutput.Select(t => t.Name));
+        Assert.All(run.Output.TasksOutput.SelectMany(t => t.ToolCalls), call => Assert.Null(call.Error));
         if (crew.Process == CrewProcess.Hierarchical)
         {
             var delegations = run.Output.TasksOutput[0].Delegations;
