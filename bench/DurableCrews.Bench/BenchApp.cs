@@ -14,6 +14,7 @@ internal static class BenchApp
             ["load"] = LoadBench.RunAsync,
             ["idle"] = IdleStartBench.RunAsync,
             ["recovery"] = RecoveryBench.RunAsync,
+            ["tools"] = ToolCallBench.RunAsync,
         };
 
         if (which == "all")

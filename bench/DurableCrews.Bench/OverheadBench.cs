@@ -52,7 +52,7 @@ internal static class OverheadBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {perTask:0.0} | {perActivity:0.0} | {perTask / perActivity:0.0}x |"));
     }
 
-    static async Task<double> CrewOnceAsync(CrewEngine engine, CrewDefinition crew)
+    internal static async Task<double> CrewOnceAsync(CrewEngine engine, CrewDefinition crew)
     {
         var clock = Stopwatch.StartNew();
         string runId = await engine.Runs.KickoffAsync(crew, new KickoffRequest());
@@ -60,10 +60,10 @@ internal static class OverheadBench
         return view.Status == Runs.CrewRunStatus.Completed ? clock.Elapsed.TotalMilliseconds : throw new InvalidOperationException($"{runId}: {view.Error}");
     }
 
-    static async Task<double> BareOnceAsync(CrewEngine engine)
+    internal static async Task<double> BareOnceAsync(CrewEngine engine, int activities = Tasks)
     {
         var clock = Stopwatch.StartNew();
-        string id = await engine.Client.ScheduleNewOrchestrationInstanceAsync(BenchEngines.BareOrchestration, Tasks);
+        string id = await engine.Client.ScheduleNewOrchestrationInstanceAsync(BenchEngines.BareOrchestration, activities);
 
         // Polled like the crew run (CrewRunService.WaitAsync), so both sides pay the same for noticing the end.
         while (await engine.Client.GetInstanceAsync(id) is not { IsCompleted: true })

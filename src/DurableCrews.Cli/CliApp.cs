@@ -113,7 +113,7 @@ public static class CliApp
             string[] words = equals > 0 ? server[(equals + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
             if (!DefinitionNames.IsValid(name) || words.Length == 0)
             {
-                cli.Stderr.WriteLine($"error: --mcp '{server}' must be NAME=COMMAND ARG…, with NAME {DefinitionNames.Rule()}");
+                cli.Stderr.WriteLine($"error: --mcp '{server}' must be NAME=COMMAND ARG… (NAME {DefinitionNames.Rule()})");
                 return null;
             }
 
