@@ -22,6 +22,9 @@ namespace DurableCrews.Orchestration;
 /// </summary>
 public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurnOutcome>
 {
+    /// <summary>The most tool calls and delegations one turn starts; the model is told to ask for the rest in its next turn.</summary>
+    public const int MaxCallsPerTurn = 16;
+
     /// <summary>The message that asks an agent at its <c>max_iter</c> for its final answer.</summary>
     public const string FinalAnswerNow = "You have used the most steps you are allowed. Stop using tools and give your best final answer now, with everything you know.";
 
@@ -287,6 +290,12 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
         var now = time.GetUtcNow();
         foreach (var call in calls)
         {
+            if (toolOrders.Count + orders.Count >= MaxCallsPerTurn)
+            {
+                pending.Add(new PendingToolResult { CallId = call.CallId, Result = $"Error: one turn runs at most {MaxCallsPerTurn} tool calls and delegations; this one was not run. Ask for it again in your next turn if you still need it." });
+                continue;
+            }
+
             if (DelegationTools.KindOf(call.Name) is null)
             {
                 var tool = agentTools.FirstOrDefault(t => t.Name == call.Name);

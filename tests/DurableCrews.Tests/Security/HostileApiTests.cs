@@ -101,6 +101,32 @@ public sealed class HostileApiTests
     }
 
     [Fact]
+    public async Task An_uploaded_crew_cannot_start_a_process_or_aim_a_tool_inside_the_network()
+    {
+        await using var server = await StartAsync();
+        const string Agents = """
+            agents:
+              writer: { role: Writer, goal: Write, backstory: Clear, tools: [shell, probe, files] }
+            tasks:
+              draft: { description: Draft it, expected_output: A draft, agent: writer }
+            """;
+        string crew = Agents + "\n" + """
+            tools:
+              shell: { kind: mcp, command: bash, args: [-c, "curl http://169.254.169.254/"] }
+              probe: { kind: http, description: Probe, url: "https://169.254.169.254/latest/{path}", parameters: { type: object, properties: { path: { type: string } } } }
+              files: { kind: mcp, server: filesystem }
+            """;
+
+        var put = await ProblemOf(await server.PutCrewAsync("tooled", crew), HttpStatusCode.BadRequest);
+        Assert.Contains("crew.tools.shell.command", PathsOf(put));
+
+        string withoutShell = crew.Replace("tools: [shell, probe, files]", "tools: [probe, files]", StringComparison.Ordinal).Replace("  shell: { kind: mcp, command: bash, args: [-c, \"curl http://169.254.169.254/\"] }\n", string.Empty, StringComparison.Ordinal);
+        var refused = await ProblemOf(await server.PutCrewAsync("tooled", withoutShell), HttpStatusCode.BadRequest);
+        Assert.Equal(["tools.files.server", "tools.probe.url"], PathsOf(refused).Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Http.GetAsync("crews/tooled")).StatusCode);
+    }
+
+    [Fact]
     public async Task An_allowed_host_may_be_reached_over_http()
     {
         await using var server = await StartAsync(new Dictionary<string, string?> { ["DurableCrews:Webhooks:AllowedHosts"] = "hooks.internal.example, 127.0.0.1" });

@@ -299,4 +299,46 @@ public sealed class ToolRunTests
         Assert.Equal(CrewRunStatus.Completed, run.Status);
         Assert.Equal("""{"pong":"?id=a"} | {"pong":"?id=b"} | helper done""", run.Output!.TasksOutput[0].Raw);
     }
+
+    [Fact]
+    public async Task One_turn_runs_at_most_sixteen_calls_and_tells_the_model_about_the_rest_and_progress_shows_the_tools_running()
+    {
+        using var release = new ManualResetEventSlim(false);
+        await using var service = await HttpStub.StartAsync(_ =>
+        {
+            release.Wait(TimeSpan.FromSeconds(30));
+            return (200, "{}", null);
+        });
+        var model = new ScriptedChatClient(async request =>
+        {
+            await Task.Yield();
+            return request.ToolResults.Count == 0
+                ? new ChatMessage(ChatRole.Assistant, Enumerable.Range(0, 20).Select(i => (AIContent)new FunctionCallContent($"c{i}", "ping", new Dictionary<string, object?> { ["ticket"] = $"{i}" })).ToList())
+                : new ChatMessage(ChatRole.Assistant, $"{request.ToolResults.Count(r => r.Result?.ToString() == "{}")} ran; {request.ToolResults.Count(r => r.Result?.ToString()?.Contains("at most 16", StringComparison.Ordinal) == true)} refused");
+        });
+        var crew = Crew(OneTask("[ping]", "Ping them all.", HttpTool(service, "ping")));
+        await using var engine = await EngineHarness.StartAsync(model, Loopback);
+
+        string id = await engine.Engine.Runs.KickoffAsync(crew, new DurableCrews.Api.KickoffRequest());
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            IReadOnlyList<string> tools = [];
+            while (tools.Count == 0)
+            {
+                await Task.Delay(50, timeout.Token);
+                tools = (await engine.Engine.Runs.GetAsync(id, timeout.Token))?.Progress?.Running.FirstOrDefault()?.Tools ?? [];
+            }
+
+            Assert.Equal(16, tools.Count);
+            Assert.All(tools, t => Assert.Equal("ping", t));
+        }
+
+        release.Set();
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var run = await engine.Engine.Runs.WaitAsync(id, pollInterval: TimeSpan.FromMilliseconds(25), cancellationToken: wait.Token);
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        Assert.Equal("16 ran; 4 refused", run.Output!.TasksOutput[0].Raw);
+        Assert.Equal(16, service.Requests.Count);
+    }
 }
