@@ -32,17 +32,19 @@ public static class OutputJsonParser
             return (null, $"output_json is not a usable JSON schema: {ex.Message}");
         }
 
-        var result = jsonSchema.Evaluate(node, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        if (!result.IsValid)
-        {
-            var errors = (result.Details ?? [])
+        return Check(jsonSchema, node) is { } errors ? (null, "the answer does not match output_json: " + errors) : (node, null);
+    }
+
+    /// <summary>Where a JSON value breaks a schema (the first five places), or null when it matches.</summary>
+    internal static string? Check(JsonSchema schema, JsonElement value)
+    {
+        var result = schema.Evaluate(value, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        return result.IsValid
+            ? null
+            : string.Join("; ", (result.Details ?? [])
                 .Where(d => d.Errors is { Count: > 0 })
                 .SelectMany(d => d.Errors!.Select(e => $"{(d.InstanceLocation.ToString() is { Length: > 0 } at ? at : "/")}: {e.Value}"))
-                .Take(5);
-            return (null, "the answer does not match output_json: " + string.Join("; ", errors));
-        }
-
-        return (node, null);
+                .Take(5));
     }
 
     static string StripFence(string text)

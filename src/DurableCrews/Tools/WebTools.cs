@@ -197,12 +197,9 @@ public sealed class WebTools
                 throw new ToolFailedException($"the tool's parameters are not a usable JSON schema: {ex.Message}");
             }
 
-            var result = parsed.Evaluate(arguments, new EvaluationOptions { OutputFormat = OutputFormat.List });
-            if (!result.IsValid)
+            if (Agents.OutputJsonParser.Check(parsed, arguments) is { } errors)
             {
-                var errors = (result.Details ?? []).Where(d => d.Errors is { Count: > 0 })
-                    .SelectMany(d => d.Errors!.Select(e => $"{(d.InstanceLocation.ToString() is { Length: > 0 } at ? at : "/")}: {e.Value}")).Take(5);
-                throw new ToolFailedException($"the arguments do not match the tool's parameters: {string.Join("; ", errors)}");
+                throw new ToolFailedException($"the arguments do not match the tool's parameters: {errors}");
             }
         }
 

@@ -341,4 +341,31 @@ public sealed class ToolRunTests
         Assert.Equal("16 ran; 4 refused", run.Output!.TasksOutput[0].Raw);
         Assert.Equal(16, service.Requests.Count);
     }
+
+    [Fact]
+    public async Task Arguments_that_break_the_tool_schema_or_name_no_tool_are_answered_with_errors_and_nothing_is_sent()
+    {
+        await using var service = await HttpStub.StartAsync(_ => (200, "{}", null));
+        var model = new ScriptedChatClient(async request =>
+        {
+            await Task.Yield();
+            return request.ToolResults.Count == 0
+                ? new ChatMessage(ChatRole.Assistant,
+                [
+                    new FunctionCallContent("c1", "ping", new Dictionary<string, object?> { ["ticket"] = 7 }),
+                    new FunctionCallContent("c2", "rm_rf", new Dictionary<string, object?>()),
+                ])
+                : new ChatMessage(ChatRole.Assistant, string.Join("\n", request.ToolResults.Select(r => r.Result)));
+        });
+        var crew = Crew(OneTask("[ping]", "Ping it.", HttpTool(service, "ping")));
+        await using var engine = await EngineHarness.StartAsync(model, Loopback);
+
+        var run = await engine.RunAsync(crew);
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        string[] results = run.Output!.TasksOutput[0].Raw.Split('\n');
+        Assert.StartsWith("Error: the tool ping failed: the arguments do not match the tool's parameters: /ticket:", results[0], StringComparison.Ordinal);
+        Assert.Equal("Error: there is no tool named 'rm_rf'. Your tools: ping.", results[1]);
+        Assert.Empty(service.Requests);
+    }
 }
