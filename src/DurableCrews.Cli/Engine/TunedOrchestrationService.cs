@@ -65,11 +65,48 @@ internal sealed class TunedOrchestrationService :
 
     public BehaviorOnContinueAsNew EventBehaviourForContinueAsNew => inner.EventBehaviourForContinueAsNew;
 
-    public Task StartAsync() => inner.StartAsync();
+    // The Azure Storage service throws (from an async void stop handler, taking the process down) when it is stopped
+    // before its start has run: a host stopped right after it started. Stop waits for the start, or skips a service
+    // that never started.
+    readonly object startLock = new();
+    Task? starting;
 
-    public Task StopAsync() => inner.StopAsync();
+    public Task StartAsync()
+    {
+        lock (startLock)
+        {
+            return starting ??= inner.StartAsync();
+        }
+    }
 
-    public Task StopAsync(bool isForced) => inner.StopAsync(isForced);
+    public Task StopAsync() => StopAsync(isForced: false);
+
+    public async Task StopAsync(bool isForced)
+    {
+        Task? started;
+        lock (startLock)
+        {
+            started = starting;
+            starting = null;
+        }
+
+        if (started is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await started.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A start that failed left nothing running to stop.
+            return;
+        }
+
+        await inner.StopAsync(isForced).ConfigureAwait(false);
+    }
 
     public Task CreateAsync() => inner.CreateAsync();
 
