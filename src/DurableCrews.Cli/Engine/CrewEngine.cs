@@ -100,6 +100,7 @@ public sealed class CrewEngine : IAsyncDisposable
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.AddDurableCrews(configuration).AddCrewClientServices();
         builder.Services.AddOptions<Serve.ServeOptions>().Bind(configuration.GetSection(Serve.ServeOptions.SectionName));
+        OtlpTelemetry.Add(builder.Services, configuration);
         configureServices?.Invoke(builder.Services);
         builder.Services.AddDurableTaskWorker(worker =>
         {

@@ -29,6 +29,13 @@ public sealed class KickoffMessageHandler
     /// <summary>Handles one message (JSON, or base64 of JSON as the Functions queue trigger writes it).</summary>
     public async Task<KickoffOutcome> HandleAsync(string message, CancellationToken cancellationToken = default)
     {
+        var outcome = await StartFromAsync(message, cancellationToken).ConfigureAwait(false);
+        Telemetry.CrewTelemetry.QueueKickoff(outcome.Kind.ToString());
+        return outcome;
+    }
+
+    async Task<KickoffOutcome> StartFromAsync(string message, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(message);
         using var document = JsonBody.Parse(Decode(message), "message", out var invalid);
         if (document is null)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -127,11 +128,15 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
 
         ModelReference.TryParse(agent?.Llm ?? crew.Llm, out var reference, out _);
         var model = models.Resolve(reference);
+        var traced = new ChatClientBuilder(model.Client).UseOpenTelemetry(sourceName: Telemetry.CrewTelemetry.GenAiSourceName).Build();
         IChatClient sender = request.RateScopes is { Count: > 0 } scopes
-            ? new RateLimitedChatClient(model.Client, slots, request.RunId, scopes, TimeSpan.FromSeconds(request.RateLimitWindowSeconds), time)
-            : model.Client;
+            ? new RateLimitedChatClient(traced, slots, request.RunId, scopes, TimeSpan.FromSeconds(request.RateLimitWindowSeconds), time)
+            : traced;
         var client = crew.Cache ? new CachingCrewChatClient(sender, cache, model.Description) : null;
         ChatResponse response;
+        var sent = time.GetUtcNow();
+        using var live = Telemetry.CrewTelemetry.GenAiSource.StartActivity($"invoke_agent {work.Agent}", ActivityKind.Internal, default(ActivityContext),
+            [new(Telemetry.CrewTelemetry.RunIdAttribute, request.RunId), new("gen_ai.operation.name", "invoke_agent"), new("gen_ai.agent.name", work.Agent), new("durablecrews.work", request.Key), new("durablecrews.turn", request.Turn)]);
         try
         {
             using var call = inFlight.Start($"{request.RunId}/{request.Key}", cancellationToken);
@@ -146,6 +151,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
             return new AgentTurnOutcome { Throttled = true, RetryAfterSeconds = throttled.RetryAfter?.TotalSeconds, Error = throttled.Message };
         }
 
+        live?.Stop();
         var usage = UsageOf(response, client);
         AgentTurnOutcome outcome;
         if (request.Mode == AgentTurnMode.Guardrail)
@@ -170,8 +176,22 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
             }
         }
 
+        var modelCall = new ModelCallRecord
+        {
+            Turn = request.Turn,
+            Model = work.Model,
+            StartedAt = sent,
+            FinishedAt = time.GetUtcNow(),
+            InputTokens = usage.PromptTokens,
+            OutputTokens = usage.CompletionTokens,
+            CacheHit = usage.CacheHits > 0,
+            Outcome = request.Mode == AgentTurnMode.Guardrail ? "guardrail" : outcome.Answered ? "answer" : "tool_calls",
+            SpanContext = live?.Id,
+        };
+        Telemetry.CrewTelemetry.ModelCalled(modelCall);
         work = work with
         {
+            ModelCalls = [.. work.ModelCalls, modelCall],
             Messages = Conversation.Save(messages),
             Turns = work.Turns + 1,
             Usage = work.Usage.Add(usage),
@@ -224,6 +244,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
                         TokenUsage = child.Usage.Add(TokenUsage.Sum(child.Delegations.Select(d => d.TokenUsage))),
                         Delegations = child.Delegations,
                         ToolCalls = child.ToolCalls,
+                        ModelCalls = child.ModelCalls,
                         Retries = child.Retries,
                         Waits = child.Waits,
                     });

@@ -52,6 +52,7 @@ public sealed class CompleteRunActivity : TaskActivity<CompleteRunRequest, CrewR
             FinishedAt = time.GetUtcNow(),
         };
         string blob = await runs.SaveResultAsync(result, cancellationToken).ConfigureAwait(false);
+        Telemetry.CrewTelemetry.RunEnded(result);
         return new CrewRunSummary(request.RunId, crew.Name, request.Status, blob, outputs.Count, result.TokenUsage, request.Error);
     }
 }

@@ -68,6 +68,7 @@ public sealed class FinishAgentWorkActivity : TaskActivity<FinishAgentWorkReques
             TokenUsage = usage,
             Delegations = work.Delegations,
             ToolCalls = work.ToolCalls,
+            ModelCalls = work.ModelCalls,
             Retries = request.Retries,
             Waits = request.Waits,
             Turns = work.Turns,
@@ -86,6 +87,7 @@ public sealed class FinishAgentWorkActivity : TaskActivity<FinishAgentWorkReques
         }
 
         string blob = await runs.SaveTaskOutputAsync(request.RunId, output, cancellationToken).ConfigureAwait(false);
+        Telemetry.CrewTelemetry.TaskFinished(crew.Name, output);
         return new AgentWorkSummary(work.Key, work.TaskIndex, work.Agent, blob, usage);
     }
 }

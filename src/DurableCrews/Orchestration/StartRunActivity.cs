@@ -36,6 +36,7 @@ public sealed class StartRunActivity : TaskActivity<string, CrewRunPlan>
             IReadOnlyList<int>? context = task.Context?.Select(name => names.IndexOf(name)).ToList();
             return new PlannedTask(index, task.Name, agent?.Role ?? ManagerPersona.Role, context, task.AsyncExecution, agent?.MaxRetryLimit ?? 2, agent?.MaxExecutionTime);
         }).ToList();
+        Telemetry.CrewTelemetry.RunStarted(crew.Name);
         return new CrewRunPlan(crew.Name, tasks, crew.MaxExecutionTime, run.Webhooks, crew.Planning, queues.PublishResults);
     }
 }

@@ -69,15 +69,15 @@ public sealed class ToolCallActivity : TaskActivity<ToolCallRequest, ToolCallOut
             }
             catch (ToolFailedException ex)
             {
-                return new ToolCallOutcome { Error = ex.Message, Retryable = ex.Retryable };
+                return Failed(pending.Tool!, started, new ToolCallOutcome { Error = ex.Message, Retryable = ex.Retryable });
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return new ToolCallOutcome { Error = $"the tool did not answer within {timeout} s", Retryable = true };
+                return Failed(pending.Tool!, started, new ToolCallOutcome { Error = $"the tool did not answer within {timeout} s", Retryable = true });
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or InvalidOperationException or ArgumentException)
             {
-                return new ToolCallOutcome { Error = $"the tool failed: {ex.Message}", Retryable = ex is HttpRequestException or IOException };
+                return Failed(pending.Tool!, started, new ToolCallOutcome { Error = $"the tool failed: {ex.Message}", Retryable = ex is HttpRequestException or IOException });
             }
 
             if (definition.Cache)
@@ -116,6 +116,13 @@ public sealed class ToolCallActivity : TaskActivity<ToolCallRequest, ToolCallOut
             // An earlier delivery of this attempt stored its result first; that one is kept.
         }
 
+        Telemetry.CrewTelemetry.ToolCalled(record.Tool, record.FinishedAt - record.StartedAt, cached ? "cached" : "succeeded");
         return new ToolCallOutcome { Succeeded = true };
+    }
+
+    ToolCallOutcome Failed(string tool, DateTimeOffset started, ToolCallOutcome outcome)
+    {
+        Telemetry.CrewTelemetry.ToolCalled(tool, time.GetUtcNow() - started, "failed");
+        return outcome;
     }
 }

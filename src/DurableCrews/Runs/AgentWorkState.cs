@@ -54,6 +54,9 @@ public sealed record AgentWorkState
     /// <summary>How many delegations this work has started, numbering the next one.</summary>
     public int DelegationsStarted { get; init; }
 
+    /// <summary>The model turns taken so far, for the trace.</summary>
+    public IReadOnlyList<ModelCallRecord> ModelCalls { get; init; } = [];
+
     /// <summary>The tool calls made so far (results left out).</summary>
     public IReadOnlyList<ToolCallRecord> ToolCalls { get; init; } = [];
 

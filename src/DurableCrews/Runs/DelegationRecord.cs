@@ -45,6 +45,9 @@ public sealed record DelegationRecord
     /// <summary>The coworker's durable waits: rate limits and retry backoff.</summary>
     public IReadOnlyList<ExecutionWait> Waits { get; init; } = [];
 
+    /// <summary>The coworker's model turns.</summary>
+    public IReadOnlyList<ModelCallRecord> ModelCalls { get; init; } = [];
+
     /// <summary>The tool calls the coworker made (results left out).</summary>
     public IReadOnlyList<ToolCallRecord> ToolCalls { get; init; } = [];
 

@@ -50,6 +50,9 @@ public sealed record TaskOutput
     /// <summary>The work this task's agent (or the manager) delegated to coworkers, in the order it was asked for.</summary>
     public IReadOnlyList<DelegationRecord> Delegations { get; init; } = [];
 
+    /// <summary>The model turns of the task's agent (its coworkers' are in their delegations).</summary>
+    public IReadOnlyList<ModelCallRecord> ModelCalls { get; init; } = [];
+
     /// <summary>The tool calls the task's agent made (results left out; its coworkers' are in their delegations).</summary>
     public IReadOnlyList<ToolCallRecord> ToolCalls { get; init; } = [];
 
