@@ -13,11 +13,18 @@ namespace DurableCrews.Tests.Functions;
 /// </summary>
 public sealed class FunctionsHostTests
 {
-    static IHost BuildDevelopmentHost()
+    // As the template sets them: Application Insights, reached with the app's user-assigned identity.
+    static readonly string[] WithTelemetry =
+    [
+        $"--{FunctionsApp.ApplicationInsightsSetting}=InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://ingest.example.invalid/",
+        "--APPLICATIONINSIGHTS_AUTHENTICATION_STRING=Authorization=AAD;ClientId=11111111-1111-1111-1111-111111111111",
+    ];
+
+    static IHost BuildDevelopmentHost(string[]? args = null)
     {
         // func start sets this; only the Functions worker reads it.
         Environment.SetEnvironmentVariable("AZURE_FUNCTIONS_ENVIRONMENT", Environments.Development);
-        var builder = FunctionsApp.CreateBuilder([]);
+        var builder = FunctionsApp.CreateBuilder(args ?? []);
         builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
         return builder.Build();
     }
@@ -35,11 +42,24 @@ public sealed class FunctionsHostTests
         Assert.Equal(Environments.Development, host.Services.GetRequiredService<IHostEnvironment>().EnvironmentName);
     }
 
+    [Fact]
+    public void With_application_insights_set_the_host_builds_with_durablecrews_traces_and_metrics_wired()
+    {
+        using var host = BuildDevelopmentHost(WithTelemetry);
+
+        Assert.NotNull(host.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
+        Assert.NotNull(host.Services.GetService<OpenTelemetry.Metrics.MeterProvider>());
+        Assert.True(DurableCrews.Telemetry.CrewTelemetry.Source.HasListeners(), "the tracer provider listens to DurableCrews' activity source");
+
+        using var without = BuildDevelopmentHost();
+        Assert.Null(without.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
+    }
+
     [Theory]
     [MemberData(nameof(FunctionClasses))]
     public void Every_function_class_is_made_from_the_container(string className)
     {
-        using var host = BuildDevelopmentHost();
+        using var host = BuildDevelopmentHost(WithTelemetry);
         using var scope = host.Services.CreateScope();
         var type = typeof(FunctionsApp).Assembly.GetType(className)!;
 
