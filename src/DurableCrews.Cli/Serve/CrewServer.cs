@@ -58,7 +58,8 @@ public sealed class CrewServer : IAsyncDisposable
         {
             try
             {
-                if (!keys.Allows(http.Request))
+                // The dashboard page holds no data: it asks for the key and sends it with every API call it makes.
+                if (!IsDashboard(http.Request) && !keys.Allows(http.Request))
                 {
                     http.Response.Headers.WWWAuthenticate = "Bearer";
                     await ApiHttp.WriteAsync(http.Response, ApiResponse.Problem(ApiProblem.Unauthorized()), http.RequestAborted).ConfigureAwait(false);
@@ -81,6 +82,15 @@ public sealed class CrewServer : IAsyncDisposable
                 logger.LogError(ex, "{Method} {Path} failed unexpectedly (trace id {TraceId})", http.Request.Method, http.Request.Path, traceId);
                 await ApiHttp.WriteAsync(http.Response, ApiResponse.Problem(ApiProblem.Unexpected(traceId)), http.RequestAborted).ConfigureAwait(false);
             }
+        });
+
+        app.MapGet("/", (HttpContext http) =>
+        {
+            http.Response.ContentType = Dashboard.DashboardPage.ContentType;
+            http.Response.Headers.ContentSecurityPolicy = Dashboard.DashboardPage.ContentSecurityPolicy;
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            http.Response.Headers.CacheControl = "no-cache";
+            return http.Response.WriteAsync(Dashboard.DashboardPage.Html, http.RequestAborted);
         });
 
         foreach (var route in CrewApi.Routes)
@@ -111,6 +121,8 @@ public sealed class CrewServer : IAsyncDisposable
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new CrewServer(app, new Uri(address));
     }
+
+    static bool IsDashboard(HttpRequest request) => HttpMethods.IsGet(request.Method) && request.Path == "/";
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -12,6 +12,16 @@ namespace DurableCrews.Functions.Http;
 /// </summary>
 public sealed class ApiFunctions(RunClientServices services)
 {
+    /// <summary>GET /api/dashboard: the runs dashboard (open it with <c>?code=</c> and a function key; its API calls carry the key).</summary>
+    [Function("Dashboard")]
+    public IActionResult Dashboard([HttpTrigger(AuthorizationLevel.Function, "get", Route = "dashboard")] HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.HttpContext.Response.Headers.ContentSecurityPolicy = DurableCrews.Dashboard.DashboardPage.ContentSecurityPolicy;
+        request.HttpContext.Response.Headers.XContentTypeOptions = "nosniff";
+        return new ContentResult { Content = DurableCrews.Dashboard.DashboardPage.Html, ContentType = DurableCrews.Dashboard.DashboardPage.ContentType, StatusCode = 200 };
+    }
+
     /// <summary>POST /api/crews/{crew}/kickoff.</summary>
     [Function("KickoffCrew")]
     public Task<IActionResult> KickoffCrew([HttpTrigger(AuthorizationLevel.Function, "post", Route = "crews/{crew}/kickoff")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
