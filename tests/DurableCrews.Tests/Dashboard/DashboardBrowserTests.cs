@@ -8,7 +8,7 @@ namespace DurableCrews.Tests.Dashboard;
 
 /// <summary>
 /// The dashboard served by <c>durablecrews serve</c>, in Debian's Chromium driven by puppeteer-core: the runs list, a
-/// hierarchical crew started from the form and watched to completion, a human-input task approved, a long run
+/// hierarchical crew started from the form and watched to completion, replayed from its task, a human-input task approved, a long run
 /// terminated, the list filtered. A screenshot at each step is kept under <c>artifacts/dashboard</c> in the test output.
 /// </summary>
 public sealed class DashboardBrowserTests
@@ -84,7 +84,7 @@ public sealed class DashboardBrowserTests
 
         Assert.True(node.ExitCode == 0, $"{await stdout}\n{await stderr}");
         Assert.Equal(
-            ["01-runs.png", "02-hierarchical-running.png", "03-hierarchical-completed.png", "04-human-input-waiting.png", "05-human-input-approved.png", "06-terminated.png", "07-runs-filtered.png"],
+            ["01-runs.png", "02-hierarchical-running.png", "03-hierarchical-completed.png", "04-replayed.png", "05-human-input-waiting.png", "06-human-input-approved.png", "07-terminated.png", "08-runs-filtered.png"],
             Directory.GetFiles(artifacts).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 }

@@ -53,7 +53,14 @@ try {
   if (!(tokens > 0)) failures.push("the finished run shows no tokens");
   await shot("hierarchical-completed");
 
-  // 3. A task that waits for a person: approved from the page.
+  // 3. Replayed from its task: a new run, watched to completion.
+  await Promise.all([page.waitForFunction(id => location.hash !== "#/runs/" + encodeURIComponent(id), {}, platformRun), page.click("[data-testid=replay]")]);
+  await waitForStatus("Completed");
+  const replayRun = decodeURIComponent(await page.evaluate(() => location.hash.slice("#/runs/".length)));
+  if (replayRun === platformRun) failures.push("replay did not open a new run");
+  await shot("replayed");
+
+  // 4. A task that waits for a person: approved from the page.
   const reviewedRun = await startCrew("reviewed", { topic: "release notes" });
   await page.waitForSelector("[data-testid=human-input]", { timeout: 60000 });
   await shot("human-input-waiting");
@@ -61,20 +68,20 @@ try {
   await waitForStatus("Completed");
   await shot("human-input-approved");
 
-  // 4. A run that would wait for a day, terminated from the page.
+  // 5. A run that would wait for a day, terminated from the page.
   const longRun = await startCrew("reviewed", { topic: "a long wait" });
   await page.waitForSelector("[data-testid=human-input]", { timeout: 60000 });
   await page.click("[data-testid=terminate]");
   await waitForStatus("Terminated", 60000);
   await shot("terminated");
 
-  // 5. The list filtered by status and crew shows that run.
+  // 6. The list filtered by status and crew shows that run.
   await page.goto(`${base}/#/`, { waitUntil: "networkidle0" });
   await page.waitForSelector("[data-testid=runs]");
   await page.select("[data-testid=filter-status]", "Terminated");
   await page.waitForFunction(id => [...document.querySelectorAll("tr[data-run]")].map(r => r.dataset.run).join(",") === id, { timeout: 15000 }, longRun);
   await page.select("[data-testid=filter-status]", "Completed");
-  await page.waitForFunction(ids => ids.every(id => document.querySelector(`tr[data-run="${id}"]`)), { timeout: 15000 }, [platformRun, reviewedRun]);
+  await page.waitForFunction(ids => ids.every(id => document.querySelector(`tr[data-run="${id}"]`)), { timeout: 15000 }, [platformRun, replayRun, reviewedRun]);
   await shot("runs-filtered");
 } catch (error) {
   failures.push(error.stack || String(error));
