@@ -26,8 +26,7 @@ internal static class RunTrace
 
         run.SetTag("durablecrews.crew", output.Crew);
         run.SetTag("durablecrews.run.status", output.Status.ToString());
-        run.SetTag("gen_ai.usage.input_tokens", output.TokenUsage.PromptTokens);
-        run.SetTag("gen_ai.usage.output_tokens", output.TokenUsage.CompletionTokens);
+        Tokens(run, output.TokenUsage);
         if (output.Status != CrewRunStatus.Completed)
         {
             run.SetStatus(ActivityStatusCode.Error, output.Error ?? output.Status.ToString());
@@ -44,9 +43,7 @@ internal static class RunTrace
             span.SetTag("durablecrews.task", task.Name);
             span.SetTag("durablecrews.agent", task.Agent);
             span.SetTag("gen_ai.request.model", task.Model);
-            span.SetTag("gen_ai.usage.input_tokens", task.TokenUsage.PromptTokens);
-            span.SetTag("gen_ai.usage.output_tokens", task.TokenUsage.CompletionTokens);
-            span.SetTag("durablecrews.cache_hits", task.TokenUsage.CacheHits);
+            Tokens(span, task.TokenUsage);
             span.SetTag("durablecrews.retries", task.Retries);
             Work(span, task.ModelCalls, task.ToolCalls, task.Delegations, task.Waits, output.RunId);
             span.SetEndTime(task.FinishedAt.UtcDateTime);
@@ -104,11 +101,18 @@ internal static class RunTrace
             span.SetTag("durablecrews.agent", delegation.Coworker);
             span.SetTag("durablecrews.delegation.kind", delegation.Kind);
             span.SetTag("durablecrews.delegation.reused", delegation.Reused);
-            span.SetTag("gen_ai.usage.input_tokens", delegation.TokenUsage.PromptTokens);
-            span.SetTag("gen_ai.usage.output_tokens", delegation.TokenUsage.CompletionTokens);
+            Tokens(span, delegation.TokenUsage);
             Work(span, delegation.ModelCalls, delegation.ToolCalls, delegation.Delegations, delegation.Waits, runId);
             span.SetEndTime(delegation.FinishedAt.UtcDateTime);
         }
+    }
+
+    /// <summary>The tokens a span's work spent (its coworkers' included), and its cache hits.</summary>
+    static void Tokens(Activity span, TokenUsage usage)
+    {
+        span.SetTag("gen_ai.usage.input_tokens", usage.PromptTokens);
+        span.SetTag("gen_ai.usage.output_tokens", usage.CompletionTokens);
+        span.SetTag("durablecrews.cache_hits", usage.CacheHits);
     }
 
     static Activity? Start(string name, ActivityContext parent, DateTimeOffset start, string runId, ActivityKind kind = ActivityKind.Internal, IEnumerable<ActivityLink>? links = null)
