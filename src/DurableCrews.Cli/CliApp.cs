@@ -219,6 +219,11 @@ public static class CliApp
             await cli.Stderr.WriteLineAsync($"error: the settings are invalid: {string.Join(" ", ex.Failures)}").ConfigureAwait(false);
             return null;
         }
+        catch (WorkerIdTakenException ex)
+        {
+            await cli.Stderr.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return null;
+        }
     }
 
     /// <summary>Shows a run's progress until it ends, prints its output, and returns the exit code.</summary>

@@ -33,18 +33,26 @@ public sealed class CrewEngine : IAsyncDisposable
     readonly IHost worker;
     readonly GrpcChannel channel;
     readonly TunedOrchestrationService service;
+    readonly WorkerIdLock? workerId;
 
-    CrewEngine(WebApplication sidecar, IHost worker, GrpcChannel channel, TunedOrchestrationService service, bool durable)
+    CrewEngine(WebApplication sidecar, IHost worker, GrpcChannel channel, TunedOrchestrationService service, WorkerIdLock? workerId)
     {
+        this.workerId = workerId;
         this.sidecar = sidecar;
         this.worker = worker;
         this.channel = channel;
         this.service = service;
-        IsDurable = durable;
+        IsDurable = workerId is not null;
     }
+
+    /// <summary>With a storage connection: the worker id this process works the task hub as (unique on this machine).</summary>
+    public string? WorkerId => workerId?.WorkerId;
 
     /// <summary>Whether runs outlive this process (Azure Storage), rather than living in its memory.</summary>
     public bool IsDurable { get; }
+
+    /// <summary>Activities and orchestration episodes this process has completed, for the share of the work it did.</summary>
+    public (int Activities, int OrchestrationSteps) WorkDone => (service.ActivitiesCompleted, service.OrchestrationStepsCompleted);
 
     /// <summary>Activities running now.</summary>
     public int ActivitiesInFlight => service.ActivitiesInFlight;
@@ -83,9 +91,20 @@ public sealed class CrewEngine : IAsyncDisposable
         options ??= configuration.GetSection(EngineOptions.SectionName).Get<EngineOptions>() ?? new EngineOptions();
         loggerFactory ??= Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
         string? connection = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.ConnectionString;
-        IOrchestrationService service = string.IsNullOrWhiteSpace(connection)
-            ? new InMemoryOrchestrationService(loggerFactory)
-            : await CreateAzureStorageServiceAsync(connection, options, loggerFactory).ConfigureAwait(false);
+        var workerId = string.IsNullOrWhiteSpace(connection) ? null : WorkerIdLock.Acquire(options.TaskHub, options.WorkerId);
+        IOrchestrationService service;
+        try
+        {
+            service = workerId is null
+                ? new InMemoryOrchestrationService(loggerFactory)
+                : await CreateAzureStorageServiceAsync(connection!, options, workerId.WorkerId, loggerFactory).ConfigureAwait(false);
+        }
+        catch
+        {
+            workerId?.Dispose();
+            throw;
+        }
+
         // A third of the visibility timeout leaves two more renewals' time before a lock could lapse.
         TimeSpan? renewEvery = string.IsNullOrWhiteSpace(connection) ? null : TimeSpan.FromSeconds(options.VisibilityTimeoutSeconds / 3.0);
         var tuned = new TunedOrchestrationService(service, options.MaxConcurrentActivities, options.MaxConcurrentOrchestrations, renewEvery);
@@ -124,7 +143,7 @@ public sealed class CrewEngine : IAsyncDisposable
 
         var worker = builder.Build();
         await worker.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new CrewEngine(sidecar, worker, channel, tuned, durable: !string.IsNullOrWhiteSpace(connection));
+        return new CrewEngine(sidecar, worker, channel, tuned, workerId);
     }
 
     /// <summary>
@@ -157,6 +176,7 @@ public sealed class CrewEngine : IAsyncDisposable
         await Bounded(ct => sidecar.StopAsync(ct), TimeSpan.FromSeconds(3)).ConfigureAwait(false);
         await Bounded(_ => service.StopAsync(isForced: true), TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         await sidecar.DisposeAsync().ConfigureAwait(false);
+        workerId?.Dispose();
     }
 
     /// <summary>Runs a stop step, giving up on it after <paramref name="limit"/>.</summary>
@@ -174,13 +194,13 @@ public sealed class CrewEngine : IAsyncDisposable
     }
 
     /// <summary>The Azure Storage provider on the task hub, created if it does not exist, polling fast enough that an idle engine picks up new work within about a second.</summary>
-    static async Task<IOrchestrationService> CreateAzureStorageServiceAsync(string connection, EngineOptions options, ILoggerFactory loggerFactory)
+    static async Task<IOrchestrationService> CreateAzureStorageServiceAsync(string connection, EngineOptions options, string workerId, ILoggerFactory loggerFactory)
     {
         var settings = new AzureStorageOrchestrationServiceSettings
         {
             StorageAccountClientProvider = new StorageAccountClientProvider(connection),
             TaskHubName = options.TaskHub,
-            WorkerId = options.WorkerId ?? Environment.MachineName,
+            WorkerId = workerId,
             MaxQueuePollingInterval = TimeSpan.FromMilliseconds(options.MaxQueuePollingIntervalMs),
             ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(options.VisibilityTimeoutSeconds),
             WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(options.VisibilityTimeoutSeconds),

@@ -17,7 +17,9 @@ public sealed record EngineOptions
 
     /// <summary>
     /// With a storage connection: this worker's id. Keep it stable across restarts, so that a restarted process takes its
-    /// partition leases back at once instead of waiting for them to expire. The machine name by default.
+    /// partition leases back at once instead of waiting for them to expire. By default the machine name, or
+    /// <c>{machine}-2</c>, <c>-3</c>… when another process on this machine already works the task hub under it; a
+    /// configured id another process on this machine holds is refused.
     /// </summary>
     public string? WorkerId { get; init; }
 

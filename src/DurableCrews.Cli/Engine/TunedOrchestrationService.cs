@@ -46,6 +46,15 @@ internal sealed class TunedOrchestrationService :
     /// <summary>Activities running now (model turns, tool calls, stores): the work a stopping server lets finish.</summary>
     public int ActivitiesInFlight => Volatile.Read(ref activitiesInFlight);
 
+    int activitiesCompleted;
+    int orchestrationStepsCompleted;
+
+    /// <summary>Activities this process completed (their results handed back).</summary>
+    public int ActivitiesCompleted => Volatile.Read(ref activitiesCompleted);
+
+    /// <summary>Orchestration episodes this process completed.</summary>
+    public int OrchestrationStepsCompleted => Volatile.Read(ref orchestrationStepsCompleted);
+
     /// <summary>Orchestration work items running now.</summary>
     public int OrchestrationsInFlight => Volatile.Read(ref orchestrationsInFlight);
 
@@ -175,6 +184,7 @@ internal sealed class TunedOrchestrationService :
                 StorableEvents.Normalize(timerMessages),
                 continuedAsNewMessage is null ? continuedAsNewMessage! : StorableEvents.Normalize(continuedAsNewMessage),
                 orchestrationState).ConfigureAwait(false);
+            Interlocked.Increment(ref orchestrationStepsCompleted);
         }
         finally
         {
@@ -223,6 +233,7 @@ internal sealed class TunedOrchestrationService :
     {
         await EndActivityAsync(workItem).ConfigureAwait(false);
         await inner.CompleteTaskActivityWorkItemAsync(workItem, StorableEvents.Normalize(responseMessage)).ConfigureAwait(false);
+        Interlocked.Increment(ref activitiesCompleted);
     }
 
     public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)

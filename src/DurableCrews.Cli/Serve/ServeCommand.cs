@@ -61,8 +61,8 @@ internal static class ServeCommand
         }
 
         var listener = await StartQueueListenerAsync(engine, cancellationToken).ConfigureAwait(false);
-        await cli.Stdout.WriteLineAsync($"DurableCrews is serving {server.Address}api (OpenAPI: {server.Address}api/openapi.json)"
-            + (listener is null ? "; no storage connection, so no queue." : $" and the {QueueNames.Kickoffs} queue.") + " Ctrl+C stops.").ConfigureAwait(false);
+        await cli.Stdout.WriteLineAsync($"DurableCrews is serving {server.Address}api (OpenAPI: {server.Address}api/openapi.json; dashboard: {server.Address})"
+            + (listener is null ? "; no storage connection, so no queue." : $" and the {QueueNames.Kickoffs} queue, as worker '{engine.WorkerId}'.") + " Ctrl+C stops.").ConfigureAwait(false);
         await cli.Stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
@@ -94,6 +94,8 @@ internal static class ServeCommand
         await server.DisposeAsync().ConfigureAwait(false);
         bool drained = await engine.DrainAsync(drain).ConfigureAwait(false);
         await engine.DisposeAsync().ConfigureAwait(false);
+        var (activities, steps) = engine.WorkDone;
+        await cli.Stderr.WriteLineAsync($"worker '{engine.WorkerId ?? "in-memory"}' completed {activities} activities and {steps} orchestration steps").ConfigureAwait(false);
         await cli.Stderr.WriteLineAsync(drained
             ? $"stopped in {clock.Elapsed.TotalSeconds:0.0} s"
             : $"stopped in {clock.Elapsed.TotalSeconds:0.0} s; {(engine.IsDurable ? "unfinished work resumes when serve starts again" : "unfinished runs were in memory and are lost (no storage connection)")}").ConfigureAwait(false);

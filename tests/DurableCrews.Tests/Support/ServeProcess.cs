@@ -17,6 +17,9 @@ public sealed partial class ServeProcess : IAsyncDisposable
         this.stderr = stderr;
     }
 
+    /// <summary>With a storage connection: the worker id the process works the task hub as.</summary>
+    public string? WorkerId { get; private init; }
+
     /// <summary>The API's base address, <c>http://127.0.0.1:port/api/</c>.</summary>
     public Uri Address { get; }
 
@@ -41,11 +44,13 @@ public sealed partial class ServeProcess : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        string? workerId = null;
         var stderr = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, line) =>
         {
             if (line.Data is { } text && Listening().Match(text) is { Success: true } match)
             {
+                workerId = Worker().Match(text) is { Success: true } worker ? worker.Groups[1].Value : null;
                 listening.TrySetResult(new Uri(match.Groups[1].Value + "/"));
             }
         };
@@ -66,7 +71,7 @@ public sealed partial class ServeProcess : IAsyncDisposable
             throw new InvalidOperationException($"serve did not start listening: {stderr}");
         }
 
-        return new ServeProcess(process, await listening.Task, stderr);
+        return new ServeProcess(process, await listening.Task, stderr) { WorkerId = workerId };
     }
 
     /// <summary>What the process wrote to stderr so far.</summary>
@@ -105,4 +110,7 @@ public sealed partial class ServeProcess : IAsyncDisposable
 
     [GeneratedRegex(@"serving (http://[^ ]+/api)")]
     private static partial Regex Listening();
+
+    [GeneratedRegex(@"as worker '([^']+)'")]
+    private static partial Regex Worker();
 }
