@@ -15,6 +15,7 @@ internal static class BenchApp
             ["idle"] = IdleStartBench.RunAsync,
             ["recovery"] = RecoveryBench.RunAsync,
             ["tools"] = ToolCallBench.RunAsync,
+            ["scaleout"] = ScaleOutBench.RunAsync,
         };
 
         if (which == "all")

@@ -84,7 +84,28 @@ internal static partial class RecoveryBench
         }
     }
 
+    /// <summary>A <c>durablecrews serve</c> child process: its API, the worker id it works as, and what it wrote to stderr.</summary>
+    internal sealed record ServeChild(Process Process, Uri Api, string? WorkerId, StringBuilder Stderr)
+    {
+        public string Errors
+        {
+            get
+            {
+                lock (Stderr)
+                {
+                    return Stderr.ToString();
+                }
+            }
+        }
+    }
+
     static async Task<(Process Process, Uri Api)> StartServeAsync(IDictionary<string, string> settings)
+    {
+        var child = await StartServeChildAsync(settings);
+        return (child.Process, child.Api);
+    }
+
+    internal static async Task<ServeChild> StartServeChildAsync(IDictionary<string, string> settings)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "DurableCrews.Cli.dll"), "serve", "--port", "0" })
@@ -98,22 +119,34 @@ internal static partial class RecoveryBench
         }
 
         var process = Process.Start(start)!;
-        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listening = new TaskCompletionSource<(Uri, string?)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stderr = new StringBuilder();
         process.OutputDataReceived += (_, line) =>
         {
             if (line.Data is { } text && Listening().Match(text) is { Success: true } match)
             {
-                listening.TrySetResult(new Uri(match.Groups[1].Value + "/"));
+                listening.TrySetResult((new Uri(match.Groups[1].Value + "/"), Worker().Match(text) is { Success: true } worker ? worker.Groups[1].Value : null));
             }
         };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, line) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(line.Data);
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return (process, await listening.Task.WaitAsync(TimeSpan.FromSeconds(60)));
+        var (api, workerId) = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return new ServeChild(process, api, workerId, stderr);
     }
 
     /// <summary>An OpenAI-compatible model on loopback that records each call's task; step two's first call waits until released.</summary>
-    static async Task<WebApplication> StartModelAsync(ConcurrentQueue<(string Task, DateTime At)> arrivals, Task release)
+    static Task<WebApplication> StartModelAsync(ConcurrentQueue<(string Task, DateTime At)> arrivals, Task release) =>
+        StartModelAsync(arrivals, (task, first) => task == "Do step two" && first ? release : Task.CompletedTask);
+
+    /// <summary>An OpenAI-compatible model on loopback that records each call's task (when it arrived) and answers after <paramref name="delay"/> (the task, whether it is its first call).</summary>
+    internal static async Task<WebApplication> StartModelAsync(ConcurrentQueue<(string Task, DateTime At)> arrivals, Func<string, bool, Task> delay)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -125,12 +158,9 @@ internal static partial class RecoveryBench
             string task = body.RootElement.GetProperty("messages").EnumerateArray()
                 .Select(m => m.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : string.Empty)
                 .FirstOrDefault(t => t.StartsWith("Current Task: ", StringComparison.Ordinal))?.Split('\n')[0]["Current Task: ".Length..] ?? string.Empty;
-            bool firstOfStepTwo = task == "Do step two" && !arrivals.Any(a => a.Task == task);
+            bool first = !arrivals.Any(a => a.Task == task);
             arrivals.Enqueue((task, DateTime.UtcNow));
-            if (firstOfStepTwo)
-            {
-                await release;
-            }
+            await delay(task, first);
 
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(JsonSerializer.Serialize(new
@@ -149,4 +179,7 @@ internal static partial class RecoveryBench
 
     [GeneratedRegex(@"serving (http://[^ ]+/api)")]
     private static partial Regex Listening();
+
+    [GeneratedRegex(@"as worker '([^']+)'")]
+    private static partial Regex Worker();
 }
