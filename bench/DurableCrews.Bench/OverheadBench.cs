@@ -4,6 +4,7 @@ using DurableCrews.Api;
 using DurableCrews.Cli.Engine;
 using DurableCrews.Definitions;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DurableCrews.Bench;
 
@@ -11,7 +12,9 @@ namespace DurableCrews.Bench;
 /// Framework overhead per agent task: a sequential crew of N tasks on the offline model with no latency, against a bare
 /// orchestration that calls a no-op activity N times, on the same engine. Each agent task is a sub-orchestration with
 /// three activities (begin, the model turn, finish) plus its blob reads and writes; the ratio says what that costs over
-/// the engine's own round trip. Measured on the in-memory engine and on Azurite.
+/// the engine's own round trip, and it counts, on one run of its own, what each task costs: activities and orchestration
+/// steps completed, blob reads and writes (the run's start and completion included, spread over its tasks). Measured on
+/// the in-memory engine and on Azurite.
 /// </summary>
 internal static class OverheadBench
 {
@@ -21,8 +24,8 @@ internal static class OverheadBench
     public static async Task RunAsync(string[] args)
     {
         Console.WriteLine($"framework overhead: {Tasks}-task sequential crew (offline model, no latency) vs a bare orchestration calling a no-op activity {Tasks} times; median of {Repeats}");
-        Console.WriteLine("| engine | crew ms per task | bare ms per activity | ratio |");
-        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        Console.WriteLine("| engine | crew ms per task | bare ms per activity | ratio | activities per task | orchestration steps per task | blob reads per task | blob writes per task |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         await MeasureAsync("in-memory", null);
         using var azurite = await BenchAzurite.StartAsync();
         await MeasureAsync("Azurite (Azure Storage provider)", azurite.ConnectionString);
@@ -30,7 +33,10 @@ internal static class OverheadBench
 
     static async Task MeasureAsync(string name, string? storage)
     {
-        await using var engine = await BenchEngines.StartAsync(storage);
+        CountingBlobStore? blobs = null;
+        await using var engine = await BenchEngines.StartAsync(storage, services => services.AddSingleton<Storage.IBlobStore>(sp =>
+            blobs = new CountingBlobStore(Configuration.DurableCrewsServiceCollectionExtensions.CreateBlobStore(
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Storage.StorageOptions>>().Value))));
         var builder = new CrewDefinition
         {
             Name = "overhead",
@@ -49,7 +55,18 @@ internal static class OverheadBench
 
         double perTask = BenchApp.Median(crew) / Tasks;
         double perActivity = BenchApp.Median(bare) / Tasks;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {perTask:0.0} | {perActivity:0.0} | {perTask / perActivity:0.0}x |"));
+
+        // What one crew run costs, counted on a run of its own (everything settled before and after).
+        await Task.Delay(500);
+        var (activitiesBefore, stepsBefore) = engine.WorkDone;
+        var (readsBefore, writesBefore, _) = blobs!.Counts;
+        await CrewOnceAsync(engine, builder);
+        await Task.Delay(500);
+        var (activitiesAfter, stepsAfter) = engine.WorkDone;
+        var (readsAfter, writesAfter, _) = blobs.Counts;
+        double Per(int after, int before) => (after - before) / (double)Tasks;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {name} | {perTask:0.0} | {perActivity:0.0} | {perTask / perActivity:0.0}x | {Per(activitiesAfter, activitiesBefore):0.0} | {Per(stepsAfter, stepsBefore):0.0} | {Per(readsAfter, readsBefore):0.0} | {Per(writesAfter, writesBefore):0.0} |"));
     }
 
     internal static async Task<double> CrewOnceAsync(CrewEngine engine, CrewDefinition crew)
