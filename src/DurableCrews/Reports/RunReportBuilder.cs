@@ -31,13 +31,13 @@ public static class RunReportBuilder
             CostOf(t.Model, t.TokenUsage, pricing),
             t.TokenUsage.CacheHits,
             t.TokenUsage.CacheMisses,
-            Flatten(t.Delegations).Count(),
-            t.Retries + Flatten(t.Delegations).Sum(d => d.Retries),
-            Math.Round(t.Waits.Concat(Flatten(t.Delegations).SelectMany(d => d.Waits)).Sum(w => (w.EndedAt - w.StartedAt).TotalSeconds), 3),
+            DelegationRecord.All(t.Delegations).Count(),
+            t.Retries + DelegationRecord.All(t.Delegations).Sum(d => d.Retries),
+            Math.Round(t.Waits.Concat(DelegationRecord.All(t.Delegations).SelectMany(d => d.Waits)).Sum(w => (w.EndedAt - w.StartedAt).TotalSeconds), 3),
             t.Raw.Length)).ToList();
 
         var work = output.TasksOutput.Select(t => (t.Agent, Task: true, Seconds: (t.FinishedAt - t.StartedAt).TotalSeconds, t.TokenUsage.TotalTokens - t.Delegations.Sum(d => d.TokenUsage.TotalTokens)))
-            .Concat(output.TasksOutput.SelectMany(t => Flatten(t.Delegations)).Select(d => (Agent: d.Coworker, Task: false, Seconds: (d.FinishedAt - d.StartedAt).TotalSeconds, d.TokenUsage.TotalTokens - d.Delegations.Sum(c => c.TokenUsage.TotalTokens))));
+            .Concat(output.TasksOutput.SelectMany(t => DelegationRecord.All(t.Delegations)).Select(d => (Agent: d.Coworker, Task: false, Seconds: (d.FinishedAt - d.StartedAt).TotalSeconds, d.TokenUsage.TotalTokens - d.Delegations.Sum(c => c.TokenUsage.TotalTokens))));
         var agents = work.GroupBy(w => w.Agent)
             .Select(g => new AgentReport(g.Key, g.Count(w => w.Task), g.Count(w => !w.Task), Math.Round(g.Sum(w => w.Seconds), 3), g.Sum(w => w.Item4)))
             .OrderByDescending(a => a.BusySeconds).ToList();
@@ -50,7 +50,7 @@ public static class RunReportBuilder
             AddDelegations(task.Delegations, 1, start, timeline);
         }
 
-        var calls = output.TasksOutput.SelectMany(t => t.ToolCalls.Concat(Flatten(t.Delegations).SelectMany(d => d.ToolCalls))).ToList();
+        var calls = output.TasksOutput.SelectMany(t => t.ToolCalls.Concat(DelegationRecord.All(t.Delegations).SelectMany(d => d.ToolCalls))).ToList();
         var tools = calls.GroupBy(c => c.Tool)
             .Select(g => new ToolReport(g.Key, g.Count(), g.Count(c => c.Error is not null), g.Count(c => c.Cached), Math.Round(g.Sum(c => (c.FinishedAt - c.StartedAt).TotalSeconds), 3), g.Sum(c => c.Bytes)))
             .OrderByDescending(t => t.Calls).ThenBy(t => t.Tool, StringComparer.Ordinal).ToList();
@@ -100,8 +100,6 @@ public static class RunReportBuilder
         }
     }
 
-    static IEnumerable<DelegationRecord> Flatten(IEnumerable<DelegationRecord> delegations) =>
-        delegations.SelectMany(d => new[] { d }.Concat(Flatten(d.Delegations)));
 
     static double Offset(DateTimeOffset time, DateTimeOffset start) => Math.Round(Math.Max(0, (time - start).TotalSeconds), 3);
 

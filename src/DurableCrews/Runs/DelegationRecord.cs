@@ -53,4 +53,8 @@ public sealed record DelegationRecord
 
     /// <summary>Delegations the coworker made in turn.</summary>
     public IReadOnlyList<DelegationRecord> Delegations { get; init; } = [];
+
+    /// <summary>These delegations and all the delegations made under them, depth first.</summary>
+    public static IEnumerable<DelegationRecord> All(IEnumerable<DelegationRecord> delegations) =>
+        (delegations ?? []).SelectMany(d => new[] { d }.Concat(All(d.Delegations)));
 }

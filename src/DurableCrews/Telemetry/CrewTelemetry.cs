@@ -57,16 +57,17 @@ public static class CrewTelemetry
         RunTrace.Emit(output);
     }
 
-    /// <summary>A crew task finished, with its durable waits.</summary>
+    /// <summary>A crew task finished, with its durable waits (its coworkers' included).</summary>
     public static void TaskFinished(string crew, TaskOutput task)
     {
         ArgumentNullException.ThrowIfNull(task);
         TaskDuration.Record((task.FinishedAt - task.StartedAt).TotalSeconds, new("durablecrews.crew", crew), new("durablecrews.task", task.Name), new("durablecrews.agent", task.Agent));
-        foreach (var wait in task.Waits)
+        foreach (var wait in task.Waits.Concat(DelegationRecord.All(task.Delegations).SelectMany(d => d.Waits)))
         {
             WaitDuration.Record((wait.EndedAt - wait.StartedAt).TotalSeconds, new("durablecrews.crew", crew), new("durablecrews.wait.reason", wait.Reason));
         }
     }
+
 
     /// <summary>A model call answered.</summary>
     public static void ModelCalled(ModelCallRecord call)
