@@ -68,24 +68,3 @@ internal sealed class WorkerIdLock : IDisposable
     /// <inheritdoc />
     public void Dispose() => held.Dispose();
 }
-
-/// <summary>A worker id another process on this machine already works the task hub under.</summary>
-public sealed class WorkerIdTakenException : InvalidOperationException
-{
-    /// <summary>Creates the exception.</summary>
-    public WorkerIdTakenException()
-    {
-    }
-
-    /// <summary>Creates the exception.</summary>
-    public WorkerIdTakenException(string message)
-        : base(message)
-    {
-    }
-
-    /// <summary>Creates the exception.</summary>
-    public WorkerIdTakenException(string message, Exception inner)
-        : base(message, inner)
-    {
-    }
-}
