@@ -15,15 +15,16 @@ public static class DefinitionFile
     public static string? Read(string path, string source, List<DefinitionProblem> problems)
     {
         ArgumentNullException.ThrowIfNull(problems);
-        byte[] buffer = new byte[MaxBytes + 1];
-        int total = 0;
+        // Read in chunks up to one byte past the limit: a small file costs a small buffer, a device or a huge file stops there.
+        using var read = new MemoryStream();
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-            int read;
-            while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
+            byte[] chunk = new byte[64 * 1024];
+            int count;
+            while (read.Length <= MaxBytes && (count = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, MaxBytes + 1 - read.Length))) > 0)
             {
-                total += read;
+                read.Write(chunk, 0, count);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -32,13 +33,14 @@ public static class DefinitionFile
             return null;
         }
 
+        long total = read.Length;
         if (total > MaxBytes)
         {
             problems.Add(new DefinitionProblem(source, $"is larger than {MaxBytes / 1024 / 1024} MB; a definition is far smaller"));
             return null;
         }
 
-        var bytes = buffer.AsSpan(0, total);
+        var bytes = read.GetBuffer().AsSpan(0, (int)total);
         if (!System.Text.Unicode.Utf8.IsValid(bytes))
         {
             problems.Add(new DefinitionProblem(source, "is not UTF-8 text"));

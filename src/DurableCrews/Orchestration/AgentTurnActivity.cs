@@ -23,6 +23,10 @@ namespace DurableCrews.Orchestration;
 /// </summary>
 public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurnOutcome>
 {
+    // Each model's client is traced by one OpenTelemetry wrapper (it owns an activity source and a meter), made on first use
+    // and kept as long as the client lives, never one per turn.
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IChatClient, IChatClient> Traced = new();
+
     /// <summary>The most tool calls and delegations one turn starts; the model is told to ask for the rest in its next turn.</summary>
     public const int MaxCallsPerTurn = 16;
 
@@ -106,7 +110,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
                 messages.Add(new ChatMessage(ChatRole.User, FinalAnswerNow));
                 break;
             case AgentTurnMode.Work:
-                agentTools = work.Kind == "plan" ? [] : await crewTools.ForAgentAsync(crew, agent, cancellationToken).ConfigureAwait(false);
+                agentTools = await crewTools.ForAgentAsync(crew, agent, cancellationToken).ConfigureAwait(false);
                 var offered = new List<AITool>();
                 if (work.Coworkers.Count > 0)
                 {
@@ -128,7 +132,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
 
         ModelReference.TryParse(agent?.Llm ?? crew.Llm, out var reference, out _);
         var model = models.Resolve(reference);
-        var traced = new ChatClientBuilder(model.Client).UseOpenTelemetry(sourceName: Telemetry.CrewTelemetry.GenAiSourceName).Build();
+        var traced = Traced.GetValue(model.Client, client => new ChatClientBuilder(client).UseOpenTelemetry(sourceName: Telemetry.CrewTelemetry.GenAiSourceName).Build());
         IChatClient sender = request.RateScopes is { Count: > 0 } scopes
             ? new RateLimitedChatClient(traced, slots, request.RunId, scopes, TimeSpan.FromSeconds(request.RateLimitWindowSeconds), time)
             : traced;

@@ -184,44 +184,42 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
         {
             for (int attempt = 0; ; attempt++)
             {
-                var request = new ToolCallRequest(input.RunId, input.Key, callTurn, call.Index, attempt);
-                string error;
-                bool retryable;
-                using (var timerCancel = new CancellationTokenSource())
+                var outcome = await AttemptToolAsync(new ToolCallRequest(input.RunId, input.Key, callTurn, call.Index, attempt), call.TimeoutSeconds);
+                if (outcome.Succeeded)
                 {
-                    var activity = context.CallActivityAsync<ToolCallOutcome>(nameof(ToolCallActivity), request);
-                    var deadline = context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(call.TimeoutSeconds + ToolTimeoutGraceSeconds), timerCancel.Token);
-                    if (await Task.WhenAny(activity, deadline) == activity)
-                    {
-                        timerCancel.Cancel();
-                        try
-                        {
-                            var outcome = await activity;
-                            if (outcome.Succeeded)
-                            {
-                                return null;
-                            }
-
-                            (error, retryable) = (outcome.Error ?? "the tool failed", outcome.Retryable);
-                        }
-                        catch (TaskFailedException ex)
-                        {
-                            (error, retryable) = (ex.FailureDetails.ErrorMessage, true);
-                        }
-                    }
-                    else
-                    {
-                        (error, retryable) = ($"the tool did not answer within {call.TimeoutSeconds} s", true);
-                    }
+                    return null;
                 }
 
-                if (!retryable || attempt >= call.Retries)
+                string error = outcome.Error ?? "the tool failed";
+                if (!outcome.Retryable || attempt >= call.Retries)
                 {
                     return attempt > 0 ? $"{error} (after {attempt + 1} attempts)" : error;
                 }
 
                 Retries++;
                 await WaitUntilAsync("tool-retry", context.CurrentUtcDateTime.AddSeconds(call.RetryDelaySeconds * Math.Pow(2, attempt)));
+            }
+        }
+
+        /// <summary>One attempt at a tool call, bounded by a durable timer; a timeout or a failed activity may pass, so it is retryable.</summary>
+        async Task<ToolCallOutcome> AttemptToolAsync(ToolCallRequest request, int timeoutSeconds)
+        {
+            using var timerCancel = new CancellationTokenSource();
+            var activity = context.CallActivityAsync<ToolCallOutcome>(nameof(ToolCallActivity), request);
+            var deadline = context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(timeoutSeconds + ToolTimeoutGraceSeconds), timerCancel.Token);
+            if (await Task.WhenAny(activity, deadline) != activity)
+            {
+                return new ToolCallOutcome { Error = $"the tool did not answer within {timeoutSeconds} s", Retryable = true };
+            }
+
+            timerCancel.Cancel();
+            try
+            {
+                return await activity;
+            }
+            catch (TaskFailedException ex)
+            {
+                return new ToolCallOutcome { Error = ex.FailureDetails.ErrorMessage, Retryable = true };
             }
         }
 

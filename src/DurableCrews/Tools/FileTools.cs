@@ -95,7 +95,7 @@ public sealed class FileTools
             }
         }
 
-        return runFiles.Select(f => f)
+        return runFiles
             .Concat(crew.Files.Keys.Where(f => !runFiles.Contains(f)).Select(f => $"{f} (crew file, read-only)"))
             .Where(f => folder is null || f.StartsWith(folder, StringComparison.Ordinal))
             .ToList();

@@ -21,15 +21,15 @@ public sealed class McpServers : IAsyncDisposable
     readonly ConcurrentDictionary<string, Lazy<Task<Connection>>> connections = new(StringComparer.Ordinal);
     readonly ToolOptions options;
     readonly IHttpClientFactory clients;
-    readonly WebTools web;
+    readonly ToolSecrets secrets;
     readonly ILoggerFactory logging;
 
     /// <summary>Creates the pool.</summary>
-    public McpServers(ToolOptions options, IHttpClientFactory clients, WebTools web, ILoggerFactory? logging = null)
+    public McpServers(ToolOptions options, IHttpClientFactory clients, ToolSecrets secrets, ILoggerFactory? logging = null)
     {
         this.options = options;
         this.clients = clients;
-        this.web = web;
+        this.secrets = secrets;
         this.logging = logging ?? NullLoggerFactory.Instance;
     }
 
@@ -108,31 +108,34 @@ public sealed class McpServers : IAsyncDisposable
     async Task<Connection> UseAsync(ToolDefinition definition, CancellationToken cancellationToken)
     {
         string key = KeyOf(definition);
-        var lazy = connections.GetOrAdd(key, _ => new Lazy<Task<Connection>>(() => ConnectAsync(key, definition)));
-        try
+        while (true)
         {
-            var connection = await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (connection.Transport is StdioClientTransport && connection.Client.Completion.IsCompleted)
-            {
-                await DropAsync(connection).ConfigureAwait(false);
-                return await UseAsync(definition, cancellationToken).ConfigureAwait(false);
-            }
-
-            return connection;
-        }
-        catch (Exception) when (lazy.Value.IsFaulted)
-        {
-            connections.TryRemove(KeyValuePair.Create(key, lazy));
+            var lazy = connections.GetOrAdd(key, _ => new Lazy<Task<Connection>>(() => ConnectAsync(key, definition)));
+            Connection connection;
             try
             {
-                await lazy.Value.ConfigureAwait(false);
+                connection = await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not ToolFailedException)
+            catch (Exception ex) when (lazy.Value.IsFaulted)
             {
+                // A connection that could not be made is not kept: the next call tries again.
+                connections.TryRemove(KeyValuePair.Create(key, lazy));
+                if (ex is ToolFailedException)
+                {
+                    throw;
+                }
+
                 throw new ToolFailedException($"the MCP server of '{definition.Name}' could not be reached: {ex.Message}", retryable: true, ex);
             }
 
-            throw;
+            // A stdio server that has exited is started again.
+            if (connection.Transport is StdioClientTransport && connection.Client.Completion.IsCompleted)
+            {
+                await DropAsync(connection).ConfigureAwait(false);
+                continue;
+            }
+
+            return connection;
         }
     }
 
@@ -159,7 +162,7 @@ public sealed class McpServers : IAsyncDisposable
         }
         else
         {
-            var headers = definition.Headers.ToDictionary(h => h.Key, h => web.Setting(h.Value), StringComparer.OrdinalIgnoreCase);
+            var headers = definition.Headers.ToDictionary(h => h.Key, h => secrets.Fill(h.Value), StringComparer.OrdinalIgnoreCase);
             transport = new HttpClientTransport(
                 new HttpClientTransportOptions { Name = definition.Name, Endpoint = new Uri(definition.Url!), TransportMode = HttpTransportMode.StreamableHttp, AdditionalHeaders = headers },
                 clients.CreateClient(WebTools.HttpClientName), logging, ownsHttpClient: false);

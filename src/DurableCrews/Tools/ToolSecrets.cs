@@ -19,4 +19,18 @@ public sealed class ToolSecrets
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         return configuration[name] ?? configuration[name.Replace("__", ":", StringComparison.Ordinal)];
     }
+
+    /// <summary>A template (a header value, a URL) with its <c>{setting:NAME}</c> placeholders filled from the settings; other text is left as it is.</summary>
+    /// <exception cref="ToolFailedException">A setting it names is not set.</exception>
+    public string Fill(string template) => Definitions.ToolDefinitionReader.Placeholder().Replace(template, m =>
+    {
+        string key = m.Groups[1].Value;
+        if (!key.StartsWith("setting:", StringComparison.Ordinal))
+        {
+            return m.Value;
+        }
+
+        string name = key["setting:".Length..];
+        return Get(name) ?? throw new ToolFailedException($"the setting '{name}' that this tool needs is not set on the server");
+    });
 }

@@ -15,7 +15,7 @@ namespace DurableCrews.Tools;
 /// The tools that make HTTP requests: <c>web_fetch</c> (GET a page, HTML turned into text) and a crew's <c>http</c>
 /// tools (one templated call). Every request goes through the tools' outbound destination policy (checked on the URL
 /// and again on every address connected to), follows no redirects, reads at most
-/// <see cref="ToolOptions.MaxResponseBytes"/> and takes header secrets from settings (<c>{setting:NAME}</c>).
+/// <see cref="ToolOptions.MaxResponseBytes"/> and takes secrets from settings (<c>{setting:NAME}</c>, <see cref="ToolSecrets.Fill"/>).
 /// </summary>
 public sealed class WebTools
 {
@@ -70,7 +70,7 @@ public sealed class WebTools
     {
         ArgumentNullException.ThrowIfNull(tool);
         var values = CheckArguments(tool, arguments);
-        string url = Setting(ToolDefinitionReader.Placeholder().Replace(tool.Url!, m => values.TryGetValue(m.Groups[1].Value, out var value) ? Uri.EscapeDataString(Text(value)) : m.Value.StartsWith("{setting:", StringComparison.Ordinal) ? m.Value : string.Empty));
+        string url = settings.Fill(ToolDefinitionReader.Placeholder().Replace(tool.Url!, m => values.TryGetValue(m.Groups[1].Value, out var value) ? Uri.EscapeDataString(Text(value)) : m.Value.StartsWith("{setting:", StringComparison.Ordinal) ? m.Value : string.Empty));
         if (policy.Check(url, out var uri) is { } refused)
         {
             throw new ToolFailedException($"the tool '{tool.Name}' may not call {tool.Url}: {refused}");
@@ -79,7 +79,7 @@ public sealed class WebTools
         using var request = new HttpRequestMessage(new HttpMethod(tool.Method), uri);
         foreach (var (name, template) in tool.Headers)
         {
-            request.Headers.TryAddWithoutValidation(name, Setting(template));
+            request.Headers.TryAddWithoutValidation(name, settings.Fill(template));
         }
 
         if (tool.IdentityScope is { } scope)
@@ -97,20 +97,6 @@ public sealed class WebTools
         var (text, _) = await SendAsync(request, cancellationToken).ConfigureAwait(false);
         return text;
     }
-
-    /// <summary>A header template with its <c>{setting:NAME}</c> placeholders filled from the settings.</summary>
-    public string Setting(string template) => ToolDefinitionReader.Placeholder().Replace(template, m =>
-    {
-        string key = m.Groups[1].Value;
-        if (!key.StartsWith("setting:", StringComparison.Ordinal))
-        {
-            return m.Value;
-        }
-
-        string name = key["setting:".Length..];
-        return settings.Get(name)
-            ?? throw new ToolFailedException($"the setting '{name}' that a header of this tool needs is not set on the server");
-    });
 
     async Task<(string Body, string? MediaType)> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
