@@ -23,6 +23,7 @@ param identityName string
 var containerNames = [
   'crew-runs'
   'crew-memory'
+  'crew-knowledge'
   'crew-cache'
   'crews'
   'crew-poison'

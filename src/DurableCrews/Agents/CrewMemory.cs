@@ -50,13 +50,8 @@ public sealed class CrewMemory
 
         var embedder = embedders.Resolve(crew.Embedder);
         float[] query = (await embedder.Generator.GenerateVectorAsync($"{task.Description}\n{task.ExpectedOutput}", cancellationToken: cancellationToken).ConfigureAwait(false)).ToArray();
-        var candidates = new List<MemoryRecord>();
-        foreach (var scope in new[] { MemoryScope.ShortTerm(runId), MemoryScope.LongTerm(crew.Name), MemoryScope.Entities(crew.Name) })
-        {
-            candidates.AddRange(await store.ListAsync(scope, cancellationToken).ConfigureAwait(false));
-        }
-
-        return MemoryStore.Rank(candidates, query, TopK).Where(m => m.Score > 0).ToList();
+        var matches = await store.SearchAsync([MemoryScope.ShortTerm(runId), MemoryScope.LongTerm(crew.Name), MemoryScope.Entities(crew.Name)], query, TopK, cancellationToken).ConfigureAwait(false);
+        return matches.Where(m => m.Score > 0).ToList();
     }
 
     /// <summary>Saves a finished task's result as short-term, long-term and entity memory.</summary>

@@ -50,7 +50,12 @@ public static class DurableCrewsServiceCollectionExtensions
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
         services.TryAddSingleton<IBlobStore>(sp => CreateBlobStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton<RunStore>();
-        services.TryAddSingleton<MemoryStore>();
+        services.AddOptions<MemoryOptions>().Bind(configuration.GetSection(MemoryOptions.SectionName));
+        services.TryAddSingleton(sp => new MemoryStore(
+            sp.GetRequiredService<IBlobStore>(),
+            sp.GetRequiredService<IOptions<MemoryOptions>>().Value,
+            sp.GetService<Microsoft.Extensions.Logging.ILogger<MemoryStore>>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ResponseCache>();
         services.TryAddSingleton<ToolResultCache>();
         return services;

@@ -1,20 +1,28 @@
 using DurableCrews.Runs;
 using DurableCrews.Storage;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 
 namespace DurableCrews.Orchestration;
 
-/// <summary>Gathers the finished tasks' outputs into the run's result (<c>result.json</c> and <c>result.md</c>).</summary>
+/// <summary>
+/// Gathers the finished tasks' outputs into the run's result (<c>result.json</c> and <c>result.md</c>), then compacts the
+/// crew's long-term and entity memory when they have gathered enough segments.
+/// </summary>
 public sealed class CompleteRunActivity : TaskActivity<CompleteRunRequest, CrewRunSummary>
 {
     readonly RunStore runs;
+    readonly MemoryStore memory;
     readonly TimeProvider time;
+    readonly ILogger logger;
 
     /// <summary>Creates the activity.</summary>
-    public CompleteRunActivity(RunStore runs, TimeProvider time)
+    public CompleteRunActivity(RunStore runs, MemoryStore memory, TimeProvider time, ILogger<CompleteRunActivity> logger)
     {
         this.runs = runs;
+        this.memory = memory;
         this.time = time;
+        this.logger = logger;
     }
 
     /// <inheritdoc />
@@ -53,6 +61,27 @@ public sealed class CompleteRunActivity : TaskActivity<CompleteRunRequest, CrewR
         };
         string blob = await runs.SaveResultAsync(result, cancellationToken).ConfigureAwait(false);
         Telemetry.CrewTelemetry.RunEnded(result);
+        if (crew.Memory || crew.Agents.Any(a => a.Memory == true))
+        {
+            await CompactMemoryAsync(crew.Name, cancellationToken).ConfigureAwait(false);
+        }
+
         return new CrewRunSummary(request.RunId, crew.Name, request.Status, blob, outputs.Count, result.TokenUsage, request.Error);
+    }
+
+    async Task CompactMemoryAsync(string crew, CancellationToken cancellationToken)
+    {
+        foreach (var scope in new[] { MemoryScope.LongTerm(crew), MemoryScope.Entities(crew) })
+        {
+            try
+            {
+                await memory.CompactAsync(scope, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Compaction only tidies: the segments stay searchable as they are, and the next run tries again.
+                logger.LogWarning(ex, "Compacting the memory of {Scope} failed; it stays as it is until the next run", scope.Prefix);
+            }
+        }
     }
 }

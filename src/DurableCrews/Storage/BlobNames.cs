@@ -9,6 +9,9 @@ public static class BlobNames
     /// <summary>Long-term, entity and short-term memory.</summary>
     public const string MemoryContainer = "crew-memory";
 
+    /// <summary>The embedded chunks of crews' knowledge sources: <c>crew-knowledge/{crew}/…</c>.</summary>
+    public const string KnowledgeContainer = "crew-knowledge";
+
     /// <summary>Cached model and tool results.</summary>
     public const string CacheContainer = "crew-cache";
 
@@ -19,7 +22,7 @@ public static class BlobNames
     public const string PoisonContainer = "crew-poison";
 
     /// <summary>Every container, for creating them ahead of use.</summary>
-    public static IReadOnlyList<string> Containers { get; } = [RunsContainer, MemoryContainer, CacheContainer, CrewsContainer, PoisonContainer];
+    public static IReadOnlyList<string> Containers { get; } = [RunsContainer, MemoryContainer, KnowledgeContainer, CacheContainer, CrewsContainer, PoisonContainer];
 
     /// <summary>Throws when a container or blob name could escape its place (empty, rooted, '..', backslashes).</summary>
     public static void Check(string container, string name)

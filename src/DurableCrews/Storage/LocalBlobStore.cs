@@ -84,7 +84,15 @@ public sealed class LocalBlobStore : IBlobStore
     public async IAsyncEnumerable<string> ListAsync(string container, string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prefix);
-        string folder = Path.Combine(root, container);
+        int slash = prefix.LastIndexOf('/');
+        if (slash > 0)
+        {
+            BlobNames.Check(container, prefix[..slash]);
+        }
+
+        // Only the deepest folder the prefix names is walked, not the whole container.
+        string containerFolder = Path.Combine(root, container);
+        string folder = slash > 0 ? Path.Combine(containerFolder, prefix[..slash].Replace('/', Path.DirectorySeparatorChar)) : containerFolder;
         if (!Directory.Exists(folder))
         {
             yield break;
@@ -92,7 +100,7 @@ public sealed class LocalBlobStore : IBlobStore
 
         var names = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal))
-            .Select(f => Path.GetRelativePath(folder, f).Replace(Path.DirectorySeparatorChar, '/'))
+            .Select(f => Path.GetRelativePath(containerFolder, f).Replace(Path.DirectorySeparatorChar, '/'))
             .Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal);
         foreach (string name in names)

@@ -11,4 +11,7 @@ public enum MemoryKind
 
     /// <summary>The people, systems, datasets and terms that results name, each with a description.</summary>
     Entity,
+
+    /// <summary>Chunks of a crew's or an agent's knowledge sources.</summary>
+    Knowledge,
 }

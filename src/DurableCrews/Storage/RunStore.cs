@@ -193,6 +193,21 @@ public sealed class RunStore
             deleted += await blobs.DeleteAsync(BlobNames.RunsContainer, name, cancellationToken).ConfigureAwait(false) ? 1 : 0;
         }
 
+        // The run's short-term memory goes with it (and its flow steps').
+        var memory = new List<string>();
+        foreach (string prefix in new[] { $"runs/{runId}/", $"runs/{runId}." })
+        {
+            await foreach (string name in blobs.ListAsync(BlobNames.MemoryContainer, prefix, cancellationToken).ConfigureAwait(false))
+            {
+                memory.Add(name);
+            }
+        }
+
+        foreach (string name in memory)
+        {
+            deleted += await blobs.DeleteAsync(BlobNames.MemoryContainer, name, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+
         return deleted;
     }
 

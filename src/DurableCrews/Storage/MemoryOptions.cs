@@ -1,0 +1,26 @@
+namespace DurableCrews.Storage;
+
+/// <summary>
+/// How crew memory is kept and searched, bound from <c>DurableCrews:Memory</c> (environment variables
+/// <c>DurableCrews__Memory__*</c>).
+/// </summary>
+public sealed record MemoryOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string SectionName = "DurableCrews:Memory";
+
+    /// <summary>How new segments keep their vectors; segments already written keep theirs.</summary>
+    public MemoryEncoding Encoding { get; init; } = MemoryEncoding.Int8;
+
+    /// <summary>
+    /// How much memory the decoded segments of one worker may hold, in megabytes; the least recently used go first.
+    /// 100,000 memories of 1,536 dimensions take about 170 MB in int8, a million of 384 about 500 MB.
+    /// </summary>
+    public int CacheMegabytes { get; init; } = 1024;
+
+    /// <summary>How many segments a scope may gather before the end of a run compacts them.</summary>
+    public int CompactAfterSegments { get; init; } = 16;
+
+    /// <summary>Segments with this many records or more are never merged again (bounds what one compaction holds).</summary>
+    public int MaxSegmentRecords { get; init; } = 262_144;
+}
