@@ -6,9 +6,14 @@ internal static class BenchApp
     public static async Task<int> RunAsync(string[] args)
     {
         string which = args.FirstOrDefault() ?? "all";
+        if (which == MemoryScaleBench.ChildCommand)
+        {
+            return await MemoryScaleBench.SearchChildAsync(args[1..]);
+        }
+
         var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
         {
-            ["memory"] = MemoryRecallBench.RunAsync,
+            ["memory"] = MemoryScaleBench.RunAsync,
             ["hierarchy"] = HierarchicalMakespanBench.RunAsync,
             ["overhead"] = OverheadBench.RunAsync,
             ["load"] = LoadBench.RunAsync,

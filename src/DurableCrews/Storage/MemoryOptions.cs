@@ -14,7 +14,7 @@ public sealed record MemoryOptions
 
     /// <summary>
     /// How much memory the decoded segments of one worker may hold, in megabytes; the least recently used go first.
-    /// 100,000 memories of 1,536 dimensions take about 170 MB in int8, a million of 384 about 500 MB.
+    /// 100,000 memories of 1,536 dimensions take about 250 MB in int8, a million of 384 about 800 MB.
     /// </summary>
     public int CacheMegabytes { get; init; } = 1024;
 

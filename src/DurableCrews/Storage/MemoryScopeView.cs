@@ -122,6 +122,15 @@ internal sealed class MemoryScopeView
     /// <summary>Whether the row is the latest of its id and a memory rather than a deletion.</summary>
     public bool IsLive(int segment, int row) => !Segments[segment].IsTombstone(row) && IsLatest(segment, row);
 
+    /// <summary>
+    /// Whether compaction must keep a row so that the view stays the same: the latest row of an id; every version of an
+    /// entity since its last deletion (their texts are joined); and deletions, unless the merged segments are the oldest
+    /// (<paramref name="fromTheStart"/>: nothing before them is left to delete).
+    /// </summary>
+    public bool Survives(int segment, int row, bool fromTheStart) =>
+        Segments[segment].IsTombstone(row) ? !fromTheStart
+        : IsLatest(segment, row) || (versions is not null && versions.TryGetValue(Segments[segment].Ids[row], out var all) && all.Contains(Location(segment, row)));
+
     /// <summary>Whether no later row has the same id.</summary>
     public bool IsLatest(int segment, int row) =>
         latest.TryGetValue(Segments[segment].Ids[row], out long location) && location == Location(segment, row);

@@ -7,7 +7,7 @@ namespace DurableCrews.Storage;
 /// <summary>
 /// One immutable memory segment, decoded: the records of one save (or of one compaction) with their vectors kept
 /// compact. The blob is binary: a header (magic, dimensions, encoding, count, the segments a compaction replaced),
-/// the records' metadata, a scale per vector and the vectors. Ids, kinds and times are decoded up front for the
+/// the records' metadata, a scale per vector, the vectors and (int8) their 4-bit residuals. Ids, kinds and times are decoded up front for the
 /// merged view and ranking; a record's text is decoded only when it is returned.
 /// </summary>
 internal sealed class MemorySegment
@@ -27,8 +27,9 @@ internal sealed class MemorySegment
     readonly byte[] metadata;
     readonly int[] offsets;
     readonly byte[] vectors;
+    readonly byte[] residuals;
 
-    MemorySegment(string name, int dimensions, MemoryEncoding encoding, IReadOnlyList<string> replaces, string[] ids, MemoryKind[] kinds, byte[] flags, long[] createdAt, byte[] metadata, int[] offsets, float[] scales, byte[] vectors)
+    MemorySegment(string name, int dimensions, MemoryEncoding encoding, IReadOnlyList<string> replaces, string[] ids, MemoryKind[] kinds, byte[] flags, long[] createdAt, byte[] metadata, int[] offsets, float[] scales, byte[] vectors, byte[] residuals)
     {
         Name = name;
         Dimensions = dimensions;
@@ -42,7 +43,8 @@ internal sealed class MemorySegment
         this.offsets = offsets;
         Scales = scales;
         this.vectors = vectors;
-        Bytes = 256L + metadata.Length + vectors.Length + (offsets.Length * 4L) + (scales.Length * 4L) + (createdAt.Length * 8L) + flags.Length + (kinds.Length * 4L)
+        this.residuals = residuals;
+        Bytes = 256L + metadata.Length + vectors.Length + residuals.Length + (offsets.Length * 4L) + (scales.Length * 4L) + (createdAt.Length * 8L) + flags.Length + (kinds.Length * 4L)
             + ids.Sum(id => 32L + (id.Length * 2L));
     }
 
@@ -89,14 +91,25 @@ internal sealed class MemorySegment
         return vectors.AsSpan(row * size, size);
     }
 
-    /// <summary>A row's vector as floats (dequantized).</summary>
+    /// <summary>An int8 row's residual (4 bits per dimension).</summary>
+    public ReadOnlySpan<byte> RawResidual(int row)
+    {
+        int size = VectorMath.ResidualBytes(Dimensions);
+        return residuals.AsSpan(row * size, size);
+    }
+
+    /// <summary>The bytes of all the rows' residuals: int8 keeps one, the other encodings none.</summary>
+    public static long ResidualSection(MemoryEncoding encoding, int count, int dimensions) =>
+        encoding == MemoryEncoding.Int8 ? (long)count * VectorMath.ResidualBytes(dimensions) : 0;
+
+    /// <summary>A row's vector as floats (dequantized, with its residual).</summary>
     public void CopyVector(int row, Span<float> destination)
     {
         var raw = RawVector(row);
         switch (Encoding)
         {
             case MemoryEncoding.Int8:
-                VectorMath.Dequantize(MemoryMarshal.Cast<byte, sbyte>(raw), Scales[row], destination);
+                VectorMath.Dequantize(MemoryMarshal.Cast<byte, sbyte>(raw), RawResidual(row), Scales[row], destination);
                 break;
             case MemoryEncoding.Float16:
                 TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(raw), destination);
@@ -186,9 +199,10 @@ internal sealed class MemorySegment
 
         int metadataLength = reader.Int32();
         long vectorBytes = (long)count * dimensions * ElementSize(encoding);
-        if (metadataLength < 0 || (long)metadataLength + (count * 4L) + vectorBytes != reader.Remaining)
+        long residualBytes = ResidualSection(encoding, count, dimensions);
+        if (metadataLength < 0 || (long)metadataLength + (count * 4L) + vectorBytes + residualBytes != reader.Remaining)
         {
-            throw new InvalidDataException($"Memory segment '{name}' is {reader.Remaining} bytes after its header where {count} records of {dimensions} dimensions need {metadataLength} + {(count * 4L) + vectorBytes}.");
+            throw new InvalidDataException($"Memory segment '{name}' is {reader.Remaining} bytes after its header where {count} records of {dimensions} dimensions need {metadataLength} + {(count * 4L) + vectorBytes + residualBytes}.");
         }
 
         byte[] metadata = reader.Bytes(metadataLength).ToArray();
@@ -223,7 +237,8 @@ internal sealed class MemorySegment
 
         var scales = MemoryMarshal.Cast<byte, float>(reader.Bytes(count * 4)).ToArray();
         byte[] vectors = reader.Bytes((int)vectorBytes).ToArray();
-        return new MemorySegment(name, dimensions, encoding, replaces, ids, kinds, flags, createdAt, metadata, offsets, scales, vectors);
+        byte[] residuals = reader.Bytes((int)residualBytes).ToArray();
+        return new MemorySegment(name, dimensions, encoding, replaces, ids, kinds, flags, createdAt, metadata, offsets, scales, vectors, residuals);
     }
 
     /// <summary>A bounds-checked little-endian reader; every overrun is an <see cref="InvalidDataException"/>.</summary>

@@ -13,6 +13,7 @@ internal sealed class MemorySegmentWriter(int dimensions, MemoryEncoding encodin
     readonly MemoryStream metadata = new();
     readonly List<float> scales = [];
     readonly MemoryStream vectors = new();
+    readonly MemoryStream residuals = new();
     readonly int elementSize = MemorySegment.ElementSize(encoding);
 
     /// <summary>How many rows were added.</summary>
@@ -39,6 +40,7 @@ internal sealed class MemorySegmentWriter(int dimensions, MemoryEncoding encodin
         Metadata(MemorySegment.Tombstone, kind, at.UtcTicks, id, string.Empty, null, null, null, null);
         scales.Add(0);
         vectors.Write(new byte[dimensions * elementSize]);
+        residuals.Write(new byte[MemorySegment.ResidualSection(encoding, 1, dimensions)]);
     }
 
     /// <summary>Adds a row of another segment, with <paramref name="text"/> in place of its own when given.</summary>
@@ -56,6 +58,10 @@ internal sealed class MemorySegmentWriter(int dimensions, MemoryEncoding encodin
             Metadata(0, record.Kind, record.CreatedAt.UtcTicks, record.Id, record.Text, record.Task, record.Agent, record.RunId, record.Quality);
             scales.Add(segment.Scales[row]);
             vectors.Write(segment.RawVector(row));
+            if (encoding == MemoryEncoding.Int8)
+            {
+                residuals.Write(segment.RawResidual(row));
+            }
         }
         else
         {
@@ -83,6 +89,8 @@ internal sealed class MemorySegmentWriter(int dimensions, MemoryEncoding encodin
         blob.Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(scales)));
         vectors.Position = 0;
         vectors.CopyTo(blob);
+        residuals.Position = 0;
+        residuals.CopyTo(blob);
         return blob.ToArray();
     }
 
@@ -92,8 +100,12 @@ internal sealed class MemorySegmentWriter(int dimensions, MemoryEncoding encodin
         {
             case MemoryEncoding.Int8:
                 var quantized = new sbyte[dimensions];
-                scales.Add(VectorMath.Quantize(vector, quantized));
+                float scale = VectorMath.Quantize(vector, quantized);
+                var residual = new byte[VectorMath.ResidualBytes(dimensions)];
+                VectorMath.QuantizeResidual(vector, quantized, scale, residual);
+                scales.Add(scale);
                 vectors.Write(MemoryMarshal.AsBytes(quantized.AsSpan()));
+                residuals.Write(residual);
                 break;
             case MemoryEncoding.Float16:
                 var halves = new Half[dimensions];

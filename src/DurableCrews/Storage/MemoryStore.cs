@@ -154,7 +154,8 @@ public sealed class MemoryStore
     /// Merges the newest small segments of a scope into one when it has gathered <see cref="MemoryOptions.CompactAfterSegments"/>
     /// or more, and returns how many it merged (0: nothing to do, or another worker is compacting the scope). The newest
     /// segments are merged while each older one is at most twice what is merged so far, so records are rewritten a
-    /// logarithmic number of times; <paramref name="force"/> merges every segment below <see cref="MemoryOptions.MaxSegmentRecords"/>.
+    /// logarithmic number of times, and never into a segment of more than <see cref="MemoryOptions.MaxSegmentRecords"/>;
+    /// <paramref name="force"/> merges the newest segments up to that size whatever their sizes.
     /// </summary>
     public async Task<int> CompactAsync(MemoryScope scope, bool force = false, CancellationToken cancellationToken = default)
     {
@@ -169,32 +170,26 @@ public sealed class MemoryStore
         {
             var view = await ViewAsync(scope, cancellationToken).ConfigureAwait(false);
             await DeleteReplacedAsync(scope, view, cancellationToken).ConfigureAwait(false);
-            var merged = ChooseSuffix(view, force);
+            var (first, merged) = ChooseRun(view, force);
             if (merged.Count < 2)
             {
                 return 0;
             }
 
-            int first = view.Segments.Count - merged.Count;
-            bool whole = first == 0;
             var writer = new MemorySegmentWriter(merged.Max(s => s.Dimensions), options.Encoding);
             writer.Replaces.AddRange(merged.Select(s => s.Name));
-            for (int s = first; s < view.Segments.Count; s++)
+            for (int s = first; s < first + merged.Count; s++)
             {
                 for (int row = 0; row < view.Segments[s].Count; row++)
                 {
-                    if (view.IsLive(s, row))
-                    {
-                        writer.Copy(view.Segments[s], row, view.MergedText(s, row));
-                    }
-                    else if (!whole && view.Segments[s].IsTombstone(row) && view.IsLatest(s, row))
+                    if (view.Survives(s, row, first == 0))
                     {
                         writer.Copy(view.Segments[s], row);
                     }
                 }
             }
 
-            var last = MemorySegmentName.Parse(scope.Prefix, merged[^1].Name)!;
+            var last = MemorySegmentName.Parse(scope.Prefix, merged[^1].Name)!; // the merged segment takes the run's place in the order
             await WriteAsync(scope, writer, _ => MemorySegmentName.ForCompaction(scope.Prefix, last, writer.Count), cancellationToken).ConfigureAwait(false);
             foreach (var segment in merged)
             {
@@ -270,31 +265,48 @@ public sealed class MemoryStore
         views.TryRemove(ViewKey(scope), out _);
     }
 
-    List<MemorySegment> ChooseSuffix(MemoryScopeView view, bool force)
+    /// <summary>
+    /// The run of adjacent segments to merge: from the newest back, segments join while they fit the size cap and the
+    /// dimensions, and (unless forced) while each older one is at most twice what the run holds; a run of one is passed
+    /// over and the search goes on before it.
+    /// </summary>
+    (int Start, List<MemorySegment> Run) ChooseRun(MemoryScopeView view, bool force)
     {
         if (view.Segments.Count < 2 || (!force && view.Segments.Count < options.CompactAfterSegments))
         {
-            return [];
+            return (0, []);
         }
 
-        var suffix = new List<MemorySegment>();
-        long records = 0;
-        int dimensions = view.Segments[^1].Dimensions;
-        for (int s = view.Segments.Count - 1; s >= 0; s--)
+        int end = view.Segments.Count - 1;
+        while (end > 0)
         {
-            var segment = view.Segments[s];
-            bool fits = segment.Dimensions == 0 || dimensions == 0 || segment.Dimensions == dimensions;
-            if (!fits || segment.Count >= options.MaxSegmentRecords || (!force && suffix.Count >= 2 && segment.Count > 2 * records))
+            long records = 0;
+            int dimensions = 0;
+            int start = end + 1;
+            for (int s = end; s >= 0; s--)
             {
-                break;
+                var segment = view.Segments[s];
+                bool fits = segment.Dimensions == 0 || dimensions == 0 || segment.Dimensions == dimensions;
+                int length = end - s;
+                if (!fits || (length > 0 && records + segment.Count > options.MaxSegmentRecords) || (!force && length >= 2 && segment.Count > 2 * records))
+                {
+                    break;
+                }
+
+                dimensions = Math.Max(dimensions, segment.Dimensions);
+                records += segment.Count;
+                start = s;
             }
 
-            dimensions = Math.Max(dimensions, segment.Dimensions);
-            suffix.Insert(0, segment);
-            records += segment.Count;
+            if (end - start >= 1)
+            {
+                return (start, view.Segments.Skip(start).Take(end - start + 1).ToList());
+            }
+
+            end = start - 1;
         }
 
-        return suffix;
+        return (0, []);
     }
 
     async Task DeleteReplacedAsync(MemoryScope scope, MemoryScopeView view, CancellationToken cancellationToken)
