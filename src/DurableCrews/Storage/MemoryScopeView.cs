@@ -195,6 +195,8 @@ internal sealed class MemoryScopeView
     {
         var segment = Segments[chunk.Segment];
         float[]? rented = segment.Encoding == MemoryEncoding.Float16 ? new float[segment.Dimensions] : null;
+        var int8 = MemoryMarshal.Cast<byte, sbyte>(segment.Encoding == MemoryEncoding.Int8 ? segment.VectorSection : default);
+        int dimensions = segment.Dimensions;
         for (int row = chunk.From; row < chunk.To; row++)
         {
             if (segment.Flags[row] != 0)
@@ -204,7 +206,7 @@ internal sealed class MemoryScopeView
 
             float score = segment.Encoding switch
             {
-                MemoryEncoding.Int8 => VectorMath.Dot(MemoryMarshal.Cast<byte, sbyte>(segment.RawVector(row)), query.Widened) * segment.Scales[row] * query.Scale,
+                MemoryEncoding.Int8 => VectorMath.Dot(int8.Slice(row * dimensions, dimensions), query.Widened) * segment.Scales[row] * query.Scale,
                 _ => segment.Score(row, query.Vector, rented),
             };
             if (best.Count < candidates || score > PeekScore(best))

@@ -24,12 +24,13 @@ internal sealed class MemorySegment
     /// <summary>A flag on a row that records a deletion rather than a memory.</summary>
     public const byte Tombstone = 1;
 
-    readonly byte[] metadata;
+    // Slices of the blob as read (no copies): the metadata, the vectors and their residuals.
+    readonly ReadOnlyMemory<byte> metadata;
     readonly int[] offsets;
-    readonly byte[] vectors;
-    readonly byte[] residuals;
+    readonly ReadOnlyMemory<byte> vectors;
+    readonly ReadOnlyMemory<byte> residuals;
 
-    MemorySegment(string name, int dimensions, MemoryEncoding encoding, IReadOnlyList<string> replaces, string[] ids, MemoryKind[] kinds, byte[] flags, long[] createdAt, byte[] metadata, int[] offsets, float[] scales, byte[] vectors, byte[] residuals)
+    MemorySegment(string name, int dimensions, MemoryEncoding encoding, IReadOnlyList<string> replaces, string[] ids, MemoryKind[] kinds, byte[] flags, long[] createdAt, ReadOnlyMemory<byte> metadata, int[] offsets, float[] scales, ReadOnlyMemory<byte> vectors, ReadOnlyMemory<byte> residuals)
     {
         Name = name;
         Dimensions = dimensions;
@@ -84,18 +85,21 @@ internal sealed class MemorySegment
     /// <summary>The bytes one vector element takes.</summary>
     public static int ElementSize(MemoryEncoding encoding) => encoding switch { MemoryEncoding.Int8 => 1, MemoryEncoding.Float16 => 2, _ => 4 };
 
+    /// <summary>Every row's vector as stored, one after the other.</summary>
+    public ReadOnlySpan<byte> VectorSection => vectors.Span;
+
     /// <summary>A row's vector as stored.</summary>
     public ReadOnlySpan<byte> RawVector(int row)
     {
         int size = Dimensions * ElementSize(Encoding);
-        return vectors.AsSpan(row * size, size);
+        return vectors.Span.Slice(row * size, size);
     }
 
     /// <summary>An int8 row's residual (4 bits per dimension).</summary>
     public ReadOnlySpan<byte> RawResidual(int row)
     {
         int size = VectorMath.ResidualBytes(Dimensions);
-        return residuals.AsSpan(row * size, size);
+        return residuals.Span.Slice(row * size, size);
     }
 
     /// <summary>The bytes of all the rows' residuals: int8 keeps one, the other encodings none.</summary>
@@ -135,7 +139,7 @@ internal sealed class MemorySegment
     /// <summary>A row's whole record; <paramref name="text"/> replaces its text when given (a merged entity).</summary>
     public MemoryRecord Record(int row, string? text = null)
     {
-        var reader = new Reader(metadata.AsSpan(offsets[row]));
+        var reader = new Reader(metadata.Span[offsets[row]..]);
         reader.SkipFixed();
         string id = reader.String()!;
         string stored = reader.String() ?? string.Empty;
@@ -162,7 +166,7 @@ internal sealed class MemorySegment
     /// <summary>A row's text alone.</summary>
     public string Text(int row)
     {
-        var reader = new Reader(metadata.AsSpan(offsets[row]));
+        var reader = new Reader(metadata.Span[offsets[row]..]);
         reader.SkipFixed();
         reader.String();
         return reader.String() ?? string.Empty;
@@ -182,6 +186,7 @@ internal sealed class MemorySegment
         }
 
         var reader = new Reader(span[Magic.Length..]);
+        int start = Magic.Length;
         int dimensions = reader.Int32();
         var encoding = (MemoryEncoding)reader.Byte();
         int count = reader.Int32();
@@ -205,13 +210,14 @@ internal sealed class MemorySegment
             throw new InvalidDataException($"Memory segment '{name}' is {reader.Remaining} bytes after its header where {count} records of {dimensions} dimensions need {metadataLength} + {(count * 4L) + vectorBytes + residualBytes}.");
         }
 
-        byte[] metadata = reader.Bytes(metadataLength).ToArray();
+        var metadata = content.Slice(start + reader.Position, metadataLength);
+        reader.Bytes(metadataLength);
         var ids = new string[count];
         var kinds = new MemoryKind[count];
         var flags = new byte[count];
         var createdAt = new long[count];
         var offsets = new int[count];
-        var rows = new Reader(metadata);
+        var rows = new Reader(metadata.Span);
         for (int row = 0; row < count; row++)
         {
             offsets[row] = rows.Position;
@@ -236,8 +242,9 @@ internal sealed class MemorySegment
         }
 
         var scales = MemoryMarshal.Cast<byte, float>(reader.Bytes(count * 4)).ToArray();
-        byte[] vectors = reader.Bytes((int)vectorBytes).ToArray();
-        byte[] residuals = reader.Bytes((int)residualBytes).ToArray();
+        var vectors = content.Slice(start + reader.Position, (int)vectorBytes);
+        reader.Bytes((int)vectorBytes);
+        var residuals = content.Slice(start + reader.Position, (int)residualBytes);
         return new MemorySegment(name, dimensions, encoding, replaces, ids, kinds, flags, createdAt, metadata, offsets, scales, vectors, residuals);
     }
 
