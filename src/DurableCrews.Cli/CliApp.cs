@@ -42,6 +42,7 @@ public static class CliApp
             RunCommand(context),
             ValidateCommand(context),
             MemoryCommands.Create(stdout, stderr, context.Configuration),
+            KnowledgeCommands.Create(stdout, stderr, context.Configuration),
             Serve.ServeCommand.Create(context),
             RunCommands.Runs(context),
             RunCommands.Report(context),

@@ -71,15 +71,19 @@ internal static class MemoryCommands
 
             var embedder = target.Services.GetRequiredService<IEmbedderProvider>().Resolve(target.Definition?.Embedder);
             float[] vector = (await embedder.Generator.GenerateVectorAsync(parse.GetValue(query)!, cancellationToken: cancellationToken).ConfigureAwait(false)).ToArray();
-            var candidates = new List<MemoryRecord>();
-            candidates.AddRange(await target.Store.ListAsync(MemoryScope.LongTerm(target.Name), cancellationToken).ConfigureAwait(false));
-            candidates.AddRange(await target.Store.ListAsync(MemoryScope.Entities(target.Name), cancellationToken).ConfigureAwait(false));
-            foreach (var match in MemoryStore.Rank(candidates, vector, count))
+            MemoryScope[] scopes = [MemoryScope.LongTerm(target.Name), MemoryScope.Entities(target.Name)];
+            foreach (var match in await target.Store.SearchAsync(scopes, vector, count, cancellationToken).ConfigureAwait(false))
             {
                 await stdout.WriteLineAsync($"{match.Score.ToString("0.000", CultureInfo.InvariantCulture)}  {CrewMemory.Describe(match)}").ConfigureAwait(false);
             }
 
-            await stderr.WriteLineAsync($"searched {candidates.Count} memories with {embedder.Description}").ConfigureAwait(false);
+            int searched = 0;
+            foreach (var scope in scopes)
+            {
+                searched += (await target.Store.CountAsync(scope, cancellationToken).ConfigureAwait(false)).Records;
+            }
+
+            await stderr.WriteLineAsync($"searched {searched} memories with {embedder.Description}").ConfigureAwait(false);
             return CliApp.Completed;
         });
         return command;
@@ -97,13 +101,14 @@ internal static class MemoryCommands
             }
 
             int deleted = await target.Store.ResetAsync(target.Name, cancellationToken).ConfigureAwait(false);
-            await stdout.WriteLineAsync($"reset the memory of crew '{target.Name}' ({deleted} index blob(s) deleted)").ConfigureAwait(false);
+            await stdout.WriteLineAsync($"reset the memory of crew '{target.Name}' ({deleted} blob(s) deleted)").ConfigureAwait(false);
             return CliApp.Completed;
         });
         return command;
     }
 
-    static Target? Resolve(string crew, TextWriter stderr, IConfiguration configuration)
+    /// <summary>The crew a command names: a folder or file (its definition), or a name (the catalog's definition, if any).</summary>
+    internal static Target? Resolve(string crew, TextWriter stderr, IConfiguration configuration)
     {
         var services = new ServiceCollection().AddDurableCrews(configuration).BuildServiceProvider();
         CrewDefinition? definition = null;
@@ -137,5 +142,5 @@ internal static class MemoryCommands
         return new Target(name, definition, services.GetRequiredService<MemoryStore>(), services);
     }
 
-    sealed record Target(string Name, CrewDefinition? Definition, MemoryStore Store, IServiceProvider Services);
+    internal sealed record Target(string Name, CrewDefinition? Definition, MemoryStore Store, IServiceProvider Services);
 }

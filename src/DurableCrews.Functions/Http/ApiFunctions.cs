@@ -62,6 +62,21 @@ public sealed class ApiFunctions(RunClientServices services)
     public Task<IActionResult> DeleteCrew([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "crews/{crew}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         HandleAsync("DeleteCrew", request, client);
 
+    /// <summary>GET /api/crews/{crew}/knowledge.</summary>
+    [Function("ListCrewKnowledge")]
+    public Task<IActionResult> ListCrewKnowledge([HttpTrigger(AuthorizationLevel.Function, "get", Route = "crews/{crew}/knowledge")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HandleAsync("ListCrewKnowledge", request, client);
+
+    /// <summary>GET /api/crews/{crew}/knowledge/search.</summary>
+    [Function("SearchCrewKnowledge")]
+    public Task<IActionResult> SearchCrewKnowledge([HttpTrigger(AuthorizationLevel.Function, "get", Route = "crews/{crew}/knowledge/search")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HandleAsync("SearchCrewKnowledge", request, client);
+
+    /// <summary>DELETE /api/crews/{crew}/knowledge.</summary>
+    [Function("ResetCrewKnowledge")]
+    public Task<IActionResult> ResetCrewKnowledge([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "crews/{crew}/knowledge")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HandleAsync("ResetCrewKnowledge", request, client);
+
     /// <summary>POST /api/crews/validate.</summary>
     [Function("ValidateCrew")]
     public Task<IActionResult> ValidateCrew([HttpTrigger(AuthorizationLevel.Function, "post", Route = "crews/validate")] HttpRequest request, [DurableClient] DurableTaskClient client) =>

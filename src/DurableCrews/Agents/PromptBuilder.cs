@@ -18,7 +18,7 @@ public static class PromptBuilder
     }
 
     /// <summary>The task message: description, expected output, JSON schema, the outputs of the context tasks, and recalled memories.</summary>
-    public static ChatMessage Task(TaskDefinition task, IReadOnlyList<TaskOutput> context, IReadOnlyList<string>? memories = null)
+    public static ChatMessage Task(TaskDefinition task, IReadOnlyList<TaskOutput> context, IReadOnlyList<string>? memories = null, IReadOnlyList<string>? knowledge = null)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(context);
@@ -40,19 +40,20 @@ public static class PromptBuilder
             }
         }
 
-        AppendMemories(text, memories);
+        AppendList(text, PromptSections.Knowledge, knowledge);
+        AppendList(text, PromptSections.Memory, memories);
         text.Append(PromptSections.Begin);
         return new ChatMessage(ChatRole.User, text.ToString());
     }
 
-    static void AppendMemories(StringBuilder text, IReadOnlyList<string>? memories)
+    static void AppendList(StringBuilder text, string heading, IReadOnlyList<string>? items)
     {
-        if (memories is { Count: > 0 })
+        if (items is { Count: > 0 })
         {
-            text.Append(PromptSections.Memory).Append('\n');
-            foreach (string memory in memories)
+            text.Append(heading).Append('\n');
+            foreach (string item in items)
             {
-                text.Append("- ").Append(memory).Append('\n');
+                text.Append("- ").Append(item).Append('\n');
             }
 
             text.Append('\n');
@@ -60,7 +61,7 @@ public static class PromptBuilder
     }
 
     /// <summary>The task message of a delegation: the work or question a coworker was handed, with the context it came with.</summary>
-    public static ChatMessage Delegated(DelegationRecord delegation, IReadOnlyList<string>? memories = null)
+    public static ChatMessage Delegated(DelegationRecord delegation, IReadOnlyList<string>? memories = null, IReadOnlyList<string>? knowledge = null)
     {
         ArgumentNullException.ThrowIfNull(delegation);
         var text = new StringBuilder();
@@ -73,7 +74,8 @@ public static class PromptBuilder
             text.Append(PromptSections.Context).Append('\n').Append(delegation.Context.Trim()).Append("\n\n");
         }
 
-        AppendMemories(text, memories);
+        AppendList(text, PromptSections.Knowledge, knowledge);
+        AppendList(text, PromptSections.Memory, memories);
         text.Append(PromptSections.Begin);
         return new ChatMessage(ChatRole.User, text.ToString());
     }

@@ -24,6 +24,9 @@ public static class PromptSections
     /// <summary>Starts one earlier task's output inside the context: <c>### task_name (Agent Role)</c>.</summary>
     public const string ContextEntry = "### ";
 
+    /// <summary>Starts the knowledge found for the task.</summary>
+    public const string Knowledge = "Relevant knowledge from the crew's sources (most relevant first):";
+
     /// <summary>Starts the memories recalled for the task.</summary>
     public const string Memory = "Relevant memories from this crew's earlier work (most relevant first):";
 

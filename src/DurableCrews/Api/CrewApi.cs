@@ -29,6 +29,9 @@ public sealed class CrewApi
         new("GetCrew", "GET", "crews/{crew}", "One crew's definition, as a crew document PUT takes back, and the inputs it needs.", []),
         new("PutCrew", "PUT", "crews/{crew}", "Upload a crew definition (YAML or JSON, one document with agents and tasks) after validation; bundled crews are read-only (409).", [], "a crew document"),
         new("DeleteCrew", "DELETE", "crews/{crew}", "Delete an uploaded crew; bundled crews are read-only (409).", []),
+        new("ListCrewKnowledge", "GET", "crews/{crew}/knowledge", "The crew's knowledge sources (crew and agent level): kind, chunks, and whether they are embedded as they are now.", []),
+        new("SearchCrewKnowledge", "GET", "crews/{crew}/knowledge/search", "The knowledge chunks most similar to ?q=, with their scores and sources (embeds sources not stored yet).", ["q", "top", "agent"]),
+        new("ResetCrewKnowledge", "DELETE", "crews/{crew}/knowledge", "Delete the crew's stored knowledge; it is embedded again on the next run or search.", []),
         new("ValidateCrew", "POST", "crews/validate", "Check a crew definition without storing or running it.", [], "a crew document"),
         new("ListRuns", "GET", "runs", "List crew and flow runs, paged.", ["crew", "status", "from", "to", "page_size", "continuation_token"]),
         new("GetRun", "GET", "runs/{runId}", "A run's status, progress, usage, and output once it has ended.", []),
@@ -44,11 +47,13 @@ public sealed class CrewApi
     readonly KickoffEndpoints kickoffs;
     readonly CrewEndpoints crews;
     readonly RunEndpoints runs;
+    readonly KnowledgeEndpoints knowledge;
     readonly ILogger logger;
 
     /// <summary>Creates the API over a host's client.</summary>
-    public CrewApi(CrewRunService runs, FlowRunService flows, CrewLibrary crews, RunReportService reports, ApiLinks links, ILogger<CrewApi> logger)
+    public CrewApi(CrewRunService runs, FlowRunService flows, CrewLibrary crews, Agents.CrewKnowledge knowledge, RunReportService reports, ApiLinks links, ILogger<CrewApi> logger)
     {
+        ArgumentNullException.ThrowIfNull(knowledge);
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(flows);
         ArgumentNullException.ThrowIfNull(crews);
@@ -58,6 +63,7 @@ public sealed class CrewApi
         kickoffs = new KickoffEndpoints(runs, flows, crews, links);
         this.crews = new CrewEndpoints(crews, links);
         this.runs = new RunEndpoints(runs, reports, links, kickoffs.Accepted);
+        this.knowledge = new KnowledgeEndpoints(crews, knowledge);
         this.logger = logger;
     }
 
@@ -97,6 +103,9 @@ public sealed class CrewApi
         "PutCrew" => crews.PutCrewAsync(request, cancellationToken),
         "DeleteCrew" => crews.DeleteCrewAsync(request, cancellationToken),
         "ValidateCrew" => Task.FromResult(crews.ValidateCrew(request)),
+        "ListCrewKnowledge" => knowledge.ListAsync(request, cancellationToken),
+        "SearchCrewKnowledge" => knowledge.SearchAsync(request, cancellationToken),
+        "ResetCrewKnowledge" => knowledge.ResetAsync(request, cancellationToken),
         "ListRuns" => runs.ListRunsAsync(request, cancellationToken),
         "GetRun" => runs.GetRunAsync(request, cancellationToken),
         "GetRunTask" => runs.GetRunTaskAsync(request, cancellationToken),

@@ -22,12 +22,14 @@ public sealed class RunClientServices
     readonly ApiLinks links;
     readonly ILoggerFactory loggers;
     readonly Orchestration.InFlightModelCalls inFlight;
+    readonly Agents.CrewKnowledge knowledge;
 
     /// <summary>Creates the factory.</summary>
-    public RunClientServices(RunStore runs, TimeProvider time, OutboundPolicies outbound, CrewLibrary crews, RunReportService reports, IOptions<ApiOptions> options, ILoggerFactory loggers, Orchestration.InFlightModelCalls inFlight)
+    public RunClientServices(RunStore runs, TimeProvider time, OutboundPolicies outbound, CrewLibrary crews, RunReportService reports, IOptions<ApiOptions> options, ILoggerFactory loggers, Orchestration.InFlightModelCalls inFlight, Agents.CrewKnowledge knowledge)
     {
         ArgumentNullException.ThrowIfNull(inFlight);
         this.inFlight = inFlight;
+        this.knowledge = knowledge;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         links = new ApiLinks(options.Value.PublicBaseUrl);
@@ -51,7 +53,7 @@ public sealed class RunClientServices
     public FlowRunService Flows(DurableTaskClient client) => new(client, runs, time);
 
     /// <summary>The run API over <paramref name="client"/>.</summary>
-    public CrewApi Api(DurableTaskClient client) => new(Runs(client), Flows(client), crews, reports, links, loggers.CreateLogger<CrewApi>());
+    public CrewApi Api(DurableTaskClient client) => new(Runs(client), Flows(client), crews, knowledge, reports, links, loggers.CreateLogger<CrewApi>());
 
     /// <summary>The kickoff message handler over <paramref name="client"/>.</summary>
     public KickoffMessageHandler Kickoffs(DurableTaskClient client) => new(Runs(client), Flows(client), crews);

@@ -41,6 +41,7 @@ public static class DurableCrewsServiceCollectionExtensions
         services.TryAddSingleton<IChatClientProvider, ChatClientProvider>();
         services.TryAddSingleton<IEmbedderProvider, EmbedderProvider>();
         services.TryAddSingleton<CrewMemory>();
+        services.TryAddSingleton<CrewKnowledge>();
         return services;
     }
 

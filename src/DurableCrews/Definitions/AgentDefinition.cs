@@ -21,6 +21,12 @@ public sealed record AgentDefinition
     /// <summary>Tool names the agent may call.</summary>
     public IReadOnlyList<string> Tools { get; init; } = [];
 
+    /// <summary>The agent's own knowledge sources, searched with the crew's.</summary>
+    public IReadOnlyList<KnowledgeSource> KnowledgeSources { get; init; } = [];
+
+    /// <summary>The agent's <c>knowledge_config</c>; null for the crew's.</summary>
+    public KnowledgeConfig? KnowledgeConfig { get; init; }
+
     /// <summary>Whether the agent may delegate work to, and ask questions of, its coworkers.</summary>
     public bool AllowDelegation { get; init; }
 

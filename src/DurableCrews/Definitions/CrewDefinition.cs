@@ -63,6 +63,12 @@ public sealed record CrewDefinition
     /// <summary>The crew's read-only files (its <c>files/</c> folder), by path relative to it.</summary>
     public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The crew's knowledge sources (CrewAI's crew-level <c>knowledge_sources</c>): every agent searches them.</summary>
+    public IReadOnlyList<KnowledgeSource> KnowledgeSources { get; init; } = [];
+
+    /// <summary>How much knowledge goes into a prompt.</summary>
+    public KnowledgeConfig KnowledgeConfig { get; init; } = new();
+
     /// <summary>The tool an agent's <c>tools:</c> names: the crew's definition, or a built-in tool's defaults; null when none.</summary>
     public ToolDefinition? FindTool(string name) =>
         Tools.FirstOrDefault(t => t.Name == name)

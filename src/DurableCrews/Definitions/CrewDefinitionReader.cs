@@ -12,7 +12,7 @@ internal static class CrewDefinitionReader
     [
         "name", "process", "agents", "tasks", "manager_agent", "manager_llm", "llm", "memory", "embedder", "cache",
         "max_rpm", "max_execution_time", "planning", "planning_llm", "step_callback", "task_callback", "verbose",
-        "tools", "files",
+        "tools", "files", "knowledge_sources", "knowledge_config",
     ];
 
     static readonly HashSet<string> IgnoredCrewFields =
@@ -24,7 +24,7 @@ internal static class CrewDefinitionReader
     static readonly HashSet<string> AgentFields =
     [
         "role", "goal", "backstory", "llm", "tools", "allow_delegation", "max_iter", "max_rpm", "max_execution_time",
-        "max_retry_limit", "memory", "verbose",
+        "max_retry_limit", "memory", "verbose", "knowledge_sources", "knowledge_config",
     ];
 
     static readonly HashSet<string> IgnoredAgentFields =
@@ -32,7 +32,7 @@ internal static class CrewDefinitionReader
         "function_calling_llm", "system_template", "prompt_template", "response_template", "cache",
         "allow_code_execution", "code_execution_mode", "respect_context_window", "use_system_prompt", "step_callback",
         "max_tokens", "inject_date", "date_format", "reasoning", "max_reasoning_attempts", "multimodal",
-        "knowledge_sources", "embedder", "callbacks", "config",
+        "embedder", "callbacks", "config",
     ];
 
     static readonly HashSet<string> TaskFields =
@@ -72,7 +72,6 @@ internal static class CrewDefinitionReader
         }
 
         var tools = ToolDefinitionReader.Read(crew.Mapping("tools"), problems);
-        var agents = agentFields.Select(a => ReadAgent(a, tools)).ToList();
         var files = CrewFiles.ReadMapping(crew.Mapping("files"));
         if (folderFiles is { Count: > 0 })
         {
@@ -83,6 +82,8 @@ internal static class CrewDefinitionReader
 
             files = folderFiles;
         }
+
+        var agents = agentFields.Select(a => ReadAgent(a, tools, files, problems)).ToList();
 
         var tasks = taskFields.Select(t => ReadTask(t, process, agents)).ToList();
         var definition = new CrewDefinition
@@ -106,6 +107,8 @@ internal static class CrewDefinitionReader
             Verbose = crew.Bool("verbose") ?? false,
             Tools = tools,
             Files = files,
+            KnowledgeSources = KnowledgeSourceReader.Read(crew, files, problems),
+            KnowledgeConfig = KnowledgeSourceReader.ReadConfig(crew) ?? new KnowledgeConfig(),
         };
 
         CrewReferences.Check(definition, crew, taskFields, problems);
@@ -114,7 +117,7 @@ internal static class CrewDefinitionReader
             : new CrewLoadResult { Definition = definition, Warnings = warnings };
     }
 
-    static AgentDefinition ReadAgent(YamlFields agent, IReadOnlyList<ToolDefinition> tools)
+    static AgentDefinition ReadAgent(YamlFields agent, IReadOnlyList<ToolDefinition> tools, IReadOnlyDictionary<string, string> files, List<DefinitionProblem> problems)
     {
         agent.CheckKnown(AgentFields, IgnoredAgentFields);
         string name = agent.Key;
@@ -138,6 +141,8 @@ internal static class CrewDefinitionReader
             MaxRetryLimit = agent.Int("max_retry_limit", 0, 100) ?? 2,
             Memory = agent.Bool("memory"),
             Verbose = agent.Bool("verbose") ?? false,
+            KnowledgeSources = KnowledgeSourceReader.Read(agent, files, problems),
+            KnowledgeConfig = KnowledgeSourceReader.ReadConfig(agent),
         };
     }
 

@@ -62,6 +62,7 @@ public static class CrewDocument
             }
 
             AddFlag(fields, "verbose", agent.Verbose);
+            AddKnowledge(fields, agent.KnowledgeSources, agent.KnowledgeConfig);
             agents[agent.Name] = fields;
         }
 
@@ -99,6 +100,7 @@ public static class CrewDocument
             document["tools"] = new JsonObject(crew.Tools.Select(t => KeyValuePair.Create(t.Name, (JsonNode?)Tool(t))));
         }
 
+        AddKnowledge(document, crew.KnowledgeSources, crew.KnowledgeSources.Count > 0 || crew.KnowledgeConfig != new KnowledgeConfig() ? crew.KnowledgeConfig : null);
         if (crew.Files.Count > 0)
         {
             document["files"] = new JsonObject(crew.Files.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)JsonValue.Create(f.Value))));
@@ -181,6 +183,27 @@ public static class CrewDocument
         if (value)
         {
             fields[name] = true;
+        }
+    }
+
+    static void AddKnowledge(JsonObject fields, IReadOnlyList<KnowledgeSource> sources, KnowledgeConfig? config)
+    {
+        if (sources.Count > 0)
+        {
+            fields["knowledge_sources"] = new JsonArray(sources.Select(source =>
+            {
+                var item = new JsonObject { ["type"] = source.Kind.ToString().ToLowerInvariant(), ["name"] = source.Name };
+                Add(item, "content", source.Content);
+                Add(item, "file", source.File);
+                item["chunk_size"] = source.ChunkSize;
+                item["chunk_overlap"] = source.ChunkOverlap;
+                return (JsonNode?)item;
+            }).ToArray());
+        }
+
+        if (config is not null)
+        {
+            fields["knowledge_config"] = new JsonObject { ["results_limit"] = config.ResultsLimit, ["score_threshold"] = config.ScoreThreshold };
         }
     }
 }

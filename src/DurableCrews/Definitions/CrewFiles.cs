@@ -18,25 +18,35 @@ public static class CrewFiles
     /// <summary>The most bytes (UTF-8) a crew's files may hold together.</summary>
     public const int MaxTotalBytes = 1024 * 1024;
 
-    /// <summary>Reads a crew folder's <c>files/</c>; empty when there is none.</summary>
+    /// <summary>The folder beside agents.yaml where CrewAI keeps knowledge files; they are read as <c>knowledge/…</c>.</summary>
+    public const string KnowledgeFolderName = "knowledge";
+
+    /// <summary>Reads a crew folder's <c>files/</c> and <c>knowledge/</c> (as <c>knowledge/…</c>); empty when there are none.</summary>
     internal static IReadOnlyDictionary<string, string> ReadFolder(string crewFolder, List<DefinitionProblem> problems)
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        string root = Path.Combine(crewFolder, FolderName);
+        long total = 0;
+        ReadInto(files, crewFolder, FolderName, string.Empty, ref total, problems);
+        ReadInto(files, crewFolder, KnowledgeFolderName, $"{KnowledgeFolderName}/", ref total, problems);
+        return files;
+    }
+
+    static void ReadInto(SortedDictionary<string, string> files, string crewFolder, string folderName, string keyPrefix, ref long total, List<DefinitionProblem> problems)
+    {
+        string root = Path.Combine(crewFolder, folderName);
         if (!Directory.Exists(root))
         {
-            return files;
+            return;
         }
 
-        long total = 0;
         var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint | FileAttributes.Hidden, MaxRecursionDepth = 8 };
         foreach (string file in Directory.EnumerateFiles(root, "*", options))
         {
             string relative = Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/');
-            string where = $"{FolderName}/{relative}";
+            string where = $"{folderName}/{relative}";
             if (files.Count >= MaxFiles)
             {
-                problems.Add(new DefinitionProblem(FolderName, $"holds more than {MaxFiles} files"));
+                problems.Add(new DefinitionProblem(folderName, $"holds more than {MaxFiles} files (with the crew's other files)"));
                 break;
             }
 
@@ -54,14 +64,12 @@ public static class CrewFiles
             total += Encoding.UTF8.GetByteCount(text);
             if (total > MaxTotalBytes)
             {
-                problems.Add(new DefinitionProblem(FolderName, $"holds more than {MaxTotalBytes / 1024 / 1024} MB of text; a crew's files are for small references"));
+                problems.Add(new DefinitionProblem(folderName, $"holds more than {MaxTotalBytes / 1024 / 1024} MB of text (with the crew's other files); a crew's files are for small references"));
                 break;
             }
 
-            files[relative] = text;
+            files[keyPrefix + relative] = text;
         }
-
-        return files;
     }
 
     /// <summary>Reads a crew document's <c>files:</c> mapping.</summary>

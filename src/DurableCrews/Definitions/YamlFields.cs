@@ -193,6 +193,8 @@ internal sealed class YamlFields
         return child;
     }
 
+    public bool IsScalar(string key) => fields.TryGetValue(key, out var field) && field.Value is YamlScalarNode && !IsNull(field.Value);
+
     public JsonElement? Json(string name)
     {
         if (!fields.TryGetValue(name, out var field) || IsNull(field.Value))

@@ -17,16 +17,18 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
 {
     readonly RunStore runs;
     readonly CrewMemory memory;
+    readonly CrewKnowledge knowledge;
     readonly IChatClientProvider models;
     readonly ExecutionOptions options;
     readonly TimeProvider time;
 
     /// <summary>Creates the activity.</summary>
-    public BeginAgentWorkActivity(RunStore runs, CrewMemory memory, IChatClientProvider models, IOptions<ExecutionOptions> options, TimeProvider time)
+    public BeginAgentWorkActivity(RunStore runs, CrewMemory memory, CrewKnowledge knowledge, IChatClientProvider models, IOptions<ExecutionOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.runs = runs;
         this.memory = memory;
+        this.knowledge = knowledge;
         this.models = models;
         this.options = options.Value;
         this.time = time;
@@ -123,6 +125,7 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
         }
 
         var recalled = await memory.RecallAsync(input.RunId, crew, agent, task, cancellationToken).ConfigureAwait(false);
+        var known = await knowledge.SearchAsync(crew, agent, $"{task.Description}\n{task.ExpectedOutput}", cancellationToken: cancellationToken).ConfigureAwait(false);
         if (crew.Planning && await runs.GetWorkAsync(input.RunId, AgentWorkInput.PlanningKey, cancellationToken).ConfigureAwait(false) is { Answer: { } plan }
             && PlanningPrompt.Read(plan, crew.Tasks.Select(t => t.Name)).GetValueOrDefault(task.Name) is { } steps)
         {
@@ -133,7 +136,7 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
         {
             Context = context.Select(c => c.Name).ToList(),
             MustDelegateFirst = crew.Process == CrewProcess.Hierarchical,
-            Messages = Conversation.Save([PromptBuilder.System(agent), PromptBuilder.Task(task, context, recalled.Select(CrewMemory.Describe).ToList())]),
+            Messages = Conversation.Save([PromptBuilder.System(agent), PromptBuilder.Task(task, context, recalled.Select(CrewMemory.Describe).ToList(), known.Select(CrewKnowledge.Describe).ToList())]),
         };
         await runs.SaveWorkAsync(work, cancellationToken).ConfigureAwait(false);
         return work;
@@ -144,9 +147,10 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
         // A coworker recalls what is relevant to the work it was handed, as it would for a crew task.
         var asked = new TaskDefinition { Name = input.Key.Replace('/', '-'), Description = $"{delegation.Task}\n{delegation.Context}", ExpectedOutput = string.Empty };
         var recalled = await memory.RecallAsync(input.RunId, crew, agent, asked, cancellationToken).ConfigureAwait(false);
+        var known = await knowledge.SearchAsync(crew, agent, asked.Description, cancellationToken: cancellationToken).ConfigureAwait(false);
         var work = NewWork(input, crew, agent, delegation.Kind) with
         {
-            Messages = Conversation.Save([PromptBuilder.System(agent), PromptBuilder.Delegated(delegation, recalled.Select(CrewMemory.Describe).ToList())]),
+            Messages = Conversation.Save([PromptBuilder.System(agent), PromptBuilder.Delegated(delegation, recalled.Select(CrewMemory.Describe).ToList(), known.Select(CrewKnowledge.Describe).ToList())]),
         };
         await runs.SaveWorkAsync(work, cancellationToken).ConfigureAwait(false);
         return work;
