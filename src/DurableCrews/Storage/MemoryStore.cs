@@ -221,25 +221,14 @@ public sealed class MemoryStore
     /// <summary>Deletes every blob whose name starts with <paramref name="prefix"/> in a memory container, and what is cached of them.</summary>
     internal async Task<int> DeleteAsync(string container, string prefix, CancellationToken cancellationToken)
     {
-        var names = new List<string>();
-        await foreach (string name in blobs.ListAsync(container, prefix, cancellationToken).ConfigureAwait(false))
-        {
-            names.Add(name);
-        }
-
-        int deleted = 0;
-        foreach (string name in names)
-        {
-            deleted += await blobs.DeleteAsync(container, name, cancellationToken).ConfigureAwait(false) ? 1 : 0;
-        }
-
-        cache.Remove(names);
+        var deleted = await blobs.DeleteUnderAsync(container, [prefix], cancellationToken).ConfigureAwait(false);
+        cache.Remove(deleted);
         foreach (string key in views.Keys.Where(k => k.StartsWith($"{container}/{prefix}", StringComparison.Ordinal)))
         {
             views.TryRemove(key, out _);
         }
 
-        return deleted;
+        return deleted.Count;
     }
 
     /// <summary>The segment names of a scope as listed now, with the keys written under it.</summary>

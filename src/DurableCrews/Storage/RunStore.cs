@@ -177,38 +177,10 @@ public sealed class RunStore
     /// <summary>Deletes every blob of a run (and of a flow's step runs) and returns how many there were.</summary>
     public async Task<int> DeleteRunAsync(string runId, CancellationToken cancellationToken = default)
     {
-        int deleted = 0;
-        var names = new List<string>();
-        // The run's own blobs, and those of a flow's step runs ({runId}.{step}/…).
-        foreach (string prefix in new[] { $"{Checked(runId)}/", $"{runId}." })
-        {
-            await foreach (string name in blobs.ListAsync(BlobNames.RunsContainer, prefix, cancellationToken).ConfigureAwait(false))
-            {
-                names.Add(name);
-            }
-        }
-
-        foreach (string name in names)
-        {
-            deleted += await blobs.DeleteAsync(BlobNames.RunsContainer, name, cancellationToken).ConfigureAwait(false) ? 1 : 0;
-        }
-
-        // The run's short-term memory goes with it (and its flow steps').
-        var memory = new List<string>();
-        foreach (string prefix in new[] { $"runs/{runId}/", $"runs/{runId}." })
-        {
-            await foreach (string name in blobs.ListAsync(BlobNames.MemoryContainer, prefix, cancellationToken).ConfigureAwait(false))
-            {
-                memory.Add(name);
-            }
-        }
-
-        foreach (string name in memory)
-        {
-            deleted += await blobs.DeleteAsync(BlobNames.MemoryContainer, name, cancellationToken).ConfigureAwait(false) ? 1 : 0;
-        }
-
-        return deleted;
+        // The run's own blobs and those of a flow's step runs ({runId}.{step}/…), and their short-term memory.
+        var runBlobs = await blobs.DeleteUnderAsync(BlobNames.RunsContainer, [$"{Checked(runId)}/", $"{runId}."], cancellationToken).ConfigureAwait(false);
+        var memory = await blobs.DeleteUnderAsync(BlobNames.MemoryContainer, [$"runs/{runId}/", $"runs/{runId}."], cancellationToken).ConfigureAwait(false);
+        return runBlobs.Count + memory.Count;
     }
 
     async Task<T?> ReadAsync<T>(string name, CancellationToken cancellationToken)
