@@ -10,6 +10,7 @@ using DurableCrews.Storage;
 using DurableCrews.Tools;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace DurableCrews.Orchestration;
@@ -42,11 +43,18 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
     readonly ModelRequestSlots slots;
     readonly InFlightModelCalls inFlight;
     readonly CrewTools crewTools;
+    readonly BeginAgentWorkActivity begin;
+    readonly FinishAgentWorkActivity finish;
+    readonly Microsoft.Extensions.Logging.ILogger logger;
 
     /// <summary>Creates the activity.</summary>
-    public AgentTurnActivity(RunStore runs, IChatClientProvider models, ResponseCache cache, ToolResultCache tools, IOptions<ExecutionOptions> options, TimeProvider time, ModelRequestSlots slots, InFlightModelCalls inFlight, CrewTools crewTools)
+    public AgentTurnActivity(RunStore runs, IChatClientProvider models, ResponseCache cache, ToolResultCache tools, IOptions<ExecutionOptions> options, TimeProvider time, ModelRequestSlots slots, InFlightModelCalls inFlight, CrewTools crewTools,
+        BeginAgentWorkActivity begin, FinishAgentWorkActivity finish, Microsoft.Extensions.Logging.ILogger<AgentTurnActivity> logger)
     {
         this.crewTools = crewTools;
+        this.begin = begin;
+        this.finish = finish;
+        this.logger = logger;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(slots);
         ArgumentNullException.ThrowIfNull(inFlight);
@@ -63,10 +71,60 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
     /// <inheritdoc />
     public override Task<AgentTurnOutcome> RunAsync(TaskActivityContext context, AgentTurnRequest input) => ExecuteAsync(input);
 
-    /// <summary>Takes the turn and says what it came to.</summary>
+    /// <summary>
+    /// Takes the turn and says what it came to; begins the work first and finishes it after, when the request asks
+    /// (a folded work), so that a one-turn task is one activity. Each part reads what is stored before it acts, so a
+    /// redelivered turn never begins twice, never asks the model a recorded turn again, and finishes idempotently.
+    /// </summary>
     public async Task<AgentTurnOutcome> ExecuteAsync(AgentTurnRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        AgentWorkStart? start = null;
+        if (request.Begin is { } input)
+        {
+            try
+            {
+                start = await begin.ExecuteAsync(input, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Nothing was asked of the model: the orchestrator begins the work with its own activity, retried as storage work is.
+                logger.LogWarning(ex, "Beginning work {Key} of run {RunId} with its first turn failed; it is begun on its own", input.Key, input.RunId);
+                return new AgentTurnOutcome { Error = $"The work could not begin: {ex.Message}" };
+            }
+
+            if (start.Finished is not null)
+            {
+                return new AgentTurnOutcome { Start = start };
+            }
+
+            request = request with
+            {
+                RateScopes = start.RateScopes,
+                RateLimitWindowSeconds = start.RateLimitWindowSeconds,
+                Mode = request.Mode == AgentTurnMode.Work && start.MaxIter <= 1 ? AgentTurnMode.FinalAnswer : request.Mode,
+            };
+        }
+
+        var outcome = await TakeTurnAsync(request, cancellationToken).ConfigureAwait(false) with { Start = start };
+        if (request.Finish is { } finishing && outcome.Answered && request.Mode != AgentTurnMode.Guardrail && start is not { Guardrail: true } and not { HumanInput: true })
+        {
+            try
+            {
+                outcome = outcome with { Summary = await finish.ExecuteAsync(finishing, cancellationToken).ConfigureAwait(false) };
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The answer is stored: the orchestrator finishes the work with its own activity, retried as storage work is.
+                logger.LogWarning(ex, "Finishing work {Key} of run {RunId} with its last turn failed; it is finished on its own", finishing.Key, finishing.RunId);
+            }
+        }
+
+        return outcome;
+    }
+
+    async Task<AgentTurnOutcome> TakeTurnAsync(AgentTurnRequest request, CancellationToken cancellationToken)
+    {
         var work = await runs.GetWorkAsync(request.RunId, request.Key, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Work '{request.Key}' of run '{request.RunId}' has not begun.");
         if (work.LastTurn is { } last && last.Turn == request.Turn)

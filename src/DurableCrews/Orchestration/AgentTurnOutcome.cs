@@ -34,4 +34,10 @@ public sealed record AgentTurnOutcome
 
     /// <summary>Tokens the turn spent.</summary>
     public TokenUsage TokenUsage { get; init; } = TokenUsage.Zero;
+
+    /// <summary>For a turn that began the work: what the orchestrator needs to drive it (or, in <see cref="AgentWorkStart.Finished"/>, that it was done).</summary>
+    public AgentWorkStart? Start { get; init; }
+
+    /// <summary>For a turn that finished the work: where its result is.</summary>
+    public AgentWorkSummary? Summary { get; init; }
 }

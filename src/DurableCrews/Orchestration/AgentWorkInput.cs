@@ -8,7 +8,11 @@ namespace DurableCrews.Orchestration;
 /// <param name="Depth">0 for a crew task; one more than the delegating work's for a delegation.</param>
 /// <param name="ParentKey">For a delegation, the key of the work that asked for it.</param>
 /// <param name="StepWebhook">Where a POST goes after each of the agent's steps, when anywhere.</param>
-public sealed record AgentWorkInput(string RunId, string Key, int TaskIndex, IReadOnlyList<int> Context, int Depth = 0, string? ParentKey = null, Uri? StepWebhook = null)
+/// <param name="Folded">
+/// Whether the work begins in its first turn's activity and finishes in its last (one activity for a one-turn task
+/// instead of three). Works started by earlier versions have it false in their recorded input and replay as they ran.
+/// </param>
+public sealed record AgentWorkInput(string RunId, string Key, int TaskIndex, IReadOnlyList<int> Context, int Depth = 0, string? ParentKey = null, Uri? StepWebhook = null, bool Folded = false)
 {
     /// <summary>The orchestration's instance id.</summary>
     public string InstanceId => $"{RunId}/{Key}";

@@ -20,27 +20,41 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var start = await context.CallActivityAsync<AgentWorkStart>(nameof(BeginAgentWorkActivity), input, CrewOrchestrator.StoreOnlyRetry);
-        if (start.Finished is { } finished)
+        AgentWorkStart? start = null;
+        if (!input.Folded)
         {
-            return finished;
+            // Works begun by earlier versions replay as they ran: begin, turns and finish each an activity.
+            start = await context.CallActivityAsync<AgentWorkStart>(nameof(BeginAgentWorkActivity), input, CrewOrchestrator.StoreOnlyRetry);
+            if (start.Finished is { } finished)
+            {
+                return finished;
+            }
         }
 
         var work = new AgentLoop(context, input, start);
         await work.AnswerAsync();
-        return await context.CallActivityAsync<AgentWorkSummary>(
+        return work.Finished ?? await context.CallActivityAsync<AgentWorkSummary>(
             nameof(FinishAgentWorkActivity), new FinishAgentWorkRequest(input.RunId, input.Key, work.Retries, work.Waits), CrewOrchestrator.StoreOnlyRetry);
     }
 
-    /// <summary>The durable mechanics of one agent's turns: pacing, retries, fan-out, review.</summary>
-    sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput input, AgentWorkStart start)
+    /// <summary>
+    /// The durable mechanics of one agent's turns: pacing, retries, fan-out, review. A folded work has no start yet: its
+    /// first turn begins it and says how to drive it, and a last turn that answers with nothing left to check finishes it.
+    /// </summary>
+    sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput input, AgentWorkStart? begun)
     {
         readonly List<ExecutionWait> waits = [];
+        AgentWorkStart? known = begun;
         int turn;
         int workTurns;
         long tokens;
 
         public int Retries { get; private set; }
+
+        /// <summary>The work's summary when a turn finished it (or found it finished); null when it still has to be finished.</summary>
+        public AgentWorkSummary? Finished { get; private set; }
+
+        AgentWorkStart start => known ?? throw new InvalidOperationException("The work has not begun.");
 
         public IReadOnlyList<ExecutionWait> Waits => waits;
 
@@ -52,6 +66,11 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
             while (true)
             {
                 await WorkUntilAnsweredAsync(feedback);
+                if (Finished is not null)
+                {
+                    return;
+                }
+
                 feedback = null;
                 if (start.Guardrail)
                 {
@@ -85,8 +104,13 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
             IReadOnlyDictionary<string, string>? failedTools = null;
             while (true)
             {
-                var mode = workTurns >= start.MaxIter - 1 ? AgentTurnMode.FinalAnswer : AgentTurnMode.Work;
+                var mode = known is not null && workTurns >= start.MaxIter - 1 ? AgentTurnMode.FinalAnswer : AgentTurnMode.Work;
                 var outcome = await TurnAsync(mode, feedback, failed, failedTools);
+                if (Finished is not null)
+                {
+                    return;
+                }
+
                 workTurns++;
                 feedback = null;
                 failed = null;
@@ -106,10 +130,15 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
         /// <summary>One model turn: ask, wait durably for a request slot when max_rpm has none, and retry a 429 or 5xx after a durable wait.</summary>
         async Task<AgentTurnOutcome> TurnAsync(AgentTurnMode mode, string? feedback, IReadOnlyDictionary<string, string>? failed, IReadOnlyDictionary<string, string>? failedTools = null)
         {
-            var request = new AgentTurnRequest(input.RunId, input.Key, turn, mode, feedback, failed, start.RateScopes, start.RateLimitWindowSeconds, failedTools);
             for (int attempt = 0; ;)
             {
-                var outcome = await context.CallActivityAsync<AgentTurnOutcome>(nameof(AgentTurnActivity), request);
+                var outcome = await CallTurnAsync(mode, feedback, failed, failedTools);
+                if (outcome.Start is { Finished: { } done })
+                {
+                    Finished = done;
+                    return outcome;
+                }
+
                 if (outcome.RateLimitedUntil is { } slotFrees)
                 {
                     // Nothing was sent: waiting for a slot is not a retry.
@@ -123,6 +152,7 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
                     tokens += outcome.TokenUsage.TotalTokens;
                     ReportProgress([]);
                     await NotifyStepAsync();
+                    Finished = outcome.Summary;
                     return outcome;
                 }
 
@@ -138,6 +168,35 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
             }
         }
 
+        /// <summary>
+        /// The turn's activity. A folded work's first turn begins it (when beginning fails, before the model is asked, the
+        /// begin activity with its storage retries does it, then the turn runs alone); a turn that may be the last asks to
+        /// finish the work when it answers.
+        /// </summary>
+        async Task<AgentTurnOutcome> CallTurnAsync(AgentTurnMode mode, string? feedback, IReadOnlyDictionary<string, string>? failed, IReadOnlyDictionary<string, string>? failedTools)
+        {
+            var request = new AgentTurnRequest(input.RunId, input.Key, turn, mode, feedback, failed, known?.RateScopes, known?.RateLimitWindowSeconds ?? 60, failedTools,
+                Begin: known is null ? input : null,
+                Finish: input.Folded && mode != AgentTurnMode.Guardrail && known is not { Guardrail: true } and not { HumanInput: true }
+                    ? new FinishAgentWorkRequest(input.RunId, input.Key, Retries, waits.ToList())
+                    : null);
+            if (known is not null)
+            {
+                return await context.CallActivityAsync<AgentTurnOutcome>(nameof(AgentTurnActivity), request);
+            }
+
+            var first = await context.CallActivityAsync<AgentTurnOutcome>(nameof(AgentTurnActivity), request);
+            if (first.Start is not null)
+            {
+                known = first.Start;
+                return first;
+            }
+
+            // Beginning failed before the model was asked: begin with the activity's storage retries, then take the turn.
+            known = await context.CallActivityAsync<AgentWorkStart>(nameof(BeginAgentWorkActivity), input, CrewOrchestrator.StoreOnlyRetry);
+            return known.Finished is not null ? new AgentTurnOutcome { Start = known } : await CallTurnAsync(mode, feedback, failed, failedTools);
+        }
+
         /// <summary>Runs every delegation and tool call of a turn at once and returns the ones that failed, with why.</summary>
         async Task<(IReadOnlyDictionary<string, string>? Delegations, IReadOnlyDictionary<string, string>? Tools)> ActAsync(
             IReadOnlyList<DelegationOrder> orders, IReadOnlyList<ToolCallOrder> toolCalls, int callTurn)
@@ -146,7 +205,7 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
             var calls = toolCalls.Select(call => CallToolAsync(call, callTurn)).ToList();
             var children = orders.Select(order =>
             {
-                var child = new AgentWorkInput(input.RunId, order.Key, input.TaskIndex, [], input.Depth + 1, input.Key, input.StepWebhook);
+                var child = new AgentWorkInput(input.RunId, order.Key, input.TaskIndex, [], input.Depth + 1, input.Key, input.StepWebhook, Folded: true);
                 return context.CallSubOrchestratorAsync<AgentWorkSummary>(nameof(AgentWorkOrchestrator), child, new SubOrchestrationOptions { InstanceId = child.InstanceId });
             }).ToList();
             var failed = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -66,7 +66,7 @@ internal sealed class TaskSequence
         {
             string key = attempt == 0 ? $"t{task.Index}" : $"t{task.Index}-r{attempt}";
             attempts[task.Index] = key;
-            var input = new AgentWorkInput(runId, key, task.Index, contextTasks, StepWebhook: plan.Webhooks?.Step);
+            var input = new AgentWorkInput(runId, key, task.Index, contextTasks, StepWebhook: plan.Webhooks?.Step, Folded: true);
             string failure;
             try
             {

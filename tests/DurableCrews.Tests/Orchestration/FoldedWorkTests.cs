@@ -1,0 +1,49 @@
+using DurableCrews.Orchestration;
+using DurableCrews.Runs;
+using DurableCrews.Tests.Support;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace DurableCrews.Tests.Orchestration;
+
+/// <summary>
+/// An agent's work begins in its first turn's activity and finishes in its last, so a one-turn task is one activity;
+/// works started by the version before (begin, turns, finish as separate activities) still replay and finish as they ran.
+/// </summary>
+public sealed class FoldedWorkTests
+{
+    [Fact]
+    public async Task A_one_turn_task_is_one_activity_between_the_runs_start_and_end()
+    {
+        await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(_ => Task.FromResult(CrewEdits.Answer("done"))));
+        var crew = new CrewBuilder().Agent("a").Task("first", "a").Task("second", "a").Build();
+        var (activitiesBefore, _) = harness.Engine.WorkDone;
+
+        var run = await harness.RunAsync(crew);
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        Assert.Equal(["done", "done"], run.Output!.TasksOutput.Select(t => t.Raw));
+        Assert.NotNull(await harness.Runs.GetTranscriptAsync(run.RunId, 1, "second"));
+        // StartRun, one turn per task (begun and finished inside it), CompleteRun: 4, where it was 2 + 3 per task.
+        Assert.Equal(4, harness.Engine.WorkDone.Activities - activitiesBefore);
+    }
+
+    [Fact]
+    public async Task A_work_started_by_the_version_before_begins_and_finishes_with_its_own_activities()
+    {
+        await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(_ => Task.FromResult(CrewEdits.Answer("classic"))));
+        var crew = new CrewBuilder().Agent("a").Task("only", "a").Build();
+        string runId = $"classic-{Guid.NewGuid():N}"[..20];
+        await harness.Runs.SaveRunAsync(new RunRecord { RunId = runId, Definition = crew, Inputs = new Dictionary<string, string>(), CreatedAt = DateTimeOffset.UtcNow });
+        var input = new AgentWorkInput(runId, "t0", 0, []);
+        var (activitiesBefore, _) = harness.Engine.WorkDone;
+
+        await harness.Engine.Client.ScheduleNewOrchestrationInstanceAsync(nameof(AgentWorkOrchestrator), input, new StartOrchestrationOptions(input.InstanceId));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var state = await harness.Engine.Client.WaitForInstanceCompletionAsync(input.InstanceId, getInputsAndOutputs: true, timeout.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        Assert.Equal("classic", (await harness.Runs.GetTaskOutputAsync(runId, 0, "only"))!.Raw);
+        Assert.Equal(3, harness.Engine.WorkDone.Activities - activitiesBefore);
+    }
+}
