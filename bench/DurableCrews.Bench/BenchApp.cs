@@ -21,6 +21,7 @@ internal static class BenchApp
             ["recovery"] = RecoveryBench.RunAsync,
             ["tools"] = ToolCallBench.RunAsync,
             ["scaleout"] = ScaleOutBench.RunAsync,
+            ["kickoff"] = KickoffBench.RunAsync,
         };
 
         if (which == "all")

@@ -26,15 +26,7 @@ internal static partial class ScaleOutBench
         using var azurite = await BenchAzurite.StartAsync();
         var arrivals = new ConcurrentQueue<(string Task, DateTime At)>();
         await using var model = await RecoveryBench.StartModelAsync(arrivals, (_, _) => Task.Delay(250));
-        string hub = $"scaleout{Guid.NewGuid():N}"[..20];
-        var settings = new Dictionary<string, string>
-        {
-            ["DurableCrews__Storage__ConnectionString"] = azurite.ConnectionString,
-            ["DurableCrews__Engine__TaskHub"] = hub,
-            ["DurableCrews__Model__Provider"] = "openai-compatible",
-            ["DurableCrews__Model__Endpoint"] = $"{model.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()}/v1/",
-            ["DurableCrews__Model__Name"] = "stub",
-        };
+        var settings = ServeSettings(azurite, model, "scaleout");
 
         var serves = new List<RecoveryBench.ServeChild>();
         for (int i = 0; i < 3; i++)
@@ -43,8 +35,7 @@ internal static partial class ScaleOutBench
         }
 
         var clients = serves.Select(s => new HttpClient { BaseAddress = s.Api }).ToList();
-        const string crew = "agents:\n  w: { role: Worker, goal: Work, backstory: Steady }\ntasks:\n  one: { description: 'Do step one of {ticket}', expected_output: done, agent: w }\n  two: { description: 'Do step two of {ticket}', expected_output: done, agent: w }\n";
-        (await clients[0].PutAsync("crews/scaleout", new StringContent(crew, Encoding.UTF8, "application/yaml"))).EnsureSuccessStatusCode();
+        (await clients[0].PutAsync("crews/scaleout", new StringContent(TwoTaskCrew, Encoding.UTF8, "application/yaml"))).EnsureSuccessStatusCode();
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < Runs; i++)
         {
@@ -81,6 +72,19 @@ internal static partial class ScaleOutBench
         Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | --- |");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {kickedOff:0.0} | {killedAt:0.0} | {done:0.0} | {Runs / done * 60:0} | {calls} | {string.Join("; ", work)} |"));
     }
+
+    /// <summary>The two-task crew the Azure Storage benchmarks upload and start.</summary>
+    internal const string TwoTaskCrew = "agents:\n  w: { role: Worker, goal: Work, backstory: Steady }\ntasks:\n  one: { description: 'Do step one of {ticket}', expected_output: done, agent: w }\n  two: { description: 'Do step two of {ticket}', expected_output: done, agent: w }\n";
+
+    /// <summary>The settings of a <c>serve</c> child on Azurite (a task hub of its own) against the model stub.</summary>
+    internal static Dictionary<string, string> ServeSettings(BenchAzurite azurite, Microsoft.AspNetCore.Builder.WebApplication model, string hubPrefix) => new()
+    {
+        ["DurableCrews__Storage__ConnectionString"] = azurite.ConnectionString,
+        ["DurableCrews__Engine__TaskHub"] = $"{hubPrefix}{Guid.NewGuid():N}"[..20],
+        ["DurableCrews__Model__Provider"] = "openai-compatible",
+        ["DurableCrews__Model__Endpoint"] = $"{model.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()}/v1/",
+        ["DurableCrews__Model__Name"] = "stub",
+    };
 
     static async Task<int> CompletedAsync(HttpClient client)
     {
