@@ -11,6 +11,7 @@ namespace DurableCrews.Storage;
 /// </summary>
 public sealed class RunStore
 {
+    readonly AsyncLocal<ReadScope?> readOnce = new();
     readonly IBlobStore blobs;
 
     /// <summary>Creates the run store over a blob store.</summary>
@@ -45,15 +46,37 @@ public sealed class RunStore
     public static string RateLimitBlob(string runId) => $"{Checked(runId)}/rate-limits.json";
 
     /// <summary>Saves an agent's work in progress.</summary>
-    public Task SaveWorkAsync(AgentWorkState work, CancellationToken cancellationToken = default)
+    public async Task SaveWorkAsync(AgentWorkState work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return blobs.PutAsync(BlobNames.RunsContainer, WorkBlob(work.RunId, work.Key), CrewJson.ToBinary(work), cancellationToken: cancellationToken);
+        string name = WorkBlob(work.RunId, work.Key);
+        await blobs.PutAsync(BlobNames.RunsContainer, name, CrewJson.ToBinary(work), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (readOnce.Value is { } scope)
+        {
+            scope.Works[name] = work;
+        }
     }
 
-    /// <summary>Reads an agent's work in progress; null when it has not begun.</summary>
-    public Task<AgentWorkState?> GetWorkAsync(string runId, string key, CancellationToken cancellationToken = default) =>
-        ReadAsync<AgentWorkState>(WorkBlob(runId, key), cancellationToken);
+    /// <summary>
+    /// Reads an agent's work in progress; null when it has not begun. Within a <see cref="ReadRunsOnce"/> scope a work
+    /// this flow read or wrote is handed back without reading it again: only the activity working on a work writes it.
+    /// </summary>
+    public async Task<AgentWorkState?> GetWorkAsync(string runId, string key, CancellationToken cancellationToken = default)
+    {
+        string name = WorkBlob(runId, key);
+        if (readOnce.Value is { } scope && scope.Works.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        var work = await ReadAsync<AgentWorkState>(name, cancellationToken).ConfigureAwait(false);
+        if (work is not null && readOnce.Value is { } reading)
+        {
+            reading.Works[name] = work;
+        }
+
+        return work;
+    }
 
     /// <summary>Reads a run's blob of type <typeparamref name="T"/> with its ETag, for a conditional update.</summary>
     public async Task<(T? Value, string? ETag)> ReadVersionedAsync<T>(string name, CancellationToken cancellationToken = default)
@@ -122,11 +145,32 @@ public sealed class RunStore
     public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default) =>
         ReadAsync<RunRecord>(RunBlob(runId), cancellationToken);
 
-    /// <summary>Reads a run's request for work that cannot go on without it.</summary>
+    /// <summary>Reads a run's request for work that cannot go on without it (once per <see cref="ReadRunsOnce"/> scope).</summary>
     /// <exception cref="InvalidOperationException">The run has no stored request.</exception>
-    public async Task<RunRecord> RequireRunAsync(string runId, CancellationToken cancellationToken = default) =>
-        await GetRunAsync(runId, cancellationToken).ConfigureAwait(false)
+    public async Task<RunRecord> RequireRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        if (readOnce.Value is { } scope && scope.Runs.TryGetValue(runId, out var known))
+        {
+            return known;
+        }
+
+        var run = await GetRunAsync(runId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Run '{runId}' has no stored request ({BlobNames.RunsContainer}/{RunBlob(runId)}).");
+        readOnce.Value?.Runs.TryAdd(runId, run);
+        return run;
+    }
+
+    /// <summary>
+    /// Until disposed, <see cref="RequireRunAsync"/> reads each run's request once in this flow of work and hands back the
+    /// same record after (a run's request never changes while it runs), and <see cref="GetWorkAsync"/> hands back the work
+    /// this flow last read or wrote: for one activity that begins, takes a turn and finishes.
+    /// </summary>
+    public IDisposable ReadRunsOnce()
+    {
+        var previous = readOnce.Value;
+        readOnce.Value = new ReadScope();
+        return new Scope(() => readOnce.Value = previous);
+    }
 
     /// <summary>Saves a task's output and returns its blob name.</summary>
     public async Task<string> SaveTaskOutputAsync(string runId, TaskOutput output, CancellationToken cancellationToken = default)
@@ -194,4 +238,16 @@ public sealed class RunStore
 
     static string Checked(string runId) =>
         DefinitionNames.IsValidRunReference(runId) ? runId : throw new ArgumentException($"'{runId}' is not a valid run id: it {DefinitionNames.Rule(DefinitionNames.MaxRunIdLength)}.", nameof(runId));
+
+    sealed class Scope(Action end) : IDisposable
+    {
+        public void Dispose() => end();
+    }
+
+    sealed class ReadScope
+    {
+        public System.Collections.Concurrent.ConcurrentDictionary<string, RunRecord> Runs { get; } = new(StringComparer.Ordinal);
+
+        public System.Collections.Concurrent.ConcurrentDictionary<string, AgentWorkState> Works { get; } = new(StringComparer.Ordinal);
+    }
 }
