@@ -51,6 +51,21 @@ public sealed class CrewKnowledge
         }
 
         var embedder = embedders.Resolve(crew.Embedder);
+        float[] vector = (await embedder.Generator.GenerateVectorAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false)).ToArray();
+        return await SearchAsync(crew, agent, vector, top, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>As <see cref="SearchAsync(CrewDefinition, AgentDefinition?, string, int?, CancellationToken)"/>, for a query already embedded with the crew's embedder.</summary>
+    public async Task<IReadOnlyList<MemoryMatch>> SearchAsync(CrewDefinition crew, AgentDefinition? agent, float[] vector, int? top = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(crew);
+        ArgumentNullException.ThrowIfNull(vector);
+        if (!Has(crew, agent))
+        {
+            return [];
+        }
+
+        var embedder = embedders.Resolve(crew.Embedder);
         var holders = Holders(crew).Where(h => h.Agent is null || h.Agent == agent?.Role).ToList();
         foreach (var holder in holders)
         {
@@ -58,7 +73,6 @@ public sealed class CrewKnowledge
         }
 
         var config = agent?.KnowledgeConfig ?? crew.KnowledgeConfig;
-        float[] vector = (await embedder.Generator.GenerateVectorAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false)).ToArray();
         var matches = await store.SearchAsync(holders.Select(h => h.Scope).ToList(), vector, top ?? config.ResultsLimit, cancellationToken).ConfigureAwait(false);
         return top is null ? matches.Where(m => m.Score >= config.ScoreThreshold).ToList() : matches;
     }

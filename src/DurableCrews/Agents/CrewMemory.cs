@@ -48,10 +48,34 @@ public sealed class CrewMemory
             return [];
         }
 
-        var embedder = embedders.Resolve(crew.Embedder);
-        float[] query = (await embedder.Generator.GenerateVectorAsync($"{task.Description}\n{task.ExpectedOutput}", cancellationToken: cancellationToken).ConfigureAwait(false)).ToArray();
+        return await RecallAsync(runId, crew, agent, await EmbedAsync(crew, QueryOf(task), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The top memories for a query already embedded with the crew's embedder (so that knowledge search can share it).</summary>
+    public async Task<IReadOnlyList<MemoryMatch>> RecallAsync(string runId, CrewDefinition crew, AgentDefinition agent, float[] query, CancellationToken cancellationToken = default)
+    {
+        if (!IsOn(crew, agent))
+        {
+            return [];
+        }
+
         var matches = await store.SearchAsync([MemoryScope.ShortTerm(runId), MemoryScope.LongTerm(crew.Name), MemoryScope.Entities(crew.Name)], query, TopK, cancellationToken).ConfigureAwait(false);
         return matches.Where(m => m.Score > 0).ToList();
+    }
+
+    /// <summary>What a task is searched for in memory and knowledge: its description and expected output.</summary>
+    public static string QueryOf(TaskDefinition task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return $"{task.Description}\n{task.ExpectedOutput}";
+    }
+
+    /// <summary>A text embedded with the crew's embedder.</summary>
+    public async Task<float[]> EmbedAsync(CrewDefinition crew, string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(crew);
+        var embedder = embedders.Resolve(crew.Embedder);
+        return (await embedder.Generator.GenerateVectorAsync(text, cancellationToken: cancellationToken).ConfigureAwait(false)).ToArray();
     }
 
     /// <summary>Saves a finished task's result as short-term, long-term and entity memory.</summary>

@@ -124,8 +124,7 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
                 ?? throw new InvalidOperationException($"Task '{task.Name}' needs the output of '{crew.Tasks[index].Name}', which is not stored."));
         }
 
-        var recalled = await memory.RecallAsync(input.RunId, crew, agent, task, cancellationToken).ConfigureAwait(false);
-        var known = await knowledge.SearchAsync(crew, agent, $"{task.Description}\n{task.ExpectedOutput}", cancellationToken: cancellationToken).ConfigureAwait(false);
+        var (recalled, known) = await RecallAsync(input.RunId, crew, agent, CrewMemory.QueryOf(task), cancellationToken).ConfigureAwait(false);
         if (crew.Planning && await runs.GetWorkAsync(input.RunId, AgentWorkInput.PlanningKey, cancellationToken).ConfigureAwait(false) is { Answer: { } plan }
             && PlanningPrompt.Read(plan, crew.Tasks.Select(t => t.Name)).GetValueOrDefault(task.Name) is { } steps)
         {
@@ -146,14 +145,26 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
     {
         // A coworker recalls what is relevant to the work it was handed, as it would for a crew task.
         var asked = new TaskDefinition { Name = input.Key.Replace('/', '-'), Description = $"{delegation.Task}\n{delegation.Context}", ExpectedOutput = string.Empty };
-        var recalled = await memory.RecallAsync(input.RunId, crew, agent, asked, cancellationToken).ConfigureAwait(false);
-        var known = await knowledge.SearchAsync(crew, agent, asked.Description, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var (recalled, known) = await RecallAsync(input.RunId, crew, agent, CrewMemory.QueryOf(asked), cancellationToken).ConfigureAwait(false);
         var work = NewWork(input, crew, agent, delegation.Kind) with
         {
             Messages = Conversation.Save([PromptBuilder.System(agent), PromptBuilder.Delegated(delegation, recalled.Select(CrewMemory.Describe).ToList(), known.Select(CrewKnowledge.Describe).ToList())]),
         };
         await runs.SaveWorkAsync(work, cancellationToken).ConfigureAwait(false);
         return work;
+    }
+
+    /// <summary>The memories and the knowledge relevant to a query, the query embedded once for both (not at all when neither is on).</summary>
+    async Task<(IReadOnlyList<MemoryMatch> Memories, IReadOnlyList<MemoryMatch> Knowledge)> RecallAsync(string runId, CrewDefinition crew, AgentDefinition agent, string query, CancellationToken cancellationToken)
+    {
+        if (!CrewMemory.IsOn(crew, agent) && !CrewKnowledge.Has(crew, agent))
+        {
+            return ([], []);
+        }
+
+        float[] vector = await memory.EmbedAsync(crew, query, cancellationToken).ConfigureAwait(false);
+        return (await memory.RecallAsync(runId, crew, agent, vector, cancellationToken).ConfigureAwait(false),
+            await knowledge.SearchAsync(crew, agent, vector, cancellationToken: cancellationToken).ConfigureAwait(false));
     }
 
     AgentWorkState NewWork(AgentWorkInput input, CrewDefinition crew, AgentDefinition agent, string kind)

@@ -44,6 +44,9 @@ public sealed class ShutdownTests : IDisposable
         var started = await http.PostAsync("crews/contextual-workflow/kickoff", new StringContent("""{"inputs":{"base_topic":"tides"},"run_id":"in-flight"}""", Encoding.UTF8, "application/json"));
         Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
         await WaitUntilRunningAsync(http, "in-flight");
+        // The task shows as running once its orchestration is scheduled; its first activity (the 2 s model turn) is
+        // dispatched a moment later on a busy machine. Half a second in, the call is surely in flight, and 1.5 s from done.
+        await Task.Delay(500);
 
         var (exitCode, elapsed) = await serve.SignalAsync(PosixSignal.SIGTERM, Limit);
 
