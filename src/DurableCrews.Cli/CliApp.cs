@@ -377,7 +377,7 @@ public static class CliApp
                 }
 
                 // A tool is shown each time a turn starts it, not on every poll while it runs.
-                string toolsKey = $"tools:{task.InstanceId}:{string.Join(',', task.Tools)}";
+                string toolsKey = $"tools:{task.InstanceId ?? task.Name}:{string.Join(',', task.Tools)}";
                 if (task.Tools.Count > 0 && seen.Add(toolsKey))
                 {
                     Write($"      ⚙ {string.Join(", ", task.Tools)}");

@@ -453,7 +453,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
                 misses += crew.Cache ? 1 : 0;
                 key = $"{work.Key}/d{++started}";
                 thisTurn[hash] = key;
-                orders.Add(new DelegationOrder(key, delegation.Coworker));
+                orders.Add(new DelegationOrder(key, delegation.Coworker, Inline: !CanDelegate(crew, delegation.Coworker, work.Depth + 1)));
             }
 
             pending.Add(new PendingToolResult { CallId = call.CallId, ChildKey = key, DelegationHash = hash, Delegation = record with { InstanceId = $"{work.RunId}/{key}" } });
@@ -476,6 +476,10 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
             // A parallel branch kept the same delegation's answer first; either answer serves.
         }
     }
+
+    /// <summary>Whether a work of <paramref name="coworker"/> at <paramref name="depth"/> could start delegations of its own.</summary>
+    bool CanDelegate(CrewDefinition crew, string coworker, int depth) =>
+        depth < options.MaxDelegationDepth && crew.Agents.FirstOrDefault(a => a.Role == coworker) is { } agent && ManagerPersona.Coworkers(crew, agent).Count > 0;
 
     static string HashOf(DelegationCall call) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u001f', call.Kind, call.Coworker, call.Text.Trim(), call.Context.Trim()))));

@@ -8,4 +8,9 @@ namespace DurableCrews.Orchestration;
 /// <param name="Async">Whether it runs alongside the tasks that follow it.</param>
 /// <param name="MaxRetryLimit">How many times it is retried after a failure.</param>
 /// <param name="MaxExecutionTime">The agent's limit on one try of the task, in seconds; null for none.</param>
-public sealed record PlannedTask(int Index, string Name, string Agent, IReadOnlyList<int>? Context, bool Async, int MaxRetryLimit, int? MaxExecutionTime = null);
+/// <param name="Inline">
+/// Whether the task's work runs inline in the run's orchestration instead of as the sub-orchestration
+/// <c>{runId}/t{n}</c>: true when its agent cannot delegate, it waits for no person and has no time limit of its own.
+/// Plans recorded by earlier versions have it false and replay as they ran.
+/// </param>
+public sealed record PlannedTask(int Index, string Name, string Agent, IReadOnlyList<int>? Context, bool Async, int MaxRetryLimit, int? MaxExecutionTime = null, bool Inline = false);

@@ -34,7 +34,8 @@ public sealed class StartRunActivity : TaskActivity<string, CrewRunPlan>
         {
             var agent = crew.Process == CrewProcess.Hierarchical ? ManagerPersona.For(crew) : crew.FindAgent(task.Agent ?? string.Empty);
             IReadOnlyList<int>? context = task.Context?.Select(name => names.IndexOf(name)).ToList();
-            return new PlannedTask(index, task.Name, agent?.Role ?? ManagerPersona.Role, context, task.AsyncExecution, agent?.MaxRetryLimit ?? 2, agent?.MaxExecutionTime);
+            bool inline = agent is not null && ManagerPersona.Coworkers(crew, agent).Count == 0 && !task.HumanInput && agent.MaxExecutionTime is null;
+            return new PlannedTask(index, task.Name, agent?.Role ?? ManagerPersona.Role, context, task.AsyncExecution, agent?.MaxRetryLimit ?? 2, agent?.MaxExecutionTime, inline);
         }).ToList();
         Telemetry.CrewTelemetry.RunStarted(crew.Name);
         return new CrewRunPlan(crew.Name, tasks, crew.MaxExecutionTime, run.Webhooks, crew.Planning, queues.PublishResults);

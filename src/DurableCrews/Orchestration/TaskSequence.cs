@@ -4,8 +4,9 @@ using Microsoft.DurableTask;
 namespace DurableCrews.Orchestration;
 
 /// <summary>
-/// The durable mechanics of running a crew's tasks in order: each task one agent's work as a sub-orchestration
-/// (<c>{runId}/t{n}</c>, retries <c>{runId}/t{n}-r{k}</c>) bounded by its agent's <c>max_execution_time</c>; context
+/// The durable mechanics of running a crew's tasks in order: each task one agent's work (key <c>t{n}</c>, retries
+/// <c>t{n}-r{k}</c>), inline in this orchestration or as the sub-orchestration <c>{runId}/{key}</c> bounded by its
+/// agent's <c>max_execution_time</c>; context
 /// resolution; async tasks fanned out alongside later ones and fanned in before a task that needs them; progress.
 /// </summary>
 internal sealed class TaskSequence
@@ -16,6 +17,7 @@ internal sealed class TaskSequence
     readonly List<int> finished = [];
     readonly Dictionary<int, Task<AgentWorkSummary>> inFlight = [];
     readonly Dictionary<int, string> attempts = [];
+    readonly Dictionary<int, AgentWorkProgress> live = [];
     long tokens;
 
     public TaskSequence(TaskOrchestrationContext context, string runId, CrewRunPlan plan)
@@ -70,8 +72,7 @@ internal sealed class TaskSequence
             string failure;
             try
             {
-                var (timedOut, summary) = await ChildDeadline.CallAsync<AgentWorkSummary>(
-                    context, nameof(AgentWorkOrchestrator), input.InstanceId, [$"{input.InstanceId}/"], input, task.MaxExecutionTime, $"Task '{task.Name}'");
+                var (timedOut, summary) = await AttemptAsync(task, input);
                 if (!timedOut)
                 {
                     return summary!;
@@ -88,6 +89,28 @@ internal sealed class TaskSequence
             {
                 throw new AgentWorkFailedException(attempt == 0 ? failure : $"{failure} (after {attempt} retries, max_retry_limit {task.MaxRetryLimit})");
             }
+        }
+    }
+
+    /// <summary>
+    /// One try of a task: inline here when nothing needs its own instance (<see cref="PlannedTask.Inline"/>), else its
+    /// sub-orchestration, bounded by its agent's <c>max_execution_time</c>.
+    /// </summary>
+    async Task<(bool TimedOut, AgentWorkSummary? Summary)> AttemptAsync(PlannedTask task, AgentWorkInput input)
+    {
+        if (!task.Inline)
+        {
+            return await ChildDeadline.CallAsync<AgentWorkSummary>(
+                context, nameof(AgentWorkOrchestrator), input.InstanceId, [$"{input.InstanceId}/"], input, task.MaxExecutionTime, $"Task '{task.Name}'");
+        }
+
+        try
+        {
+            return (false, await new AgentLoop(context, input, null, progress => ReportProgress(task.Index, progress)).RunAsync());
+        }
+        finally
+        {
+            live.Remove(task.Index);
         }
     }
 
@@ -119,14 +142,29 @@ internal sealed class TaskSequence
         }
     }
 
+    void ReportProgress(int index, AgentWorkProgress progress)
+    {
+        live[index] = progress;
+        ReportProgress();
+    }
+
     void ReportProgress() => context.SetCustomStatus(new CrewProgress
     {
         TasksDone = finished.Count,
         TasksTotal = plan.Tasks.Count,
-        Running = inFlight.Keys.Order().Take(CrewProgress.MaxListed).Select(i => new RunningTask(i, plan.Tasks[i].Name, plan.Tasks[i].Agent, $"{runId}/{attempts[i]}")).ToList(),
+        Running = inFlight.Keys.Order().Take(CrewProgress.MaxListed).Select(Running).ToList(),
         Finished = finished.TakeLast(CrewProgress.MaxListed).Select(i => plan.Tasks[i].Name).ToList(),
         Tokens = tokens,
     });
+
+    /// <summary>A running task as the progress lists it: an inline task's tools are known here, a sub-orchestration's are read from its instance.</summary>
+    RunningTask Running(int index)
+    {
+        var task = plan.Tasks[index];
+        return task.Inline
+            ? new RunningTask(index, task.Name, task.Agent) { Tools = live.TryGetValue(index, out var progress) ? progress.Tools : [] }
+            : new RunningTask(index, task.Name, task.Agent, $"{runId}/{attempts[index]}");
+    }
 
     // A missing setting will not fix itself, and a work that spent its own retries (429s, guardrail revisions) or
     // waited out its person has had its chances: fail at once instead of trying the whole task again.

@@ -107,7 +107,22 @@ public sealed class ExecutionControlTests
         Assert.Empty(run.Progress?.Running ?? []);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, (await harness.Engine.Client.GetInstanceAsync("deadline"))!.RuntimeStatus);
         Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await harness.Engine.Client.GetInstanceAsync("deadline/work"))!.RuntimeStatus);
-        Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await harness.Engine.Client.GetInstanceAsync("deadline/t1"))!.RuntimeStatus);
+        Assert.Null(await harness.Engine.Client.GetInstanceAsync("deadline/t1"));
+    }
+
+    [Fact]
+    public async Task Crew_timeout_terminates_a_running_task_that_has_an_instance_of_its_own()
+    {
+        using var gate = new Gate();
+        var model = new ScriptedChatClient(request => request.TaskLine == "do slow" ? gate.HoldAsync() : Task.FromResult(Answer("quick answer")));
+        await using var harness = await EngineHarness.StartAsync(model);
+        var crew = (new CrewBuilder().Agent("a").Agent("b").Task("quick", "a").Task("slow", "a").Build() with { MaxExecutionTime = 2 })
+            .WithAgent("a", a => a with { AllowDelegation = true });
+
+        var run = await harness.RunAsync(crew, runId: "deadline-child");
+
+        Assert.Equal(CrewRunStatus.TimedOut, run.Status);
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await harness.Engine.Client.GetInstanceAsync("deadline-child/t1"))!.RuntimeStatus);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using DurableCrews.Api;
 using DurableCrews.Runs;
 using DurableCrews.Tests.Support;
+using static DurableCrews.Tests.Support.CrewEdits;
 
 namespace DurableCrews.Tests.Orchestration;
 
@@ -19,6 +20,39 @@ public sealed class CrewOrchestratorTests
         Assert.Equal(CrewRunStatus.Completed, run.Status);
         Assert.Equal(["first", "second", "third"], run.Output!.TasksOutput.Select(t => t.Name));
         Assert.Equal("answer to: do third", run.Output.Raw);
+    }
+
+    [Fact]
+    public async Task Tasks_whose_agents_cannot_delegate_run_inline_in_the_run_orchestration()
+    {
+        var chat = new ScriptedChatClient();
+        await using var harness = await EngineHarness.StartAsync(chat);
+        var crew = new CrewBuilder().Agent("a").Agent("b").Task("first", "a").Task("second", "b").Build()
+            .WithAgent("b", b => b with { AllowDelegation = true });
+
+        var run = await harness.RunAsync(crew, runId: "inline");
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        Assert.Equal(["answer to: do first", "answer to: do second"], run.Output!.TasksOutput.Select(t => t.Raw));
+        Assert.Null(await harness.Engine.Client.GetInstanceAsync("inline/t0"));
+        Assert.NotNull(await harness.Engine.Client.GetInstanceAsync("inline/t1"));
+    }
+
+    [Fact]
+    public async Task A_failed_inline_task_is_tried_again_under_its_retry_key()
+    {
+        int calls = 0;
+        var chat = new ScriptedChatClient(request => Interlocked.Increment(ref calls) == 1
+            ? throw new InvalidOperationException("the model broke")
+            : Task.FromResult(Answer("second try")));
+        await using var harness = await EngineHarness.StartAsync(chat);
+        var crew = new CrewBuilder().Agent("a", maxRetryLimit: 1).Task("work", "a").Build();
+
+        var run = await harness.RunAsync(crew, runId: "inline-retry");
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        Assert.Equal("second try", run.Output!.Raw);
+        Assert.Equal(2, calls);
     }
 
     [Fact]

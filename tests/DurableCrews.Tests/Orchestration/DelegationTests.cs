@@ -27,7 +27,7 @@ public sealed class DelegationTests
     static string Results(ScriptedRequest request) => string.Join(" | ", request.ToolResults.Select(r => r.Result?.ToString()));
 
     [Fact]
-    public async Task Manager_delegations_in_one_turn_run_in_parallel_as_sub_orchestrations()
+    public async Task Manager_delegations_in_one_turn_run_in_parallel_inline_in_the_task_orchestration()
     {
         int started = 0;
         var allStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -60,6 +60,10 @@ public sealed class DelegationTests
         Assert.Equal(["a role", "b role", "c role"], task.Delegations.Select(d => d.Coworker));
         Assert.All(task.Delegations, d => Assert.StartsWith("done by You are ", d.Output, StringComparison.Ordinal));
         Assert.Contains("done by You are b role", task.Raw, StringComparison.Ordinal);
+
+        // The manager delegates, so its task has an instance; coworkers who cannot delegate run inside it.
+        Assert.NotNull(await harness.Engine.Client.GetInstanceAsync("fan-out/t0"));
+        Assert.Null(await harness.Engine.Client.GetInstanceAsync("fan-out/t0/d1"));
     }
 
     [Fact]
@@ -145,6 +149,10 @@ public sealed class DelegationTests
         var deepest = run.Output.TasksOutput.Single().Delegations.Single().Delegations.Single().Delegations.Single();
         Assert.Equal("nested/t0/d1/d1/d1", deepest.InstanceId);
         Assert.Empty(deepest.Delegations);
+
+        // A coworker that may still delegate gets a sub-orchestration; the one at the depth limit runs inline in its parent.
+        Assert.NotNull(await harness.Engine.Client.GetInstanceAsync("nested/t0/d1/d1"));
+        Assert.Null(await harness.Engine.Client.GetInstanceAsync("nested/t0/d1/d1/d1"));
     }
 
     [Fact]
