@@ -10,8 +10,8 @@ namespace DurableCrews.Bench;
 
 /// <summary>
 /// Framework overhead per agent task: a sequential crew of N tasks on the offline model with no latency, against a bare
-/// orchestration that calls a no-op activity N times, on the same engine. Each agent task is a sub-orchestration with
-/// three activities (begin, the model turn, finish) plus its blob reads and writes; the ratio says what that costs over
+/// orchestration that calls a no-op activity N times, on the same engine. Each agent task is one activity of the run's
+/// orchestration (begin, the model turn and finish folded into it) plus its blob reads and writes; the ratio says what that costs over
 /// the engine's own round trip, and it counts, on one run of its own, what each task costs: activities and orchestration
 /// steps completed, blob reads and writes (the run's start and completion included, spread over its tasks). Measured on
 /// the in-memory engine and on Azurite.
@@ -26,9 +26,17 @@ internal static class OverheadBench
         Console.WriteLine($"framework overhead: {Tasks}-task sequential crew (offline model, no latency) vs a bare orchestration calling a no-op activity {Tasks} times; median of {Repeats}");
         Console.WriteLine("| engine | crew ms per task | bare ms per activity | ratio | activities per task | orchestration steps per task | blob reads per task | blob writes per task |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        await MeasureAsync("in-memory", null);
-        using var azurite = await BenchAzurite.StartAsync();
-        await MeasureAsync("Azurite (Azure Storage provider)", azurite.ConnectionString);
+        string only = args.Length > 0 ? args[0] : "both";
+        if (only is "both" or "in-memory")
+        {
+            await MeasureAsync("in-memory", null);
+        }
+
+        if (only is "both" or "azurite")
+        {
+            using var azurite = await BenchAzurite.StartAsync();
+            await MeasureAsync("Azurite (Azure Storage provider)", azurite.ConnectionString);
+        }
     }
 
     static async Task MeasureAsync(string name, string? storage)

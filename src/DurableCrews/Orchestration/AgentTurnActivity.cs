@@ -108,6 +108,9 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
         }
 
         var outcome = await TakeTurnAsync(request, cancellationToken).ConfigureAwait(false) with { Start = start };
+
+        // A turn that sent nothing (no request slot, a 429) did not write the work it began: write it before reporting.
+        await runs.SaveStagedWorksAsync(cancellationToken).ConfigureAwait(false);
         if (request.Finish is { } finishing && outcome.Answered && request.Mode != AgentTurnMode.Guardrail && start is not { Guardrail: true } and not { HumanInput: true })
         {
             try

@@ -48,7 +48,7 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
             var planner = PlanningPrompt.Planner(crew);
             if (await runs.GetWorkAsync(input.RunId, input.Key, cancellationToken).ConfigureAwait(false) is null)
             {
-                await runs.SaveWorkAsync(NewWork(input, crew, planner, "plan") with { Coworkers = [], Messages = Conversation.Save([PromptBuilder.System(planner), PlanningPrompt.Build(crew)]) }, cancellationToken).ConfigureAwait(false);
+                await runs.StageWorkAsync(NewWork(input, crew, planner, "plan") with { Coworkers = [], Messages = Conversation.Save([PromptBuilder.System(planner), PlanningPrompt.Build(crew)]) }, cancellationToken).ConfigureAwait(false);
             }
 
             return Pace(crew, planner, input) with { Guardrail = false, HumanInput = false };
@@ -137,7 +137,7 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
             MustDelegateFirst = crew.Process == CrewProcess.Hierarchical,
             Messages = Conversation.Save([PromptBuilder.System(agent), PromptBuilder.Task(task, context, recalled.Select(CrewMemory.Describe).ToList(), known.Select(CrewKnowledge.Describe).ToList())]),
         };
-        await runs.SaveWorkAsync(work, cancellationToken).ConfigureAwait(false);
+        await runs.StageWorkAsync(work, cancellationToken).ConfigureAwait(false);
         return work;
     }
 
@@ -150,7 +150,7 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
         {
             Messages = Conversation.Save([PromptBuilder.System(agent), PromptBuilder.Delegated(delegation, recalled.Select(CrewMemory.Describe).ToList(), known.Select(CrewKnowledge.Describe).ToList())]),
         };
-        await runs.SaveWorkAsync(work, cancellationToken).ConfigureAwait(false);
+        await runs.StageWorkAsync(work, cancellationToken).ConfigureAwait(false);
         return work;
     }
 

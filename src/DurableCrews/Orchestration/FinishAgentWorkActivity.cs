@@ -35,7 +35,8 @@ public sealed class FinishAgentWorkActivity : TaskActivity<FinishAgentWorkReques
             ?? throw new InvalidOperationException($"Work '{request.Key}' of run '{request.RunId}' has not begun.");
         var finishedAt = work.FinishedAt ?? time.GetUtcNow();
         var usage = work.Usage.Add(TokenUsage.Sum(work.Delegations.Select(d => d.TokenUsage)));
-        if (work.FinishedAt is null)
+        // A crew task's stored output says it finished (nothing reads its work after); a delegation's work is read by its parent.
+        if (work.FinishedAt is null && work.Kind != "task")
         {
             work = work with { FinishedAt = finishedAt, Retries = request.Retries, Waits = request.Waits };
             await runs.SaveWorkAsync(work, cancellationToken).ConfigureAwait(false);

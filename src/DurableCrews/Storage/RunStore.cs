@@ -11,8 +11,15 @@ namespace DurableCrews.Storage;
 /// </summary>
 public sealed class RunStore
 {
+    const int MaxCachedRequests = 256;
+
     readonly AsyncLocal<ReadScope?> readOnce = new();
     readonly IBlobStore blobs;
+
+    // Run requests as last read, with their blob's ETag. A request never changes, but a deleted run's id can be started
+    // again: a cached request is used only while its blob still has the ETag it was read with (a check without a
+    // download or a parse of the definition).
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string ETag, RunRecord Run)> requests = new(StringComparer.Ordinal);
 
     /// <summary>Creates the run store over a blob store.</summary>
     public RunStore(IBlobStore blobs)
@@ -54,6 +61,40 @@ public sealed class RunStore
         if (readOnce.Value is { } scope)
         {
             scope.Works[name] = work;
+            scope.Staged.TryRemove(name, out _);
+        }
+    }
+
+    /// <summary>
+    /// Saves a work that has just begun. Within a <see cref="ReadRunsOnce"/> scope it is only kept there: the turn that
+    /// follows in the same activity writes it with its own result, and <see cref="SaveStagedWorksAsync"/> writes what no
+    /// turn did. Losing a staged work loses nothing (no model was asked yet): the work begins again.
+    /// </summary>
+    public Task StageWorkAsync(AgentWorkState work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (readOnce.Value is not { } scope)
+        {
+            return SaveWorkAsync(work, cancellationToken);
+        }
+
+        string name = WorkBlob(work.RunId, work.Key);
+        scope.Works[name] = work;
+        scope.Staged[name] = work;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Writes the works staged in this flow's <see cref="ReadRunsOnce"/> scope that nothing wrote since.</summary>
+    public async Task SaveStagedWorksAsync(CancellationToken cancellationToken = default)
+    {
+        if (readOnce.Value is not { } scope)
+        {
+            return;
+        }
+
+        foreach (var work in scope.Staged.Values.ToList())
+        {
+            await SaveWorkAsync(work, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -145,7 +186,10 @@ public sealed class RunStore
     public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default) =>
         ReadAsync<RunRecord>(RunBlob(runId), cancellationToken);
 
-    /// <summary>Reads a run's request for work that cannot go on without it (once per <see cref="ReadRunsOnce"/> scope).</summary>
+    /// <summary>
+    /// Reads a run's request for work that cannot go on without it: once per <see cref="ReadRunsOnce"/> scope, and
+    /// across scopes only its ETag while the blob is unchanged.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The run has no stored request.</exception>
     public async Task<RunRecord> RequireRunAsync(string runId, CancellationToken cancellationToken = default)
     {
@@ -154,8 +198,29 @@ public sealed class RunStore
             return known;
         }
 
-        var run = await GetRunAsync(runId, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Run '{runId}' has no stored request ({BlobNames.RunsContainer}/{RunBlob(runId)}).");
+        string name = RunBlob(runId);
+        RunRecord? run = null;
+        if (requests.TryGetValue(runId, out var cached)
+            && await blobs.GetETagAsync(BlobNames.RunsContainer, name, cancellationToken).ConfigureAwait(false) == cached.ETag)
+        {
+            run = cached.Run;
+        }
+        else
+        {
+            (run, string? etag) = await ReadVersionedAsync<RunRecord>(name, cancellationToken).ConfigureAwait(false);
+            if (run is null)
+            {
+                throw new InvalidOperationException($"Run '{runId}' has no stored request ({BlobNames.RunsContainer}/{name}).");
+            }
+
+            if (requests.Count >= MaxCachedRequests)
+            {
+                requests.Clear();
+            }
+
+            requests[runId] = (etag!, run);
+        }
+
         readOnce.Value?.Runs.TryAdd(runId, run);
         return run;
     }
@@ -249,5 +314,7 @@ public sealed class RunStore
         public System.Collections.Concurrent.ConcurrentDictionary<string, RunRecord> Runs { get; } = new(StringComparer.Ordinal);
 
         public System.Collections.Concurrent.ConcurrentDictionary<string, AgentWorkState> Works { get; } = new(StringComparer.Ordinal);
+
+        public System.Collections.Concurrent.ConcurrentDictionary<string, AgentWorkState> Staged { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -1,0 +1,62 @@
+using DurableCrews.Agents;
+using DurableCrews.Definitions;
+using DurableCrews.Runs;
+using DurableCrews.Storage;
+using DurableCrews.Tests.Support;
+
+namespace DurableCrews.Tests.Storage;
+
+/// <summary>What the run store keeps between reads: a run's request by ETag, and works staged within one activity.</summary>
+public sealed class RunStoreTests : IDisposable
+{
+    readonly TempFolder folder = new();
+    readonly RunStore runs;
+
+    public RunStoreTests() => runs = new RunStore(new LocalBlobStore(folder.Path));
+
+    public void Dispose() => folder.Dispose();
+
+    static RunRecord Run(string runId, CrewDefinition crew) => new() { RunId = runId, Definition = crew, Inputs = new Dictionary<string, string>(), CreatedAt = DateTimeOffset.UnixEpoch };
+
+    [Fact]
+    public async Task A_run_id_started_again_after_its_run_was_deleted_reads_the_new_request_not_the_remembered_one()
+    {
+        await runs.SaveRunAsync(Run("reused", new CrewBuilder().Agent("a").Task("first", "a").Build()));
+        Assert.Equal("first", (await runs.RequireRunAsync("reused")).Definition.Tasks.Single().Name);
+
+        await runs.DeleteRunAsync("reused");
+        await runs.SaveRunAsync(Run("reused", new CrewBuilder().Agent("a").Task("second-and-longer", "a").Build()));
+
+        Assert.Equal("second-and-longer", (await runs.RequireRunAsync("reused")).Definition.Tasks.Single().Name);
+    }
+
+    [Fact]
+    public async Task A_staged_work_is_written_only_when_the_activity_saves_what_is_staged()
+    {
+        var work = new AgentWorkState { RunId = "staged", Key = "t0", Kind = "task", Agent = "a role", Model = "offline", Messages = Conversation.Save([]), StartedAt = DateTimeOffset.UnixEpoch };
+        using (runs.ReadRunsOnce())
+        {
+            await runs.StageWorkAsync(work);
+            Assert.NotNull(await runs.GetWorkAsync("staged", "t0"));
+            using (runs.ReadRunsOnce())
+            {
+                Assert.Null(await runs.GetWorkAsync("staged", "t0"));
+            }
+
+            await runs.SaveStagedWorksAsync();
+        }
+
+        Assert.Equal("a role", (await runs.GetWorkAsync("staged", "t0"))!.Agent);
+    }
+
+    [Fact]
+    public async Task A_work_staged_and_not_saved_is_lost_with_its_activity()
+    {
+        using (runs.ReadRunsOnce())
+        {
+            await runs.StageWorkAsync(new AgentWorkState { RunId = "lost", Key = "t0", Kind = "task", Agent = "a role", Model = "offline", Messages = Conversation.Save([]), StartedAt = DateTimeOffset.UnixEpoch });
+        }
+
+        Assert.Null(await runs.GetWorkAsync("lost", "t0"));
+    }
+}
