@@ -162,7 +162,8 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
             Begin: known is null ? input : null,
             Finish: input.Folded && mode != AgentTurnMode.Guardrail && known is not { Guardrail: true } and not { HumanInput: true }
                 ? new FinishAgentWorkRequest(input.RunId, input.Key, Retries, waits.ToList())
-                : null);
+                : null,
+            RunETag: input.RunETag);
         if (known is not null)
         {
             return await context.CallActivityAsync<AgentTurnOutcome>(nameof(AgentTurnActivity), request);
@@ -224,7 +225,7 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
     /// </summary>
     Task<AgentWorkSummary> DelegateAsync(DelegationOrder order)
     {
-        var child = new AgentWorkInput(input.RunId, order.Key, input.TaskIndex, [], input.Depth + 1, input.Key, input.StepWebhook, Folded: true);
+        var child = new AgentWorkInput(input.RunId, order.Key, input.TaskIndex, [], input.Depth + 1, input.Key, input.StepWebhook, Folded: true, RunETag: input.RunETag);
         return order.Inline
             ? new AgentLoop(context, child, null, _ => { }).RunAsync()
             : context.CallSubOrchestratorAsync<AgentWorkSummary>(nameof(AgentWorkOrchestrator), child, new SubOrchestrationOptions { InstanceId = child.InstanceId });

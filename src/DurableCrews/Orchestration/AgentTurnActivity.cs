@@ -79,7 +79,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
     public async Task<AgentTurnOutcome> ExecuteAsync(AgentTurnRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var once = runs.ReadRunsOnce();
+        using var once = runs.ReadRunsOnce(request.RunId, request.RunETag);
         AgentWorkStart? start = null;
         if (request.Begin is { } input)
         {

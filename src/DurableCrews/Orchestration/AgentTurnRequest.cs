@@ -10,9 +10,9 @@ namespace DurableCrews.Orchestration;
 /// <param name="FailedTools">Tool calls of the previous turn that failed or timed out, by index, with the reason the agent is told.</param>
 /// <param name="RateScopes">The request limits the model call counts against (<c>max_rpm</c>); its slot is taken as it is sent.</param>
 /// <param name="RateLimitWindowSeconds">The window the limits count in.</param>
-/// <param name="FailedTools">Tool calls of the previous turn that failed, by index, with the reason the agent is told.</param>
 /// <param name="Begin">For a folded work's first turn: begin the work first (as <see cref="BeginAgentWorkActivity"/> does) and return its start.</param>
 /// <param name="Finish">When the turn answers and the work has no guardrail or human review: finish the work (as <see cref="FinishAgentWorkActivity"/> does) and return its summary.</param>
+/// <param name="RunETag">The ETag of the run's stored request, when the run's plan gave it.</param>
 public sealed record AgentTurnRequest(
     string RunId,
     string Key,
@@ -24,4 +24,5 @@ public sealed record AgentTurnRequest(
     int RateLimitWindowSeconds = 60,
     IReadOnlyDictionary<string, string>? FailedTools = null,
     AgentWorkInput? Begin = null,
-    FinishAgentWorkRequest? Finish = null);
+    FinishAgentWorkRequest? Finish = null,
+    string? RunETag = null);

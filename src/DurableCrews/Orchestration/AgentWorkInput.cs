@@ -12,7 +12,8 @@ namespace DurableCrews.Orchestration;
 /// Whether the work begins in its first turn's activity and finishes in its last (one activity for a one-turn task
 /// instead of three). Works started by earlier versions have it false in their recorded input and replay as they ran.
 /// </param>
-public sealed record AgentWorkInput(string RunId, string Key, int TaskIndex, IReadOnlyList<int> Context, int Depth = 0, string? ParentKey = null, Uri? StepWebhook = null, bool Folded = false)
+/// <param name="RunETag">The ETag of the run's stored request, when the run's plan gave it (<see cref="CrewRunPlan.RunETag"/>).</param>
+public sealed record AgentWorkInput(string RunId, string Key, int TaskIndex, IReadOnlyList<int> Context, int Depth = 0, string? ParentKey = null, Uri? StepWebhook = null, bool Folded = false, string? RunETag = null)
 {
     /// <summary>The orchestration's instance id.</summary>
     public string InstanceId => $"{RunId}/{Key}";

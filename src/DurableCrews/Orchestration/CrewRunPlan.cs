@@ -9,4 +9,5 @@ namespace DurableCrews.Orchestration;
 /// <param name="Webhooks">Where the run's webhooks go.</param>
 /// <param name="Planning">Whether a planner turn runs before the tasks.</param>
 /// <param name="PublishResults">Whether the run's end goes to <c>crew-results</c>.</param>
-public sealed record CrewRunPlan(string Crew, IReadOnlyList<PlannedTask> Tasks, int? MaxExecutionTime = null, WebhookTargets? Webhooks = null, bool Planning = false, bool PublishResults = false);
+/// <param name="RunETag">The ETag of the run's stored request as planned, handed to its works so that a worker that remembers the request uses it without asking the store.</param>
+public sealed record CrewRunPlan(string Crew, IReadOnlyList<PlannedTask> Tasks, int? MaxExecutionTime = null, WebhookTargets? Webhooks = null, bool Planning = false, bool PublishResults = false, string? RunETag = null);

@@ -27,7 +27,7 @@ public sealed class StartRunActivity : TaskActivity<string, CrewRunPlan>
     /// <summary>The plan of the run <paramref name="runId"/>.</summary>
     public async Task<CrewRunPlan> ExecuteAsync(string runId, CancellationToken cancellationToken = default)
     {
-        var run = await runs.RequireRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        var (run, etag) = await runs.RequireRunVersionAsync(runId, cancellationToken).ConfigureAwait(false);
         var crew = run.Definition;
         var names = crew.Tasks.Select(t => t.Name).ToList();
         var tasks = crew.Tasks.Select((task, index) =>
@@ -38,6 +38,6 @@ public sealed class StartRunActivity : TaskActivity<string, CrewRunPlan>
             return new PlannedTask(index, task.Name, agent?.Role ?? ManagerPersona.Role, context, task.AsyncExecution, agent?.MaxRetryLimit ?? 2, agent?.MaxExecutionTime, inline);
         }).ToList();
         Telemetry.CrewTelemetry.RunStarted(crew.Name);
-        return new CrewRunPlan(crew.Name, tasks, crew.MaxExecutionTime, run.Webhooks, crew.Planning, queues.PublishResults);
+        return new CrewRunPlan(crew.Name, tasks, crew.MaxExecutionTime, run.Webhooks, crew.Planning, queues.PublishResults, etag);
     }
 }

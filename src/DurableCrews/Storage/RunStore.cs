@@ -19,7 +19,7 @@ public sealed class RunStore
     // Run requests as last read, with their blob's ETag. A request never changes, but a deleted run's id can be started
     // again: a cached request is used only while its blob still has the ETag it was read with (a check without a
     // download or a parse of the definition).
-    readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string ETag, RunRecord Run)> requests = new(StringComparer.Ordinal);
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, (RunRecord Run, string ETag)> requests = new(StringComparer.Ordinal);
 
     /// <summary>Creates the run store over a blob store.</summary>
     public RunStore(IBlobStore blobs)
@@ -188,41 +188,44 @@ public sealed class RunStore
 
     /// <summary>
     /// Reads a run's request for work that cannot go on without it: once per <see cref="ReadRunsOnce"/> scope, and
-    /// across scopes only its ETag while the blob is unchanged.
+    /// across scopes only its ETag while the blob is unchanged (not even that when the scope was told the ETag).
     /// </summary>
     /// <exception cref="InvalidOperationException">The run has no stored request.</exception>
-    public async Task<RunRecord> RequireRunAsync(string runId, CancellationToken cancellationToken = default)
+    public async Task<RunRecord> RequireRunAsync(string runId, CancellationToken cancellationToken = default) =>
+        (await RequireRunVersionAsync(runId, cancellationToken).ConfigureAwait(false)).Run;
+
+    /// <summary>A run's request with the ETag of its blob, read as <see cref="RequireRunAsync"/> reads it.</summary>
+    /// <exception cref="InvalidOperationException">The run has no stored request.</exception>
+    public async Task<(RunRecord Run, string ETag)> RequireRunVersionAsync(string runId, CancellationToken cancellationToken = default)
     {
-        if (readOnce.Value is { } scope && scope.Runs.TryGetValue(runId, out var known))
+        var scope = readOnce.Value;
+        if (scope is not null && scope.Runs.TryGetValue(runId, out var known))
         {
             return known;
         }
 
         string name = RunBlob(runId);
-        RunRecord? run = null;
         if (requests.TryGetValue(runId, out var cached)
-            && await blobs.GetETagAsync(BlobNames.RunsContainer, name, cancellationToken).ConfigureAwait(false) == cached.ETag)
+            && (scope?.RunETags.GetValueOrDefault(runId) ?? await blobs.GetETagAsync(BlobNames.RunsContainer, name, cancellationToken).ConfigureAwait(false)) == cached.ETag)
         {
-            run = cached.Run;
-        }
-        else
-        {
-            (run, string? etag) = await ReadVersionedAsync<RunRecord>(name, cancellationToken).ConfigureAwait(false);
-            if (run is null)
-            {
-                throw new InvalidOperationException($"Run '{runId}' has no stored request ({BlobNames.RunsContainer}/{name}).");
-            }
-
-            if (requests.Count >= MaxCachedRequests)
-            {
-                requests.Clear();
-            }
-
-            requests[runId] = (etag!, run);
+            scope?.Runs.TryAdd(runId, cached);
+            return cached;
         }
 
-        readOnce.Value?.Runs.TryAdd(runId, run);
-        return run;
+        var (run, etag) = await ReadVersionedAsync<RunRecord>(name, cancellationToken).ConfigureAwait(false);
+        if (run is null)
+        {
+            throw new InvalidOperationException($"Run '{runId}' has no stored request ({BlobNames.RunsContainer}/{name}).");
+        }
+
+        if (requests.Count >= MaxCachedRequests)
+        {
+            requests.Clear();
+        }
+
+        requests[runId] = (run, etag!);
+        scope?.Runs.TryAdd(runId, (run, etag!));
+        return (run, etag!);
     }
 
     /// <summary>
@@ -230,10 +233,18 @@ public sealed class RunStore
     /// same record after (a run's request never changes while it runs), and <see cref="GetWorkAsync"/> hands back the work
     /// this flow last read or wrote: for one activity that begins, takes a turn and finishes.
     /// </summary>
-    public IDisposable ReadRunsOnce()
+    /// <param name="runId">A run whose request's ETag the caller knows (from the run's plan), when it knows one.</param>
+    /// <param name="runETag">That ETag: a request remembered with it is used without asking the store.</param>
+    public IDisposable ReadRunsOnce(string? runId = null, string? runETag = null)
     {
         var previous = readOnce.Value;
-        readOnce.Value = new ReadScope();
+        var scope = new ReadScope();
+        if (runId is not null && runETag is not null)
+        {
+            scope.RunETags[runId] = runETag;
+        }
+
+        readOnce.Value = scope;
         return new Scope(() => readOnce.Value = previous);
     }
 
@@ -311,7 +322,9 @@ public sealed class RunStore
 
     sealed class ReadScope
     {
-        public System.Collections.Concurrent.ConcurrentDictionary<string, RunRecord> Runs { get; } = new(StringComparer.Ordinal);
+        public System.Collections.Concurrent.ConcurrentDictionary<string, (RunRecord Run, string ETag)> Runs { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, string> RunETags { get; } = new(StringComparer.Ordinal);
 
         public System.Collections.Concurrent.ConcurrentDictionary<string, AgentWorkState> Works { get; } = new(StringComparer.Ordinal);
 

@@ -31,6 +31,23 @@ public sealed class RunStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_request_remembered_with_the_ETag_the_plan_gave_is_used_without_asking_the_store()
+    {
+        var blobs = new LocalBlobStore(folder.Path);
+        var store = new RunStore(blobs);
+        await store.SaveRunAsync(Run("known", new CrewBuilder().Agent("a").Task("first", "a").Build()));
+        var (_, etag) = await store.RequireRunVersionAsync("known");
+        await blobs.DeleteAsync(BlobNames.RunsContainer, RunStore.RunBlob("known"));
+
+        using (store.ReadRunsOnce("known", etag))
+        {
+            Assert.Equal("first", (await store.RequireRunAsync("known")).Definition.Tasks.Single().Name);
+        }
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.RequireRunAsync("known"));
+    }
+
+    [Fact]
     public async Task A_staged_work_is_written_only_when_the_activity_saves_what_is_staged()
     {
         var work = new AgentWorkState { RunId = "staged", Key = "t0", Kind = "task", Agent = "a role", Model = "offline", Messages = Conversation.Save([]), StartedAt = DateTimeOffset.UnixEpoch };
