@@ -10,7 +10,8 @@ namespace DurableCrews.Orchestration;
 /// <param name="MaxExecutionTime">The agent's limit on one try of the task, in seconds; null for none.</param>
 /// <param name="Inline">
 /// Whether the task's work runs inline in the run's orchestration instead of as the sub-orchestration
-/// <c>{runId}/t{n}</c>: true when its agent cannot delegate, it waits for no person and has no time limit of its own.
+/// <c>{runId}/t{n}</c>: true when it waits for no person (whose event goes to its instance) and has no time limit of its
+/// own (which ends its instance). Its delegations are sub-orchestrations of the run's, or inline too.
 /// Plans recorded by earlier versions have it false and replay as they ran.
 /// </param>
 public sealed record PlannedTask(int Index, string Name, string Agent, IReadOnlyList<int>? Context, bool Async, int MaxRetryLimit, int? MaxExecutionTime = null, bool Inline = false);

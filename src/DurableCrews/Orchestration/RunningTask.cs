@@ -4,7 +4,7 @@ namespace DurableCrews.Orchestration;
 /// <param name="Index">The task's position.</param>
 /// <param name="Name">The task's name.</param>
 /// <param name="Agent">The role of its agent.</param>
-/// <param name="InstanceId">The orchestration doing it, whose own status shows its delegations in flight; null when it runs inline in the run's orchestration (its tools are listed here).</param>
+/// <param name="InstanceId">The orchestration doing it, whose own status shows its delegations in flight; null when it runs inline in the run's orchestration (its delegations and tools are listed here).</param>
 public sealed record RunningTask(int Index, string Name, string Agent, string? InstanceId = null)
 {
     /// <summary>The delegations running now under this task, read from <see cref="InstanceId"/>'s status.</summary>

@@ -34,7 +34,7 @@ public sealed class StartRunActivity : TaskActivity<string, CrewRunPlan>
         {
             var agent = crew.Process == CrewProcess.Hierarchical ? ManagerPersona.For(crew) : crew.FindAgent(task.Agent ?? string.Empty);
             IReadOnlyList<int>? context = task.Context?.Select(name => names.IndexOf(name)).ToList();
-            bool inline = agent is not null && ManagerPersona.Coworkers(crew, agent).Count == 0 && !task.HumanInput && agent.MaxExecutionTime is null;
+            bool inline = agent is not null && !task.HumanInput && agent.MaxExecutionTime is null;
             return new PlannedTask(index, task.Name, agent?.Role ?? ManagerPersona.Role, context, task.AsyncExecution, agent?.MaxRetryLimit ?? 2, agent?.MaxExecutionTime, inline);
         }).ToList();
         Telemetry.CrewTelemetry.RunStarted(crew.Name);

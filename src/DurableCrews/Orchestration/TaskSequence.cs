@@ -157,12 +157,14 @@ internal sealed class TaskSequence
         Tokens = tokens,
     });
 
-    /// <summary>A running task as the progress lists it: an inline task's tools are known here, a sub-orchestration's are read from its instance.</summary>
+    /// <summary>A running task as the progress lists it: an inline task's delegations and tools are known here, a sub-orchestration's are read from its instance.</summary>
     RunningTask Running(int index)
     {
         var task = plan.Tasks[index];
         return task.Inline
-            ? new RunningTask(index, task.Name, task.Agent) { Tools = live.TryGetValue(index, out var progress) ? progress.Tools : [] }
+            ? live.TryGetValue(index, out var progress)
+                ? new RunningTask(index, task.Name, task.Agent) { Delegations = progress.Delegations, Tools = progress.Tools }
+                : new RunningTask(index, task.Name, task.Agent)
             : new RunningTask(index, task.Name, task.Agent, $"{runId}/{attempts[index]}");
     }
 

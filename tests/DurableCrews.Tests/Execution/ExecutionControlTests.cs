@@ -116,8 +116,8 @@ public sealed class ExecutionControlTests
         using var gate = new Gate();
         var model = new ScriptedChatClient(request => request.TaskLine == "do slow" ? gate.HoldAsync() : Task.FromResult(Answer("quick answer")));
         await using var harness = await EngineHarness.StartAsync(model);
-        var crew = (new CrewBuilder().Agent("a").Agent("b").Task("quick", "a").Task("slow", "a").Build() with { MaxExecutionTime = 2 })
-            .WithAgent("a", a => a with { AllowDelegation = true });
+        var crew = (new CrewBuilder().Agent("a").Task("quick", "a").Task("slow", "a").Build() with { MaxExecutionTime = 2 })
+            .WithAgent("a", a => a with { MaxExecutionTime = 60 });
 
         var run = await harness.RunAsync(crew, runId: "deadline-child");
 

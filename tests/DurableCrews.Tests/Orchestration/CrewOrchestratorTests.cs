@@ -23,12 +23,13 @@ public sealed class CrewOrchestratorTests
     }
 
     [Fact]
-    public async Task Tasks_whose_agents_cannot_delegate_run_inline_in_the_run_orchestration()
+    public async Task Tasks_without_a_time_limit_or_a_person_to_wait_for_run_inline_in_the_run_orchestration()
     {
         var chat = new ScriptedChatClient();
         await using var harness = await EngineHarness.StartAsync(chat);
         var crew = new CrewBuilder().Agent("a").Agent("b").Task("first", "a").Task("second", "b").Build()
-            .WithAgent("b", b => b with { AllowDelegation = true });
+            .WithAgent("a", a => a with { AllowDelegation = true })
+            .WithAgent("b", b => b with { MaxExecutionTime = 60 });
 
         var run = await harness.RunAsync(crew, runId: "inline");
 

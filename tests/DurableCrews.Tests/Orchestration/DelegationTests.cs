@@ -61,9 +61,42 @@ public sealed class DelegationTests
         Assert.All(task.Delegations, d => Assert.StartsWith("done by You are ", d.Output, StringComparison.Ordinal));
         Assert.Contains("done by You are b role", task.Raw, StringComparison.Ordinal);
 
-        // The manager delegates, so its task has an instance; coworkers who cannot delegate run inside it.
-        Assert.NotNull(await harness.Engine.Client.GetInstanceAsync("fan-out/t0"));
+        // The manager's work and its coworkers' (who cannot delegate) all run inline in the run's orchestration.
+        Assert.Null(await harness.Engine.Client.GetInstanceAsync("fan-out/t0"));
         Assert.Null(await harness.Engine.Client.GetInstanceAsync("fan-out/t0/d1"));
+    }
+
+    [Fact]
+    public async Task The_run_progress_shows_the_delegations_of_an_inline_task_while_they_run()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var model = new ScriptedChatClient(async request =>
+        {
+            if (IsManager(request))
+            {
+                return request.ToolResults.Count == 0 ? Calls(Delegate("a role", "part A"), Delegate("b role", "part B")) : Answer("final");
+            }
+
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            return Answer("part done");
+        });
+        await using var harness = await EngineHarness.StartAsync(model);
+        string runId = await harness.Engine.Runs.KickoffAsync(Hierarchical("a", "b"), new DurableCrews.Api.KickoffRequest { RunId = "live-delegations" });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        RunningTask? running = null;
+        while (running is not { Delegations.Count: 2 })
+        {
+            await Task.Delay(25, timeout.Token);
+            running = (await harness.Engine.Runs.GetAsync(runId, timeout.Token))?.Progress?.Running.FirstOrDefault();
+        }
+
+        release.SetResult();
+        var run = await harness.Engine.Runs.WaitAsync(runId, pollInterval: TimeSpan.FromMilliseconds(25), cancellationToken: timeout.Token);
+
+        Assert.Null(running.InstanceId);
+        Assert.Equal(["a role", "b role"], running.Delegations.Select(d => d.Coworker));
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
     }
 
     [Fact]
