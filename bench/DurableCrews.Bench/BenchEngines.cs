@@ -11,6 +11,8 @@ internal static class BenchEngines
 
     public const string NoOpActivity = "BenchNoOpActivity";
 
+    const string EngineVariablePrefix = "DurableCrews__Engine__";
+
     public static Task<CrewEngine> StartAsync(string? storage, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null, IDictionary<string, string?>? settings = null)
     {
         var values = new Dictionary<string, string?>
@@ -20,6 +22,15 @@ internal static class BenchEngines
         foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
         {
             values[name] = value;
+        }
+
+        // DurableCrews__Engine__… variables override the engine's settings, to measure what one setting changes.
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            if (variable.Key is string key && key.StartsWith(EngineVariablePrefix, StringComparison.Ordinal))
+            {
+                values[$"DurableCrews:Engine:{key[EngineVariablePrefix.Length..].Replace("__", ":", StringComparison.Ordinal)}"] = variable.Value as string;
+            }
         }
 
         if (storage is not null)

@@ -62,7 +62,9 @@ internal static class HierarchicalMakespanBench
             throw new InvalidOperationException($"Run {runId} ended {view.Status}: {view.Error}");
         }
 
-        return clock.Elapsed.TotalMilliseconds;
+        var t0 = clock.Elapsed.TotalMilliseconds;
+        File.WriteAllText($"/tmp/hier-{crew.Agents.Count}-{(engine.IsDurable ? "az" : "mem")}.json", System.Text.Json.JsonSerializer.Serialize(view.Output, DurableCrews.Runs.CrewJson.Options));
+        return t0;
     }
 
     static CrewDefinition Crew(int k) => new()

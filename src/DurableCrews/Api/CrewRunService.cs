@@ -21,10 +21,13 @@ public sealed class CrewRunService
     readonly TimeProvider time;
     readonly OutboundPolicies outbound;
     readonly InFlightModelCalls inFlight;
+    readonly bool publishResults;
 
     /// <summary>Creates the service.</summary>
-    public CrewRunService(DurableTaskClient client, RunStore runs, TimeProvider time, OutboundPolicies outbound, InFlightModelCalls inFlight)
+    public CrewRunService(DurableTaskClient client, RunStore runs, TimeProvider time, OutboundPolicies outbound, InFlightModelCalls inFlight, Microsoft.Extensions.Options.IOptions<QueueOptions> queues)
     {
+        ArgumentNullException.ThrowIfNull(queues);
+        publishResults = queues.Value.PublishResults;
         ArgumentNullException.ThrowIfNull(inFlight);
         this.inFlight = inFlight;
         ArgumentNullException.ThrowIfNull(client);
@@ -69,17 +72,20 @@ public sealed class CrewRunService
             CreatedAt = time.GetUtcNow(),
             Webhooks = (request.Webhooks ?? new WebhookTargets()).Over(crewTargets),
         };
+        string etag;
         try
         {
-            await runs.SaveRunAsync(record, cancellationToken).ConfigureAwait(false);
+            etag = await runs.SaveRunAsync(record, cancellationToken).ConfigureAwait(false);
         }
         catch (BlobConditionFailedException ex)
         {
             throw new RunConflictException($"A run with id '{runId}' exists already.", ex);
         }
 
+        // The plan goes in with the start, so the run's first step is its first task, not an activity that reads the request back.
         await client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(CrewOrchestrator), new CrewRunInput(runId), new StartOrchestrationOptions(runId), cancellationToken).ConfigureAwait(false);
+            nameof(CrewOrchestrator), new CrewRunInput(runId, CrewRunPlan.Of(record, etag, publishResults)), new StartOrchestrationOptions(runId), cancellationToken).ConfigureAwait(false);
+        Telemetry.CrewTelemetry.RunStarted(crew.Name);
         return runId;
     }
 
@@ -274,9 +280,11 @@ public sealed class CrewRunService
         }
 
         string replayId = newRunId ?? NewRunId(run.Definition.Name);
+        var replay = run with { RunId = replayId, CreatedAt = time.GetUtcNow() };
+        string etag;
         try
         {
-            await runs.SaveRunAsync(run with { RunId = replayId, CreatedAt = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+            etag = await runs.SaveRunAsync(replay, cancellationToken).ConfigureAwait(false);
         }
         catch (BlobConditionFailedException ex)
         {
@@ -292,7 +300,8 @@ public sealed class CrewRunService
         }
 
         await client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(CrewOrchestrator), new CrewRunInput(replayId), new StartOrchestrationOptions(replayId), cancellationToken).ConfigureAwait(false);
+            nameof(CrewOrchestrator), new CrewRunInput(replayId, CrewRunPlan.Of(replay, etag, publishResults)), new StartOrchestrationOptions(replayId), cancellationToken).ConfigureAwait(false);
+        Telemetry.CrewTelemetry.RunStarted(run.Definition.Name);
         return replayId;
     }
 

@@ -23,10 +23,13 @@ public sealed class RunClientServices
     readonly ILoggerFactory loggers;
     readonly Orchestration.InFlightModelCalls inFlight;
     readonly Agents.CrewKnowledge knowledge;
+    readonly IOptions<QueueOptions> queues;
 
     /// <summary>Creates the factory.</summary>
-    public RunClientServices(RunStore runs, TimeProvider time, OutboundPolicies outbound, CrewLibrary crews, RunReportService reports, IOptions<ApiOptions> options, ILoggerFactory loggers, Orchestration.InFlightModelCalls inFlight, Agents.CrewKnowledge knowledge)
+    public RunClientServices(RunStore runs, TimeProvider time, OutboundPolicies outbound, CrewLibrary crews, RunReportService reports, IOptions<ApiOptions> options, ILoggerFactory loggers, Orchestration.InFlightModelCalls inFlight, Agents.CrewKnowledge knowledge, IOptions<QueueOptions> queues)
     {
+        ArgumentNullException.ThrowIfNull(queues);
+        this.queues = queues;
         ArgumentNullException.ThrowIfNull(inFlight);
         this.inFlight = inFlight;
         this.knowledge = knowledge;
@@ -47,7 +50,7 @@ public sealed class RunClientServices
     }
 
     /// <summary>The crew run service over <paramref name="client"/>.</summary>
-    public CrewRunService Runs(DurableTaskClient client) => new(client, runs, time, outbound, inFlight);
+    public CrewRunService Runs(DurableTaskClient client) => new(client, runs, time, outbound, inFlight, queues);
 
     /// <summary>The flow run service over <paramref name="client"/>.</summary>
     public FlowRunService Flows(DurableTaskClient client) => new(client, runs, time);

@@ -283,12 +283,20 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
         var delegations = work.Delegations.ToList();
         var toolCalls = work.ToolCalls.ToList();
         string? toolAnswer = null;
+
+        // The stored results of a turn's calls are read at once, and the answers kept at once after: a manager with 16
+        // coworkers waits for one storage round trip each way, not 16.
+        var toolResults = work.Pending.Where(p => p.ToolIndex is not null)
+            .ToDictionary(p => p.ToolIndex!.Value, p => ToolResultAsync(work, p, p.ToolIndex!.Value, request.FailedTools, cancellationToken));
+        var children = work.Pending.Select(p => p.ChildKey).OfType<string>().Distinct(StringComparer.Ordinal)
+            .ToDictionary(key => key, key => runs.GetWorkAsync(work.RunId, key, cancellationToken), StringComparer.Ordinal);
+        var keeping = new List<Task>();
         foreach (var pending in work.Pending)
         {
             string result = pending.Result ?? string.Empty;
             if (pending.ToolIndex is int index)
             {
-                var (record, error) = await ToolResultAsync(work, pending, index, request.FailedTools, cancellationToken).ConfigureAwait(false);
+                var (record, error) = await toolResults[index].ConfigureAwait(false);
                 result = error is null ? record.Result ?? string.Empty : $"Error: the tool {pending.Tool} failed: {error}";
                 toolCalls.Add(record with { Result = null, Error = error });
                 if (error is null && toolAnswer is null && crew.FindTool(pending.ToolDefinition ?? string.Empty) is { ResultAsAnswer: true })
@@ -298,7 +306,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
             }
             else if (pending.ChildKey is { } key)
             {
-                var child = await runs.GetWorkAsync(work.RunId, key, cancellationToken).ConfigureAwait(false);
+                var child = await children[key].ConfigureAwait(false);
                 if (child?.Answer is { } answer && child.FinishedAt is { } finished)
                 {
                     result = answer;
@@ -314,10 +322,10 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
                         Retries = child.Retries,
                         Waits = child.Waits,
                     });
-                    await KeepAnswerAsync(work.RunId, pending.DelegationHash!, new DelegationAnswer(key, answer), cancellationToken).ConfigureAwait(false);
+                    keeping.Add(KeepAnswerAsync(work.RunId, pending.DelegationHash!, new DelegationAnswer(key, answer), cancellationToken));
                     if (crew.Cache)
                     {
-                        await tools.SaveAsync(ToolKey(crew, pending.Delegation!), pending.Delegation!.Kind, answer, cancellationToken).ConfigureAwait(false);
+                        keeping.Add(tools.SaveAsync(ToolKey(crew, pending.Delegation!), pending.Delegation!.Kind, answer, cancellationToken));
                     }
                 }
                 else
@@ -335,6 +343,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
             results.Add(new FunctionResultContent(pending.CallId, result));
         }
 
+        await Task.WhenAll(keeping).ConfigureAwait(false);
         messages.Add(new ChatMessage(ChatRole.Tool, results));
         return (work with { Pending = [], Delegations = delegations, ToolCalls = toolCalls }, toolAnswer);
     }

@@ -25,7 +25,7 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var startedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
-        var plan = await context.CallActivityAsync<CrewRunPlan>(nameof(StartRunActivity), input.RunId, StoreOnlyRetry);
+        var plan = input.Plan ?? await context.CallActivityAsync<CrewRunPlan>(nameof(StartRunActivity), input.RunId, StoreOnlyRetry);
 
         var (status, finished, error) = plan.MaxExecutionTime is null
             ? await RunTasksAsync(context, input.RunId, plan)

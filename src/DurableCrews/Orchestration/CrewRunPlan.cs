@@ -1,4 +1,7 @@
+using DurableCrews.Agents;
+using DurableCrews.Definitions;
 using DurableCrews.Notifications;
+using DurableCrews.Runs;
 
 namespace DurableCrews.Orchestration;
 
@@ -10,4 +13,24 @@ namespace DurableCrews.Orchestration;
 /// <param name="Planning">Whether a planner turn runs before the tasks.</param>
 /// <param name="PublishResults">Whether the run's end goes to <c>crew-results</c>.</param>
 /// <param name="RunETag">The ETag of the run's stored request as planned, handed to its works so that a worker that remembers the request uses it without asking the store.</param>
-public sealed record CrewRunPlan(string Crew, IReadOnlyList<PlannedTask> Tasks, int? MaxExecutionTime = null, WebhookTargets? Webhooks = null, bool Planning = false, bool PublishResults = false, string? RunETag = null);
+public sealed record CrewRunPlan(string Crew, IReadOnlyList<PlannedTask> Tasks, int? MaxExecutionTime = null, WebhookTargets? Webhooks = null, bool Planning = false, bool PublishResults = false, string? RunETag = null)
+{
+    /// <summary>The plan of a stored run request.</summary>
+    /// <param name="run">The request.</param>
+    /// <param name="runETag">The ETag of its blob.</param>
+    /// <param name="publishResults">Whether the run's end goes to <c>crew-results</c>.</param>
+    public static CrewRunPlan Of(RunRecord run, string? runETag, bool publishResults)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var crew = run.Definition;
+        var names = crew.Tasks.Select(t => t.Name).ToList();
+        var tasks = crew.Tasks.Select((task, index) =>
+        {
+            var agent = crew.Process == CrewProcess.Hierarchical ? ManagerPersona.For(crew) : crew.FindAgent(task.Agent ?? string.Empty);
+            IReadOnlyList<int>? context = task.Context?.Select(name => names.IndexOf(name)).ToList();
+            bool inline = agent is not null && !task.HumanInput && agent.MaxExecutionTime is null;
+            return new PlannedTask(index, task.Name, agent?.Role ?? ManagerPersona.Role, context, task.AsyncExecution, agent?.MaxRetryLimit ?? 2, agent?.MaxExecutionTime, inline);
+        }).ToList();
+        return new CrewRunPlan(crew.Name, tasks, crew.MaxExecutionTime, run.Webhooks, crew.Planning, publishResults, runETag);
+    }
+}

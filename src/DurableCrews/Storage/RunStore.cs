@@ -170,8 +170,9 @@ public sealed class RunStore
     }
 
     /// <summary>Saves a new run's request; fails if the run id is taken.</summary>
+    /// <returns>The ETag of the request's blob.</returns>
     /// <exception cref="BlobConditionFailedException">A run with this id exists.</exception>
-    public async Task SaveRunAsync(RunRecord run, CancellationToken cancellationToken = default)
+    public async Task<string> SaveRunAsync(RunRecord run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
         if (await blobs.GetETagAsync(BlobNames.RunsContainer, FlowBlob(run.RunId), cancellationToken).ConfigureAwait(false) is not null)
@@ -179,7 +180,9 @@ public sealed class RunStore
             throw new BlobConditionFailedException($"A flow run with id '{run.RunId}' exists already.");
         }
 
-        await blobs.PutAsync(BlobNames.RunsContainer, RunBlob(run.RunId), CrewJson.ToBinary(run), BlobCondition.IfNotExists, cancellationToken).ConfigureAwait(false);
+        string etag = await blobs.PutAsync(BlobNames.RunsContainer, RunBlob(run.RunId), CrewJson.ToBinary(run), BlobCondition.IfNotExists, cancellationToken).ConfigureAwait(false);
+        Remember(run, etag);
+        return etag;
     }
 
     /// <summary>Reads a run's request; null when there is no such run.</summary>
@@ -218,14 +221,19 @@ public sealed class RunStore
             throw new InvalidOperationException($"Run '{runId}' has no stored request ({BlobNames.RunsContainer}/{name}).");
         }
 
+        Remember(run, etag!);
+        scope?.Runs.TryAdd(runId, (run, etag!));
+        return (run, etag!);
+    }
+
+    void Remember(RunRecord run, string etag)
+    {
         if (requests.Count >= MaxCachedRequests)
         {
             requests.Clear();
         }
 
-        requests[runId] = (run, etag!);
-        scope?.Runs.TryAdd(runId, (run, etag!));
-        return (run, etag!);
+        requests[run.RunId] = (run, etag);
     }
 
     /// <summary>

@@ -24,8 +24,26 @@ public sealed class FoldedWorkTests
         Assert.Equal(CrewRunStatus.Completed, run.Status);
         Assert.Equal(["done", "done"], run.Output!.TasksOutput.Select(t => t.Raw));
         Assert.NotNull(await harness.Runs.GetTranscriptAsync(run.RunId, 1, "second"));
-        // StartRun, one turn per task (begun and finished inside it), CompleteRun: 4, where it was 2 + 3 per task.
-        Assert.Equal(4, harness.Engine.WorkDone.Activities - activitiesBefore);
+        // One turn per task (begun and finished inside it) and CompleteRun: 3, where it was 2 + 3 per task (the plan comes with the start).
+        Assert.Equal(3, harness.Engine.WorkDone.Activities - activitiesBefore);
+    }
+
+    [Fact]
+    public async Task A_run_started_without_a_plan_as_earlier_versions_and_flow_steps_start_them_plans_with_its_own_activity()
+    {
+        await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(_ => Task.FromResult(CrewEdits.Answer("planned"))));
+        var crew = new CrewBuilder().Agent("a").Task("only", "a").Build();
+        string runId = $"unplanned-{Guid.NewGuid():N}"[..20];
+        await harness.Runs.SaveRunAsync(new RunRecord { RunId = runId, Definition = crew, Inputs = new Dictionary<string, string>(), CreatedAt = DateTimeOffset.UtcNow });
+        var (activitiesBefore, _) = harness.Engine.WorkDone;
+
+        await harness.Engine.Client.ScheduleNewOrchestrationInstanceAsync(nameof(CrewOrchestrator), new CrewRunInput(runId), new StartOrchestrationOptions(runId));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var state = await harness.Engine.Client.WaitForInstanceCompletionAsync(runId, getInputsAndOutputs: true, timeout.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        Assert.Equal("planned", (await harness.Runs.GetTaskOutputAsync(runId, 0, "only"))!.Raw);
+        Assert.Equal(3, harness.Engine.WorkDone.Activities - activitiesBefore);
     }
 
     [Fact]
