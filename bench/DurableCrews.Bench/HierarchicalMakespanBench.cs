@@ -62,9 +62,7 @@ internal static class HierarchicalMakespanBench
             throw new InvalidOperationException($"Run {runId} ended {view.Status}: {view.Error}");
         }
 
-        var t0 = clock.Elapsed.TotalMilliseconds;
-        File.WriteAllText($"/tmp/hier-{crew.Agents.Count}-{(engine.IsDurable ? "az" : "mem")}.json", System.Text.Json.JsonSerializer.Serialize(view.Output, DurableCrews.Runs.CrewJson.Options));
-        return t0;
+        return clock.Elapsed.TotalMilliseconds;
     }
 
     static CrewDefinition Crew(int k) => new()
