@@ -84,7 +84,7 @@ public sealed class CrewRunService
 
         // The plan goes in with the start, so the run's first step is its first task, not an activity that reads the request back.
         await client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(CrewOrchestrator), new CrewRunInput(runId, CrewRunPlan.Of(record, etag, publishResults)), new StartOrchestrationOptions(runId), cancellationToken).ConfigureAwait(false);
+            nameof(CrewOrchestrator), new CrewRunInput(runId, CrewRunPlan.Of(record, etag, publishResults, storedBefore: 0)), new StartOrchestrationOptions(runId), cancellationToken).ConfigureAwait(false);
         Telemetry.CrewTelemetry.RunStarted(crew.Name);
         return runId;
     }
@@ -300,7 +300,7 @@ public sealed class CrewRunService
         }
 
         await client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(CrewOrchestrator), new CrewRunInput(replayId, CrewRunPlan.Of(replay, etag, publishResults)), new StartOrchestrationOptions(replayId), cancellationToken).ConfigureAwait(false);
+            nameof(CrewOrchestrator), new CrewRunInput(replayId, CrewRunPlan.Of(replay, etag, publishResults, storedBefore: from)), new StartOrchestrationOptions(replayId), cancellationToken).ConfigureAwait(false);
         Telemetry.CrewTelemetry.RunStarted(run.Definition.Name);
         return replayId;
     }

@@ -13,7 +13,11 @@ namespace DurableCrews.Orchestration;
 /// instead of three). Works started by earlier versions have it false in their recorded input and replay as they ran.
 /// </param>
 /// <param name="RunETag">The ETag of the run's stored request, when the run's plan gave it (<see cref="CrewRunPlan.RunETag"/>).</param>
-public sealed record AgentWorkInput(string RunId, string Key, int TaskIndex, IReadOnlyList<int> Context, int Depth = 0, string? ParentKey = null, Uri? StepWebhook = null, bool Folded = false, string? RunETag = null)
+/// <param name="NoEarlierOutput">
+/// For a crew task's first try: no output of the task was stored before this work began (<see cref="PlannedTask.NoEarlierOutput"/>),
+/// so an output can exist only once the work does. False makes its begin look for one first.
+/// </param>
+public sealed record AgentWorkInput(string RunId, string Key, int TaskIndex, IReadOnlyList<int> Context, int Depth = 0, string? ParentKey = null, Uri? StepWebhook = null, bool Folded = false, string? RunETag = null, bool NoEarlierOutput = false)
 {
     /// <summary>The orchestration's instance id.</summary>
     public string InstanceId => $"{RunId}/{Key}";

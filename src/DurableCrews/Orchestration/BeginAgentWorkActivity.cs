@@ -55,13 +55,16 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
         }
 
         var task = crew.Tasks[input.TaskIndex];
-        if (!input.IsDelegation && await runs.GetTaskOutputAsync(input.RunId, input.TaskIndex, task.Name, cancellationToken).ConfigureAwait(false) is { } done)
+        var work = await runs.GetWorkAsync(input.RunId, input.Key, cancellationToken).ConfigureAwait(false);
+
+        // A task's output is written after its work: a first try whose work does not exist yet cannot have one.
+        if (!input.IsDelegation && (work is not null || !input.NoEarlierOutput)
+            && await runs.GetTaskOutputAsync(input.RunId, input.TaskIndex, task.Name, cancellationToken).ConfigureAwait(false) is { } done)
         {
             var summary = new AgentWorkSummary(input.Key, input.TaskIndex, done.Agent, RunStore.TaskBlob(input.RunId, done.Index, done.Name), done.TokenUsage);
             return new AgentWorkStart { Agent = done.Agent, Finished = summary };
         }
 
-        var work = await runs.GetWorkAsync(input.RunId, input.Key, cancellationToken).ConfigureAwait(false);
         AgentDefinition agent;
         if (input.IsDelegation)
         {

@@ -3,4 +3,10 @@ using DurableCrews.Runs;
 namespace DurableCrews.Orchestration;
 
 /// <summary>The input of <see cref="CompleteRunActivity"/>: how the run ended and which tasks finished.</summary>
-public sealed record CompleteRunRequest(string RunId, CrewRunStatus Status, DateTimeOffset StartedAt, IReadOnlyList<int>? FinishedTasks, string? Error = null);
+/// <param name="RunId">The run.</param>
+/// <param name="Status">How it ended.</param>
+/// <param name="StartedAt">When its orchestration started.</param>
+/// <param name="FinishedTasks">The tasks that finished; null for every task whose output is stored.</param>
+/// <param name="Error">Why it failed or timed out.</param>
+/// <param name="RunETag">The ETag of the run's stored request, when the run's plan gave it.</param>
+public sealed record CompleteRunRequest(string RunId, CrewRunStatus Status, DateTimeOffset StartedAt, IReadOnlyList<int>? FinishedTasks, string? Error = null, string? RunETag = null);

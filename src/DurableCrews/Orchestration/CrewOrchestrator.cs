@@ -32,7 +32,7 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
             : await RunTasksWithDeadlineAsync(context, input.RunId, plan);
 
         var summary = await context.CallActivityAsync<CrewRunSummary>(
-            nameof(CompleteRunActivity), new CompleteRunRequest(input.RunId, status, startedAt, finished, error), StoreOnlyRetry);
+            nameof(CompleteRunActivity), new CompleteRunRequest(input.RunId, status, startedAt, finished, error, plan.RunETag), StoreOnlyRetry);
         if (plan.PublishResults)
         {
             await context.CallActivityAsync<bool>(nameof(PublishResultActivity), summary, StoreOnlyRetry);

@@ -19,7 +19,11 @@ public sealed record CrewRunPlan(string Crew, IReadOnlyList<PlannedTask> Tasks, 
     /// <param name="run">The request.</param>
     /// <param name="runETag">The ETag of its blob.</param>
     /// <param name="publishResults">Whether the run's end goes to <c>crew-results</c>.</param>
-    public static CrewRunPlan Of(RunRecord run, string? runETag, bool publishResults)
+    /// <param name="storedBefore">
+    /// How many of the first tasks may have outputs stored before the run starts (a replay's reused tasks); null when
+    /// that is not known (a plan made from a request stored elsewhere), which makes every task look first.
+    /// </param>
+    public static CrewRunPlan Of(RunRecord run, string? runETag, bool publishResults, int? storedBefore = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         var crew = run.Definition;
@@ -29,7 +33,8 @@ public sealed record CrewRunPlan(string Crew, IReadOnlyList<PlannedTask> Tasks, 
             var agent = crew.Process == CrewProcess.Hierarchical ? ManagerPersona.For(crew) : crew.FindAgent(task.Agent ?? string.Empty);
             IReadOnlyList<int>? context = task.Context?.Select(name => names.IndexOf(name)).ToList();
             bool inline = agent is not null && !task.HumanInput && agent.MaxExecutionTime is null;
-            return new PlannedTask(index, task.Name, agent?.Role ?? ManagerPersona.Role, context, task.AsyncExecution, agent?.MaxRetryLimit ?? 2, agent?.MaxExecutionTime, inline);
+            return new PlannedTask(index, task.Name, agent?.Role ?? ManagerPersona.Role, context, task.AsyncExecution, agent?.MaxRetryLimit ?? 2, agent?.MaxExecutionTime, inline,
+                NoEarlierOutput: index >= (storedBefore ?? int.MaxValue));
         }).ToList();
         return new CrewRunPlan(crew.Name, tasks, crew.MaxExecutionTime, run.Webhooks, crew.Planning, publishResults, runETag);
     }

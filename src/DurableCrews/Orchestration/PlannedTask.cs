@@ -14,4 +14,8 @@ namespace DurableCrews.Orchestration;
 /// own (which ends its instance). Its delegations are sub-orchestrations of the run's, or inline too.
 /// Plans recorded by earlier versions have it false and replay as they ran.
 /// </param>
-public sealed record PlannedTask(int Index, string Name, string Agent, IReadOnlyList<int>? Context, bool Async, int MaxRetryLimit, int? MaxExecutionTime = null, bool Inline = false);
+/// <param name="NoEarlierOutput">
+/// Whether the kickoff knows that no output of the task was stored before the run started (it is not a replay's reused
+/// task), so that its first try need not look for one before its work exists.
+/// </param>
+public sealed record PlannedTask(int Index, string Name, string Agent, IReadOnlyList<int>? Context, bool Async, int MaxRetryLimit, int? MaxExecutionTime = null, bool Inline = false, bool NoEarlierOutput = false);

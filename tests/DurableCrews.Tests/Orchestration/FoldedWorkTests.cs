@@ -29,6 +29,26 @@ public sealed class FoldedWorkTests
     }
 
     [Fact]
+    public async Task A_first_turn_delivered_again_after_it_finished_the_task_finds_the_output_and_asks_no_model()
+    {
+        var model = new ScriptedChatClient(_ => Task.FromResult(CrewEdits.Answer("once")));
+        await using var harness = await EngineHarness.StartAsync(model);
+        var crew = new CrewBuilder().Agent("a").Task("only", "a").Build();
+        string runId = $"again-{Guid.NewGuid():N}"[..20];
+        await harness.Runs.SaveRunAsync(new RunRecord { RunId = runId, Definition = crew, Inputs = new Dictionary<string, string>(), CreatedAt = DateTimeOffset.UtcNow });
+        var input = new AgentWorkInput(runId, "t0", 0, [], Folded: true, NoEarlierOutput: true);
+        var request = new AgentTurnRequest(runId, "t0", 0, AgentTurnMode.Work, Begin: input, Finish: new FinishAgentWorkRequest(runId, "t0", 0, []));
+        var turn = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<AgentTurnActivity>(harness.Engine.Services);
+
+        var first = await turn.ExecuteAsync(request);
+        var again = await turn.ExecuteAsync(request);
+
+        Assert.NotNull(first.Summary);
+        Assert.Equal(first.Summary!.OutputBlob, again.Start?.Finished?.OutputBlob);
+        Assert.Single(model.Requests);
+    }
+
+    [Fact]
     public async Task A_run_started_without_a_plan_as_earlier_versions_and_flow_steps_start_them_plans_with_its_own_activity()
     {
         await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(_ => Task.FromResult(CrewEdits.Answer("planned"))));
