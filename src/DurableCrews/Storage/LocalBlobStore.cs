@@ -1,18 +1,18 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
 namespace DurableCrews.Storage;
 
 /// <summary>
 /// The embedded store: one file per blob under a root folder (<c>{root}/{container}/{name}</c>). Writes are
-/// atomic (a temporary file renamed into place) and conditional writes are serialized per blob, so the store
+/// atomic (a temporary file renamed into place) and conditional writes are serialized per blob (by a stripe of locks), so the store
 /// keeps the <see cref="IBlobStore"/> contract for the writers of one process. A blob's ETag is its file's
 /// last write time and length, so it changes on every write and is read without reading the content.
 /// </summary>
 public sealed class LocalBlobStore : IBlobStore
 {
     readonly string root;
-    readonly ConcurrentDictionary<string, SemaphoreSlim> locks = new(StringComparer.Ordinal);
+    // One lock per stripe of paths, not one per path: a long-running server writes millions of blob names.
+    readonly SemaphoreSlim[] stripes = Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     /// <summary>Creates a store under <paramref name="root"/>, which is created when missing.</summary>
     public LocalBlobStore(string root)
@@ -30,7 +30,7 @@ public sealed class LocalBlobStore : IBlobStore
     {
         ArgumentNullException.ThrowIfNull(content);
         string path = PathOf(container, name);
-        var gate = locks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+        var gate = GateOf(path);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -59,7 +59,7 @@ public sealed class LocalBlobStore : IBlobStore
     public async Task<StoredBlob?> GetAsync(string container, string name, CancellationToken cancellationToken = default)
     {
         string path = PathOf(container, name);
-        var gate = locks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+        var gate = GateOf(path);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -130,6 +130,8 @@ public sealed class LocalBlobStore : IBlobStore
         BlobNames.Check(container, name);
         return Path.Combine(root, container, name.Replace('/', Path.DirectorySeparatorChar));
     }
+
+    SemaphoreSlim GateOf(string path) => stripes[(StringComparer.Ordinal.GetHashCode(path) & int.MaxValue) % stripes.Length];
 
     static string? ETagOf(string path)
     {
