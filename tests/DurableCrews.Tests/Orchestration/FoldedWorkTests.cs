@@ -12,6 +12,15 @@ namespace DurableCrews.Tests.Orchestration;
 /// </summary>
 public sealed class FoldedWorkTests
 {
+    /// <summary>Stores the request of a one-task run, as a kickoff does, without starting it.</summary>
+    static async Task<string> StoreOneTaskRunAsync(EngineHarness harness, string prefix)
+    {
+        string runId = $"{prefix}-{Guid.NewGuid():N}"[..20];
+        var crew = new CrewBuilder().Agent("a").Task("only", "a").Build();
+        await harness.Runs.SaveRunAsync(new RunRecord { RunId = runId, Definition = crew, Inputs = new Dictionary<string, string>(), CreatedAt = DateTimeOffset.UtcNow });
+        return runId;
+    }
+
     [Fact]
     public async Task A_one_turn_task_is_one_activity_between_the_runs_start_and_end()
     {
@@ -33,9 +42,7 @@ public sealed class FoldedWorkTests
     {
         var model = new ScriptedChatClient(_ => Task.FromResult(CrewEdits.Answer("once")));
         await using var harness = await EngineHarness.StartAsync(model);
-        var crew = new CrewBuilder().Agent("a").Task("only", "a").Build();
-        string runId = $"again-{Guid.NewGuid():N}"[..20];
-        await harness.Runs.SaveRunAsync(new RunRecord { RunId = runId, Definition = crew, Inputs = new Dictionary<string, string>(), CreatedAt = DateTimeOffset.UtcNow });
+        string runId = await StoreOneTaskRunAsync(harness, "again");
         var input = new AgentWorkInput(runId, "t0", 0, [], Folded: true, NoEarlierOutput: true);
         var request = new AgentTurnRequest(runId, "t0", 0, AgentTurnMode.Work, Begin: input, Finish: new FinishAgentWorkRequest(runId, "t0", 0, []));
         var turn = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<AgentTurnActivity>(harness.Engine.Services);
@@ -52,9 +59,7 @@ public sealed class FoldedWorkTests
     public async Task A_run_started_without_a_plan_as_earlier_versions_and_flow_steps_start_them_plans_with_its_own_activity()
     {
         await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(_ => Task.FromResult(CrewEdits.Answer("planned"))));
-        var crew = new CrewBuilder().Agent("a").Task("only", "a").Build();
-        string runId = $"unplanned-{Guid.NewGuid():N}"[..20];
-        await harness.Runs.SaveRunAsync(new RunRecord { RunId = runId, Definition = crew, Inputs = new Dictionary<string, string>(), CreatedAt = DateTimeOffset.UtcNow });
+        string runId = await StoreOneTaskRunAsync(harness, "unplanned");
         var (activitiesBefore, _) = harness.Engine.WorkDone;
 
         await harness.Engine.Client.ScheduleNewOrchestrationInstanceAsync(nameof(CrewOrchestrator), new CrewRunInput(runId), new StartOrchestrationOptions(runId));
@@ -70,9 +75,7 @@ public sealed class FoldedWorkTests
     public async Task A_work_started_by_the_version_before_begins_and_finishes_with_its_own_activities()
     {
         await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(_ => Task.FromResult(CrewEdits.Answer("classic"))));
-        var crew = new CrewBuilder().Agent("a").Task("only", "a").Build();
-        string runId = $"classic-{Guid.NewGuid():N}"[..20];
-        await harness.Runs.SaveRunAsync(new RunRecord { RunId = runId, Definition = crew, Inputs = new Dictionary<string, string>(), CreatedAt = DateTimeOffset.UtcNow });
+        string runId = await StoreOneTaskRunAsync(harness, "classic");
         var input = new AgentWorkInput(runId, "t0", 0, []);
         var (activitiesBefore, _) = harness.Engine.WorkDone;
 
