@@ -6,9 +6,9 @@ namespace DurableCrews.Orchestration;
 
 /// <summary>
 /// The durable mechanics of one agent's work: turns, pacing, retries, fan-out, review, each step an activity, timer,
-/// event or child of <paramref name="context"/>. It runs in the work's own orchestration, or inline in the
-/// orchestration that started it when the work can neither delegate nor wait for a person nor time out on its own
-/// (no child to start, end or send an event to): the same activities with the same inputs, two engine round trips fewer.
+/// event or child of <paramref name="context"/>. It runs in the work's own orchestration when the work waits for a
+/// person or has a time limit of its own (the event goes to its instance, the deadline ends it), else inline in the
+/// orchestration that started it: the same activities with the same inputs, without a child's start and completion.
 /// A folded work has no start yet: its first turn begins it and says how to drive it, and a last turn that answers with
 /// nothing left to check finishes it.
 /// </summary>

@@ -8,6 +8,9 @@ public sealed record CrewProgress
     /// <summary>The most running or finished tasks listed (the counts stay exact), keeping the status well under 16 KB.</summary>
     public const int MaxListed = 50;
 
+    /// <summary>The most delegations and tool calls listed under the inline tasks of the run's own status, all tasks together.</summary>
+    public const int MaxListedCalls = 32;
+
     /// <summary>Tasks finished.</summary>
     public int TasksDone { get; init; }
 

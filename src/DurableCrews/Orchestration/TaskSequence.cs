@@ -152,20 +152,37 @@ internal sealed class TaskSequence
     {
         TasksDone = finished.Count,
         TasksTotal = plan.Tasks.Count,
-        Running = inFlight.Keys.Order().Take(CrewProgress.MaxListed).Select(Running).ToList(),
+        Running = ListRunning(),
         Finished = finished.TakeLast(CrewProgress.MaxListed).Select(i => plan.Tasks[i].Name).ToList(),
         Tokens = tokens,
     });
 
-    /// <summary>A running task as the progress lists it: an inline task's delegations and tools are known here, a sub-orchestration's are read from its instance.</summary>
-    RunningTask Running(int index)
+    /// <summary>
+    /// The running tasks as the progress lists them: an inline task's delegations and tools are known here (at most
+    /// <see cref="CrewProgress.MaxListedCalls"/> in all, keeping the status small), a sub-orchestration's are read from its instance.
+    /// </summary>
+    List<RunningTask> ListRunning()
     {
-        var task = plan.Tasks[index];
-        return task.Inline
-            ? live.TryGetValue(index, out var progress)
-                ? new RunningTask(index, task.Name, task.Agent) { Delegations = progress.Delegations, Tools = progress.Tools }
-                : new RunningTask(index, task.Name, task.Agent)
-            : new RunningTask(index, task.Name, task.Agent, $"{runId}/{attempts[index]}");
+        int calls = CrewProgress.MaxListedCalls;
+        var running = new List<RunningTask>();
+        foreach (int index in inFlight.Keys.Order().Take(CrewProgress.MaxListed))
+        {
+            var task = plan.Tasks[index];
+            if (!task.Inline)
+            {
+                running.Add(new RunningTask(index, task.Name, task.Agent, $"{runId}/{attempts[index]}"));
+                continue;
+            }
+
+            var progress = live.GetValueOrDefault(index);
+            var delegations = (progress?.Delegations ?? []).Take(calls).ToList();
+            calls -= delegations.Count;
+            var tools = (progress?.Tools ?? []).Take(calls).ToList();
+            calls -= tools.Count;
+            running.Add(new RunningTask(index, task.Name, task.Agent) { Delegations = delegations, Tools = tools });
+        }
+
+        return running;
     }
 
     // A missing setting will not fix itself, and a work that spent its own retries (429s, guardrail revisions) or
