@@ -107,11 +107,9 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
             };
         }
 
-        var outcome = await TakeTurnAsync(request, cancellationToken).ConfigureAwait(false) with { Start = start };
-
-        // A turn that sent nothing (no request slot, a 429) did not write the work it began: write it before reporting.
-        await runs.SaveStagedWorksAsync(cancellationToken).ConfigureAwait(false);
-        if (request.Finish is { } finishing && outcome.Answered && request.Mode != AgentTurnMode.Guardrail && start is not { Guardrail: true } and not { HumanInput: true })
+        bool finishes = request.Finish is not null && request.Mode != AgentTurnMode.Guardrail && start is not { Guardrail: true } and not { HumanInput: true };
+        var outcome = await TakeTurnAsync(request, stageAnswer: finishes, cancellationToken).ConfigureAwait(false) with { Start = start };
+        if (finishes && outcome.Answered && request.Finish is { } finishing)
         {
             try
             {
@@ -124,10 +122,18 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
             }
         }
 
+        // What is still staged is written before the turn reports: the work a turn that sent nothing (no request slot, a
+        // 429) began, or the answer of a turn whose finish failed.
+        await runs.SaveStagedWorksAsync(cancellationToken).ConfigureAwait(false);
         return outcome;
     }
 
-    async Task<AgentTurnOutcome> TakeTurnAsync(AgentTurnRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks the model (unless the turn is recorded) and stores what it said: at once, or, for an answer that the same
+    /// activity goes on to finish (<paramref name="stageAnswer"/>), staged to be written by the finish together with the
+    /// transcript and before the output, one storage round trip fewer on the path to the answer.
+    /// </summary>
+    async Task<AgentTurnOutcome> TakeTurnAsync(AgentTurnRequest request, bool stageAnswer, CancellationToken cancellationToken)
     {
         var work = await runs.GetWorkAsync(request.RunId, request.Key, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Work '{request.Key}' of run '{request.RunId}' has not begun.");
@@ -263,7 +269,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
             Usage = work.Usage.Add(usage),
             LastTurn = new AgentTurnRecord(request.Turn, JsonSerializer.SerializeToElement(outcome, CrewJson.Options)),
         };
-        await runs.SaveWorkAsync(work, cancellationToken).ConfigureAwait(false);
+        await (stageAnswer && outcome.Answered ? runs.StageWorkAsync(work, cancellationToken) : runs.SaveWorkAsync(work, cancellationToken)).ConfigureAwait(false);
         return outcome;
     }
 

@@ -75,7 +75,11 @@ public sealed class FinishAgentWorkActivity : TaskActivity<FinishAgentWorkReques
             Turns = work.Turns,
         };
         var transcript = new Transcript { Model = work.Model, Messages = Conversation.Transcribe(Conversation.Load(work.Messages)) };
-        await runs.SaveTranscriptAsync(request.RunId, work.TaskIndex, task.Name, transcript, cancellationToken).ConfigureAwait(false);
+
+        // The answer its last turn staged and the transcript go together, both before the output that says the task finished.
+        await Task.WhenAll(
+            runs.SaveStagedWorksAsync(cancellationToken),
+            runs.SaveTranscriptAsync(request.RunId, work.TaskIndex, task.Name, transcript, cancellationToken)).ConfigureAwait(false);
         if (task.OutputFile is { } file)
         {
             output = output with { OutputFile = await runs.SaveOutputFileAsync(request.RunId, file, raw, cancellationToken).ConfigureAwait(false) };

@@ -1,8 +1,10 @@
 using DurableCrews.Orchestration;
 using DurableCrews.Runs;
+using DurableCrews.Storage;
 using DurableCrews.Tests.Support;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DurableCrews.Tests.Orchestration;
 
@@ -53,6 +55,45 @@ public sealed class FoldedWorkTests
         Assert.NotNull(first.Summary);
         Assert.Equal(first.Summary!.OutputBlob, again.Start?.Finished?.OutputBlob);
         Assert.Single(model.Requests);
+    }
+
+    [Fact]
+    public async Task A_last_turn_whose_finish_fails_keeps_the_answer_and_the_finish_activity_completes_the_task()
+    {
+        var model = new ScriptedChatClient(_ => Task.FromResult(CrewEdits.Answer("kept")));
+        FirstTranscriptWriteFails? store = null;
+        await using var harness = await EngineHarness.StartAsync(model, configureServices: services => services.AddSingleton<IBlobStore>(sp =>
+            store = new FirstTranscriptWriteFails(DurableCrews.Configuration.DurableCrewsServiceCollectionExtensions.CreateBlobStore(
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value))));
+
+        var run = await harness.RunAsync(new CrewBuilder().Agent("a").Task("only", "a").Build());
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        Assert.Equal("kept", run.Output!.Raw);
+        Assert.True(store!.Failed);
+        Assert.Single(model.Requests);
+        Assert.NotNull(await harness.Runs.GetTranscriptAsync(run.RunId, 0, "only"));
+    }
+
+    /// <summary>A blob store whose first transcript write fails, as a passing storage fault would.</summary>
+    sealed class FirstTranscriptWriteFails(IBlobStore inner) : IBlobStore
+    {
+        int failures;
+
+        public bool Failed => Volatile.Read(ref failures) > 0;
+
+        public Task<string> PutAsync(string container, string name, BinaryData content, BlobCondition? condition = null, CancellationToken cancellationToken = default) =>
+            name.Contains("/transcripts/", StringComparison.Ordinal) && Interlocked.Increment(ref failures) == 1
+                ? throw new IOException("storage hiccup")
+                : inner.PutAsync(container, name, content, condition, cancellationToken);
+
+        public Task<StoredBlob?> GetAsync(string container, string name, CancellationToken cancellationToken = default) => inner.GetAsync(container, name, cancellationToken);
+
+        public Task<string?> GetETagAsync(string container, string name, CancellationToken cancellationToken = default) => inner.GetETagAsync(container, name, cancellationToken);
+
+        public IAsyncEnumerable<string> ListAsync(string container, string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(container, prefix, cancellationToken);
+
+        public Task<bool> DeleteAsync(string container, string name, CancellationToken cancellationToken = default) => inner.DeleteAsync(container, name, cancellationToken);
     }
 
     [Fact]

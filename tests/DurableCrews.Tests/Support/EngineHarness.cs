@@ -28,7 +28,7 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public string StoragePath => Path.Combine(folder.Path, "storage");
 
-    public static async Task<EngineHarness> StartAsync(IChatClient? chat = null, IDictionary<string, string?>? settings = null)
+    public static async Task<EngineHarness> StartAsync(IChatClient? chat = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
         var folder = new TempFolder();
         var values = new Dictionary<string, string?> { ["DurableCrews:Storage:LocalPath"] = Path.Combine(folder.Path, "storage") };
@@ -44,6 +44,8 @@ public sealed class EngineHarness : IAsyncDisposable
             {
                 services.AddSingleton<IChatClientProvider>(new ScriptedModels(chat));
             }
+
+            configureServices?.Invoke(services);
         });
         return new EngineHarness(engine, folder);
     }
