@@ -239,7 +239,7 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
     {
         for (int attempt = 0; ; attempt++)
         {
-            var outcome = await AttemptToolAsync(new ToolCallRequest(input.RunId, input.Key, callTurn, call.Index, attempt), call.TimeoutSeconds);
+            var outcome = await AttemptToolAsync(new ToolCallRequest(input.RunId, input.Key, callTurn, call.Index, attempt, input.RunETag), call.TimeoutSeconds);
             if (outcome.Succeeded)
             {
                 return null;

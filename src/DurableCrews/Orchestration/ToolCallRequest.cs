@@ -6,4 +6,5 @@ namespace DurableCrews.Orchestration;
 /// <param name="Turn">The model turn that asked for it.</param>
 /// <param name="Index">The call's index in that turn.</param>
 /// <param name="Attempt">The attempt, from 0.</param>
-public sealed record ToolCallRequest(string RunId, string Key, int Turn, int Index, int Attempt = 0);
+/// <param name="RunETag">The ETag of the run's stored request, when the run's plan gave it.</param>
+public sealed record ToolCallRequest(string RunId, string Key, int Turn, int Index, int Attempt = 0, string? RunETag = null);
