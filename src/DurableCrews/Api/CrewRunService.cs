@@ -82,11 +82,19 @@ public sealed class CrewRunService
             throw new RunConflictException($"A run with id '{runId}' exists already.", ex);
         }
 
-        // The plan goes in with the start, so the run's first step is its first task, not an activity that reads the request back.
-        await client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(CrewOrchestrator), new CrewRunInput(runId, CrewRunPlan.Of(record, etag, publishResults, storedBefore: 0)), new StartOrchestrationOptions(runId), cancellationToken).ConfigureAwait(false);
-        Telemetry.CrewTelemetry.RunStarted(crew.Name);
+        await StartAsync(record, etag, storedBefore: 0, cancellationToken).ConfigureAwait(false);
         return runId;
+    }
+
+    /// <summary>
+    /// Starts the orchestration of a stored run request with its plan, so that the run's first step is its first task,
+    /// not an activity that reads the request back.
+    /// </summary>
+    async Task StartAsync(RunRecord run, string etag, int storedBefore, CancellationToken cancellationToken)
+    {
+        await client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(CrewOrchestrator), new CrewRunInput(run.RunId, CrewRunPlan.Of(run, etag, publishResults, storedBefore)), new StartOrchestrationOptions(run.RunId), cancellationToken).ConfigureAwait(false);
+        Telemetry.CrewTelemetry.RunStarted(run.Definition.Name);
     }
 
     /// <summary>
@@ -299,9 +307,7 @@ public sealed class CrewRunService
             }
         }
 
-        await client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(CrewOrchestrator), new CrewRunInput(replayId, CrewRunPlan.Of(replay, etag, publishResults, storedBefore: from)), new StartOrchestrationOptions(replayId), cancellationToken).ConfigureAwait(false);
-        Telemetry.CrewTelemetry.RunStarted(run.Definition.Name);
+        await StartAsync(replay, etag, storedBefore: from, cancellationToken).ConfigureAwait(false);
         return replayId;
     }
 

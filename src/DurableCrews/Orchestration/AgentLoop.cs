@@ -24,10 +24,10 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
     int workTurns;
     long tokens;
 
-    int Retries { get; set; }
+    int retries;
 
-    /// <summary>The work's summary when a turn finished it (or found it finished); null when it still has to be finished.</summary>
-    AgentWorkSummary? Finished { get; set; }
+    // The work's summary when a turn finished it (or found it finished); null while it still has to be finished.
+    AgentWorkSummary? finished;
 
     AgentWorkStart start => known ?? throw new InvalidOperationException("The work has not begun.");
 
@@ -37,8 +37,8 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
     public async Task<AgentWorkSummary> RunAsync()
     {
         await AnswerAsync();
-        return Finished ?? await context.CallActivityAsync<AgentWorkSummary>(
-            nameof(FinishAgentWorkActivity), new FinishAgentWorkRequest(input.RunId, input.Key, Retries, waits.ToList()), CrewOrchestrator.StoreOnlyRetry);
+        return finished ?? await context.CallActivityAsync<AgentWorkSummary>(
+            nameof(FinishAgentWorkActivity), new FinishAgentWorkRequest(input.RunId, input.Key, retries, waits.ToList()), CrewOrchestrator.StoreOnlyRetry);
     }
 
     /// <summary>Turns until an answer that passes the guardrail and the person, when the task has them.</summary>
@@ -49,7 +49,7 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
         while (true)
         {
             await WorkUntilAnsweredAsync(feedback);
-            if (Finished is not null)
+            if (finished is not null)
             {
                 return;
             }
@@ -65,7 +65,7 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
                         throw new AgentWorkFailedException($"The answer failed the task's guardrail {rejections} times; the last check said: {verdict.Reason}");
                     }
 
-                    Retries++;
+                    retries++;
                     feedback = verdict.Reason;
                     continue;
                 }
@@ -89,7 +89,7 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
         {
             var mode = known is not null && workTurns >= start.MaxIter - 1 ? AgentTurnMode.FinalAnswer : AgentTurnMode.Work;
             var outcome = await TurnAsync(mode, feedback, failed, failedTools);
-            if (Finished is not null)
+            if (finished is not null)
             {
                 return;
             }
@@ -118,7 +118,7 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
             var outcome = await CallTurnAsync(mode, feedback, failed, failedTools);
             if (outcome.Start is { Finished: { } done })
             {
-                Finished = done;
+                finished = done;
                 return outcome;
             }
 
@@ -135,7 +135,7 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
                 tokens += outcome.TokenUsage.TotalTokens;
                 ReportProgress([]);
                 await NotifyStepAsync();
-                Finished = outcome.Summary;
+                finished = outcome.Summary;
                 return outcome;
             }
 
@@ -144,7 +144,7 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
                 throw new AgentWorkFailedException($"{outcome.Error} Gave up after {attempt} retries (max_retry_limit {start.MaxRetryLimit}).");
             }
 
-            Retries++;
+            retries++;
             double backoff = Math.Min(start.MaxRetryDelaySeconds, outcome.RetryAfterSeconds ?? start.RetryDelaySeconds * Math.Pow(2, attempt));
             await WaitUntilAsync("retry", context.CurrentUtcDateTime.AddSeconds(backoff));
             attempt++;
@@ -161,7 +161,7 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
         var request = new AgentTurnRequest(input.RunId, input.Key, turn, mode, feedback, failed, known?.RateScopes, known?.RateLimitWindowSeconds ?? 60, failedTools,
             Begin: known is null ? input : null,
             Finish: input.Folded && mode != AgentTurnMode.Guardrail && known is not { Guardrail: true } and not { HumanInput: true }
-                ? new FinishAgentWorkRequest(input.RunId, input.Key, Retries, waits.ToList())
+                ? new FinishAgentWorkRequest(input.RunId, input.Key, retries, waits.ToList())
                 : null,
             RunETag: input.RunETag);
         if (known is not null)
@@ -251,7 +251,7 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
                 return attempt > 0 ? $"{error} (after {attempt + 1} attempts)" : error;
             }
 
-            Retries++;
+            retries++;
             await WaitUntilAsync("tool-retry", context.CurrentUtcDateTime.AddSeconds(call.RetryDelaySeconds * Math.Pow(2, attempt)));
         }
     }

@@ -4,7 +4,8 @@ namespace DurableCrews.Orchestration;
 
 /// <summary>
 /// One agent's work on a crew task or a delegation (instance <c>{runId}/t{n}</c>, <c>{runId}/t{n}/d{m}</c>) when it
-/// needs an instance of its own (it may delegate, waits for a person, or has a time limit): model turns until an
+/// needs an instance of its own (a task that waits for a person or has a time limit, a delegation whose coworker may
+/// delegate further): model turns until an
 /// answer, each turn an activity; the delegations a turn asks for fanned out together (as sub-orchestrations, or inline
 /// when the coworker cannot delegate) and the tool calls run as activities, all at once, and their results fed back;
 /// then the guardrail and the person, when the task has them. Every wait (rate limits, retry backoff, human input) is a

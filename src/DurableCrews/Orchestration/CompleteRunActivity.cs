@@ -11,6 +11,9 @@ namespace DurableCrews.Orchestration;
 /// </summary>
 public sealed class CompleteRunActivity : TaskActivity<CompleteRunRequest, CrewRunSummary>
 {
+    // Task outputs read at once when the run completes: each is a round trip on Blob Storage.
+    const int ParallelReads = 16;
+
     readonly RunStore runs;
     readonly MemoryStore memory;
     readonly TimeProvider time;
@@ -28,8 +31,6 @@ public sealed class CompleteRunActivity : TaskActivity<CompleteRunRequest, CrewR
     /// <inheritdoc />
     public override Task<CrewRunSummary> RunAsync(TaskActivityContext context, CompleteRunRequest input) => ExecuteAsync(input);
 
-    const int ParallelReads = 16;
-
     /// <summary>Writes the result and returns the run's summary.</summary>
     public async Task<CrewRunSummary> ExecuteAsync(CompleteRunRequest request, CancellationToken cancellationToken = default)
     {
@@ -38,8 +39,7 @@ public sealed class CompleteRunActivity : TaskActivity<CompleteRunRequest, CrewR
         var run = await runs.RequireRunAsync(request.RunId, cancellationToken).ConfigureAwait(false);
         var crew = run.Definition;
 
-        // Without a list (a run ended at its deadline), every task whose output is stored finished. Read several at a
-        // time: on Blob Storage each is a round trip.
+        // Without a list (a run ended at its deadline), every task whose output is stored finished.
         var indexes = (request.FinishedTasks?.Order() ?? Enumerable.Range(0, crew.Tasks.Count)).ToList();
         var stored = new TaskOutput?[indexes.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, indexes.Count), new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken }, async (i, token) =>

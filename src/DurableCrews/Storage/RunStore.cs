@@ -209,7 +209,7 @@ public sealed class RunStore
 
         string name = RunBlob(runId);
         if (requests.TryGetValue(runId, out var cached)
-            && (scope?.RunETags.GetValueOrDefault(runId) ?? await blobs.GetETagAsync(BlobNames.RunsContainer, name, cancellationToken).ConfigureAwait(false)) == cached.ETag)
+            && ((scope?.KnownRunId == runId ? scope.KnownRunETag : null) ?? await blobs.GetETagAsync(BlobNames.RunsContainer, name, cancellationToken).ConfigureAwait(false)) == cached.ETag)
         {
             scope?.Runs.TryAdd(runId, cached);
             return cached;
@@ -246,13 +246,7 @@ public sealed class RunStore
     public IDisposable ReadRunsOnce(string? runId = null, string? runETag = null)
     {
         var previous = readOnce.Value;
-        var scope = new ReadScope();
-        if (runId is not null && runETag is not null)
-        {
-            scope.RunETags[runId] = runETag;
-        }
-
-        readOnce.Value = scope;
+        readOnce.Value = new ReadScope { KnownRunId = runId, KnownRunETag = runETag };
         return new Scope(() => readOnce.Value = previous);
     }
 
@@ -306,6 +300,7 @@ public sealed class RunStore
     public async Task<int> DeleteRunAsync(string runId, CancellationToken cancellationToken = default)
     {
         // The run's own blobs and those of a flow's step runs ({runId}.{step}/…), and their short-term memory.
+        requests.TryRemove(runId, out _);
         var runBlobs = await blobs.DeleteUnderAsync(BlobNames.RunsContainer, [$"{Checked(runId)}/", $"{runId}."], cancellationToken).ConfigureAwait(false);
         var memory = await blobs.DeleteUnderAsync(BlobNames.MemoryContainer, [$"runs/{runId}/", $"runs/{runId}."], cancellationToken).ConfigureAwait(false);
         return runBlobs.Count + memory.Count;
@@ -332,7 +327,9 @@ public sealed class RunStore
     {
         public System.Collections.Concurrent.ConcurrentDictionary<string, (RunRecord Run, string ETag)> Runs { get; } = new(StringComparer.Ordinal);
 
-        public Dictionary<string, string> RunETags { get; } = new(StringComparer.Ordinal);
+        public string? KnownRunId { get; init; }
+
+        public string? KnownRunETag { get; init; }
 
         public System.Collections.Concurrent.ConcurrentDictionary<string, AgentWorkState> Works { get; } = new(StringComparer.Ordinal);
 
