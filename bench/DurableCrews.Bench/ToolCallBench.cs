@@ -44,9 +44,9 @@ internal static class ToolCallBench
         var bare = new List<double>();
         for (int i = 0; i < Repeats; i++)
         {
-            without.Add(await OverheadBench.CrewOnceAsync(engine, plain));
-            with.Add(await OverheadBench.CrewOnceAsync(engine, tooled));
-            bare.Add(await OverheadBench.BareOnceAsync(engine, Tasks));
+            without.Add((await OverheadBench.CrewOnceAsync(engine, plain)).RecordedMs);
+            with.Add((await OverheadBench.CrewOnceAsync(engine, tooled)).RecordedMs);
+            bare.Add((await OverheadBench.BareOnceAsync(engine, Tasks)).RecordedMs);
         }
 
         double task = BenchApp.Median(without) / Tasks;

@@ -216,8 +216,7 @@ public sealed class CrewEngine : IAsyncDisposable
 
     static async Task<WebApplication> StartSidecarAsync(TunedOrchestrationService service, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        var builder = EmbeddedWebHost.CreateBuilder();
         SignalFreeLifetime.Use(builder.Services);
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));

@@ -43,8 +43,7 @@ public sealed class CrewServer : IAsyncDisposable
 
         var loggers = engine.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggers.CreateLogger<CrewServer>();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        var builder = Engine.EmbeddedWebHost.CreateBuilder();
         Engine.SignalFreeLifetime.Use(builder.Services);
         builder.Services.AddSingleton(loggers);
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -311,15 +311,18 @@ public sealed class CrewRunService
         return replayId;
     }
 
-    /// <summary>Waits until the run ends or <paramref name="cancellationToken"/> fires, calling <paramref name="onProgress"/> on each change.</summary>
+    /// <summary>
+    /// Waits until the run ends or <paramref name="cancellationToken"/> fires, calling <paramref name="onProgress"/> on each
+    /// change. Without a callback each poll asks for the run's status only, not its input and progress.
+    /// </summary>
     public async Task<RunView> WaitAsync(string runId, Action<CrewProgress>? onProgress = null, TimeSpan? pollInterval = null, CancellationToken cancellationToken = default)
     {
         string? lastProgress = null;
         while (true)
         {
-            var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false)
+            var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: onProgress is not null, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Run '{runId}' does not exist.");
-            if (await ReadProgressAsync(instance.SerializedCustomStatus, cancellationToken).ConfigureAwait(false) is { } progress)
+            if (onProgress is not null && await ReadProgressAsync(instance.SerializedCustomStatus, cancellationToken).ConfigureAwait(false) is { } progress)
             {
                 string serialized = JsonSerializer.Serialize(progress, ProgressJson);
                 if (serialized != lastProgress)

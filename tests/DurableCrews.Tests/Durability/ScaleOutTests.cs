@@ -50,6 +50,10 @@ public sealed partial class ScaleOutTests(Azurite azurite)
             ["DurableCrews__Storage__ConnectionString"] = azurite.ConnectionString,
             ["DurableCrews__Engine__TaskHub"] = hub,
             ["DurableCrews__Engine__VisibilityTimeoutSeconds"] = "5",
+
+            // A few activities per worker at a time, as a worker's capacity: with the default (100) whichever worker
+            // polls first can take every queued step, and a worker that started a moment later may get none.
+            ["DurableCrews__Engine__MaxConcurrentActivities"] = "4",
             ["DurableCrews__Model__Provider"] = "openai-compatible",
             ["DurableCrews__Model__Endpoint"] = new Uri(model.BaseAddress, "v1/").ToString(),
             ["DurableCrews__Model__Name"] = "stub",
