@@ -55,11 +55,37 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
         }
 
         var task = crew.Tasks[input.TaskIndex];
-        var work = await runs.GetWorkAsync(input.RunId, input.Key, cancellationToken).ConfigureAwait(false);
 
-        // A task's output is written after its work: a first try whose work does not exist yet cannot have one.
-        if (!input.IsDelegation && (work is not null || !input.NoEarlierOutput)
-            && await runs.GetTaskOutputAsync(input.RunId, input.TaskIndex, task.Name, cancellationToken).ConfigureAwait(false) is { } done)
+        // The reads a first try needs go out together: its work (to never repeat a turn), its earlier output when it may
+        // have one, the outputs it takes as context. On a second try of the same turn some of them go unused.
+        var context = input.IsDelegation || input.Context.Count == 0
+            ? null
+            : runs.GetTaskOutputsAsync(input.RunId, input.Context.Select(i => (i, crew.Tasks[i].Name)).ToList(), cancellationToken);
+        var earlier = !input.IsDelegation && !input.NoEarlierOutput ? runs.GetTaskOutputAsync(input.RunId, input.TaskIndex, task.Name, cancellationToken) : null;
+        AgentWorkState? work;
+        TaskOutput? done;
+        try
+        {
+            work = await runs.GetWorkAsync(input.RunId, input.Key, cancellationToken).ConfigureAwait(false);
+
+            // A task's output is written after its work: a first try whose work does not exist yet cannot have one.
+            done = earlier is not null ? await earlier.ConfigureAwait(false)
+                : !input.IsDelegation && work is not null ? await runs.GetTaskOutputAsync(input.RunId, input.TaskIndex, task.Name, cancellationToken).ConfigureAwait(false)
+                : null;
+        }
+        catch
+        {
+            Observe(context);
+            Observe(earlier);
+            throw;
+        }
+
+        if (done is not null || work is not null)
+        {
+            Observe(context);
+        }
+
+        if (done is not null)
         {
             var summary = new AgentWorkSummary(input.Key, input.TaskIndex, done.Agent, RunStore.TaskBlob(input.RunId, done.Index, done.Name), done.TokenUsage);
             return new AgentWorkStart { Agent = done.Agent, Finished = summary };
@@ -80,7 +106,7 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
             agent = crew.Process == CrewProcess.Hierarchical
                 ? ManagerPersona.For(crew)
                 : crew.FindAgent(task.Agent ?? string.Empty) ?? throw new InvalidOperationException($"Task '{task.Name}' has no agent to run it.");
-            work ??= await BeginTaskAsync(input, crew, agent, task, cancellationToken).ConfigureAwait(false);
+            work ??= await BeginTaskAsync(input, crew, agent, task, context is null ? [] : await context.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
 
         return Pace(crew, agent, input) with
@@ -90,6 +116,9 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
             HumanInput = !input.IsDelegation && task.HumanInput,
         };
     }
+
+    /// <summary>Lets a read whose result is not needed end on its own, its failure (if any) observed.</summary>
+    static void Observe(Task? read) => read?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>The agent's limits and pacing.</summary>
     AgentWorkStart Pace(CrewDefinition crew, AgentDefinition agent, AgentWorkInput input)
@@ -118,13 +147,12 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
         };
     }
 
-    async Task<AgentWorkState> BeginTaskAsync(AgentWorkInput input, CrewDefinition crew, AgentDefinition agent, TaskDefinition task, CancellationToken cancellationToken)
+    async Task<AgentWorkState> BeginTaskAsync(AgentWorkInput input, CrewDefinition crew, AgentDefinition agent, TaskDefinition task, IReadOnlyList<TaskOutput?> stored, CancellationToken cancellationToken)
     {
         var context = new List<TaskOutput>();
-        foreach (int index in input.Context)
+        for (int i = 0; i < input.Context.Count; i++)
         {
-            context.Add(await runs.GetTaskOutputAsync(input.RunId, index, crew.Tasks[index].Name, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Task '{task.Name}' needs the output of '{crew.Tasks[index].Name}', which is not stored."));
+            context.Add(stored[i] ?? throw new InvalidOperationException($"Task '{task.Name}' needs the output of '{crew.Tasks[input.Context[i]].Name}', which is not stored."));
         }
 
         var (recalled, known) = await RecallAsync(input.RunId, crew, agent, CrewMemory.QueryOf(task), cancellationToken).ConfigureAwait(false);

@@ -11,9 +11,6 @@ namespace DurableCrews.Orchestration;
 /// </summary>
 public sealed class CompleteRunActivity : TaskActivity<CompleteRunRequest, CrewRunSummary>
 {
-    // Task outputs read at once when the run completes: each is a round trip on Blob Storage.
-    const int ParallelReads = 16;
-
     readonly RunStore runs;
     readonly MemoryStore memory;
     readonly TimeProvider time;
@@ -41,9 +38,7 @@ public sealed class CompleteRunActivity : TaskActivity<CompleteRunRequest, CrewR
 
         // Without a list (a run ended at its deadline), every task whose output is stored finished.
         var indexes = (request.FinishedTasks?.Order() ?? Enumerable.Range(0, crew.Tasks.Count)).ToList();
-        var stored = new TaskOutput?[indexes.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, indexes.Count), new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken }, async (i, token) =>
-            stored[i] = await runs.GetTaskOutputAsync(request.RunId, indexes[i], crew.Tasks[indexes[i]].Name, token).ConfigureAwait(false)).ConfigureAwait(false);
+        var stored = await runs.GetTaskOutputsAsync(request.RunId, indexes.Select(i => (i, crew.Tasks[i].Name)).ToList(), cancellationToken).ConfigureAwait(false);
         var outputs = stored.OfType<TaskOutput>().ToList();
 
         var planner = crew.Planning ? await runs.GetWorkAsync(request.RunId, AgentWorkInput.PlanningKey, cancellationToken).ConfigureAwait(false) : null;

@@ -13,6 +13,9 @@ public sealed class RunStore
 {
     const int MaxCachedRequests = 256;
 
+    /// <summary>Task outputs read at once by <see cref="GetTaskOutputsAsync"/>.</summary>
+    public const int ParallelOutputReads = 16;
+
     readonly AsyncLocal<ReadScope?> readOnce = new();
     readonly IBlobStore blobs;
 
@@ -262,6 +265,27 @@ public sealed class RunStore
     /// <summary>Reads a task's output; null when the task has not finished.</summary>
     public Task<TaskOutput?> GetTaskOutputAsync(string runId, int index, string task, CancellationToken cancellationToken = default) =>
         ReadAsync<TaskOutput>(TaskBlob(runId, index, task), cancellationToken);
+
+    /// <summary>
+    /// Reads several tasks' outputs at once, at most <see cref="ParallelOutputReads"/> in flight (each is a round trip on
+    /// Blob Storage), in the order asked; null for a task that has not finished.
+    /// </summary>
+    public async Task<IReadOnlyList<TaskOutput?>> GetTaskOutputsAsync(string runId, IReadOnlyList<(int Index, string Task)> tasks, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        var outputs = new TaskOutput?[tasks.Count];
+        if (tasks.Count == 1)
+        {
+            outputs[0] = await GetTaskOutputAsync(runId, tasks[0].Index, tasks[0].Task, cancellationToken).ConfigureAwait(false);
+        }
+        else if (tasks.Count > 1)
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, tasks.Count), new ParallelOptions { MaxDegreeOfParallelism = ParallelOutputReads, CancellationToken = cancellationToken }, async (i, token) =>
+                outputs[i] = await GetTaskOutputAsync(runId, tasks[i].Index, tasks[i].Task, token).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+
+        return outputs;
+    }
 
     /// <summary>Saves a task's transcript.</summary>
     public Task SaveTranscriptAsync(string runId, int index, string task, Transcript transcript, CancellationToken cancellationToken = default)
