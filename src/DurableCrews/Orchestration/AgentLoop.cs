@@ -16,7 +16,8 @@ namespace DurableCrews.Orchestration;
 /// <param name="input">The work.</param>
 /// <param name="begun">The work's start, when an earlier version began it with its own activity.</param>
 /// <param name="report">Where the work's progress goes: the work's own custom status, or the run's.</param>
-internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput input, AgentWorkStart? begun, Action<AgentWorkProgress> report)
+/// <param name="completeRun">For the run's last task, run inline: the completion its finishing turn does as well.</param>
+internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput input, AgentWorkStart? begun, Action<AgentWorkProgress> report, CompleteRunRequest? completeRun = null)
 {
     readonly List<ExecutionWait> waits = [];
     AgentWorkStart? known = begun;
@@ -30,6 +31,9 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
     AgentWorkSummary? finished;
 
     AgentWorkStart start => known ?? throw new InvalidOperationException("The work has not begun.");
+
+    /// <summary>The run, when the turn that finished the work completed it too.</summary>
+    public CrewRunSummary? RunCompleted { get; private set; }
 
     /// <summary>Does the work to its end and returns its summary.</summary>
     /// <exception cref="AgentWorkFailedException">The work spent its retries or its person did not answer.</exception>
@@ -136,6 +140,7 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
                 ReportProgress([]);
                 await NotifyStepAsync();
                 finished = outcome.Summary;
+                RunCompleted = outcome.Run;
                 return outcome;
             }
 
@@ -158,12 +163,14 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
     /// </summary>
     async Task<AgentTurnOutcome> CallTurnAsync(AgentTurnMode mode, string? feedback, IReadOnlyDictionary<string, string>? failed, IReadOnlyDictionary<string, string>? failedTools)
     {
+        var finish = input.Folded && mode != AgentTurnMode.Guardrail && known is not { Guardrail: true } and not { HumanInput: true }
+            ? new FinishAgentWorkRequest(input.RunId, input.Key, retries, waits.ToList())
+            : null;
         var request = new AgentTurnRequest(input.RunId, input.Key, turn, mode, feedback, failed, known?.RateScopes, known?.RateLimitWindowSeconds ?? 60, failedTools,
             Begin: known is null ? input : null,
-            Finish: input.Folded && mode != AgentTurnMode.Guardrail && known is not { Guardrail: true } and not { HumanInput: true }
-                ? new FinishAgentWorkRequest(input.RunId, input.Key, retries, waits.ToList())
-                : null,
-            RunETag: input.RunETag);
+            Finish: finish,
+            RunETag: input.RunETag,
+            Complete: finish is null ? null : completeRun);
         if (known is not null)
         {
             return await context.CallActivityAsync<AgentTurnOutcome>(nameof(AgentTurnActivity), request);

@@ -45,12 +45,14 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
     readonly CrewTools crewTools;
     readonly BeginAgentWorkActivity begin;
     readonly FinishAgentWorkActivity finish;
+    readonly CompleteRunActivity complete;
     readonly Microsoft.Extensions.Logging.ILogger logger;
 
     /// <summary>Creates the activity.</summary>
     public AgentTurnActivity(RunStore runs, IChatClientProvider models, ResponseCache cache, ToolResultCache tools, IOptions<ExecutionOptions> options, TimeProvider time, ModelRequestSlots slots, InFlightModelCalls inFlight, CrewTools crewTools,
-        BeginAgentWorkActivity begin, FinishAgentWorkActivity finish, Microsoft.Extensions.Logging.ILogger<AgentTurnActivity> logger)
+        BeginAgentWorkActivity begin, FinishAgentWorkActivity finish, CompleteRunActivity complete, Microsoft.Extensions.Logging.ILogger<AgentTurnActivity> logger)
     {
+        this.complete = complete;
         this.crewTools = crewTools;
         this.begin = begin;
         this.finish = finish;
@@ -73,7 +75,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
 
     /// <summary>
     /// Takes the turn and says what it came to; begins the work first and finishes it after, when the request asks
-    /// (a folded work), so that a one-turn task is one activity. Each part reads what is stored before it acts, so a
+    /// (a folded work), so that a one-turn task is one activity; the run's last task completes the run too. Each part reads what is stored before it acts, so a
     /// redelivered turn never begins twice, never asks the model a recorded turn again, and finishes idempotently.
     /// </summary>
     public async Task<AgentTurnOutcome> ExecuteAsync(AgentTurnRequest request, CancellationToken cancellationToken = default)
@@ -125,6 +127,19 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
         // What is still staged is written before the turn reports: the work a turn that sent nothing (no request slot, a
         // 429) began, or the answer of a turn whose finish failed.
         await runs.SaveStagedWorksAsync(cancellationToken).ConfigureAwait(false);
+        if (outcome.Summary is not null && request.Complete is { } completing)
+        {
+            try
+            {
+                outcome = outcome with { Run = await complete.ExecuteAsync(completing, cancellationToken).ConfigureAwait(false) };
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The task is finished: the orchestrator completes the run with its own activity, retried as storage work is.
+                logger.LogWarning(ex, "Completing run {RunId} with its last task's turn failed; it is completed on its own", completing.RunId);
+            }
+        }
+
         return outcome;
     }
 

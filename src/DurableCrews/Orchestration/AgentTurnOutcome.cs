@@ -40,4 +40,7 @@ public sealed record AgentTurnOutcome
 
     /// <summary>For a turn that finished the work: where its result is.</summary>
     public AgentWorkSummary? Summary { get; init; }
+
+    /// <summary>For a turn that finished the run's last task and was asked to: the completed run.</summary>
+    public CrewRunSummary? Run { get; init; }
 }

@@ -13,6 +13,7 @@ namespace DurableCrews.Orchestration;
 /// <param name="Begin">For a folded work's first turn: begin the work first (as <see cref="BeginAgentWorkActivity"/> does) and return its start.</param>
 /// <param name="Finish">When the turn answers and the work has no guardrail or human review: finish the work (as <see cref="FinishAgentWorkActivity"/> does) and return its summary.</param>
 /// <param name="RunETag">The ETag of the run's stored request, when the run's plan gave it.</param>
+/// <param name="Complete">For the run's last task: when the turn finishes it, complete the run too (as <see cref="CompleteRunActivity"/> does) and return its summary.</param>
 public sealed record AgentTurnRequest(
     string RunId,
     string Key,
@@ -25,4 +26,5 @@ public sealed record AgentTurnRequest(
     IReadOnlyDictionary<string, string>? FailedTools = null,
     AgentWorkInput? Begin = null,
     FinishAgentWorkRequest? Finish = null,
-    string? RunETag = null);
+    string? RunETag = null,
+    CompleteRunRequest? Complete = null);

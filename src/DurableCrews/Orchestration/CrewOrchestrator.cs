@@ -27,11 +27,12 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
         var startedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
         var plan = input.Plan ?? await context.CallActivityAsync<CrewRunPlan>(nameof(StartRunActivity), input.RunId, StoreOnlyRetry);
 
-        var (status, finished, error) = plan.MaxExecutionTime is null
-            ? await RunTasksAsync(context, input.RunId, plan)
+        var (status, finished, error, completed) = plan.MaxExecutionTime is null
+            ? await RunTasksAsync(context, input.RunId, plan, startedAt)
             : await RunTasksWithDeadlineAsync(context, input.RunId, plan);
 
-        var summary = await context.CallActivityAsync<CrewRunSummary>(
+        // The last task's finishing turn completes the run when it can; else (and in runs recorded before) this activity does.
+        var summary = completed ?? await context.CallActivityAsync<CrewRunSummary>(
             nameof(CompleteRunActivity), new CompleteRunRequest(input.RunId, status, startedAt, finished, error, plan.RunETag), StoreOnlyRetry);
         if (plan.PublishResults)
         {
@@ -46,10 +47,14 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
         return status == CrewRunStatus.Failed ? throw new CrewRunFailedException(error!) : summary;
     }
 
-    /// <summary>Runs the tasks here, in this orchestration.</summary>
-    internal static async Task<(CrewRunStatus Status, IReadOnlyList<int>? Finished, string? Error)> RunTasksAsync(TaskOrchestrationContext context, string runId, CrewRunPlan plan)
+    /// <summary>
+    /// Runs the tasks here, in this orchestration; with <paramref name="completesRunStartedAt"/> (the run's own
+    /// orchestration) the run as its last task completed it, when it did.
+    /// </summary>
+    internal static async Task<(CrewRunStatus Status, IReadOnlyList<int>? Finished, string? Error, CrewRunSummary? Completed)> RunTasksAsync(
+        TaskOrchestrationContext context, string runId, CrewRunPlan plan, DateTimeOffset? completesRunStartedAt = null)
     {
-        var tasks = new TaskSequence(context, runId, plan);
+        var tasks = new TaskSequence(context, runId, plan, completesRunStartedAt);
         try
         {
             if (plan.Planning)
@@ -58,12 +63,12 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
             }
 
             await tasks.RunAsync();
-            return (CrewRunStatus.Completed, tasks.Finished, null);
+            return (CrewRunStatus.Completed, tasks.Finished, null, tasks.RunCompleted);
         }
         catch (Exception ex) when (ex is TaskFailedException or AgentWorkFailedException)
         {
             string reason = ex is TaskFailedException failed ? failed.FailureDetails.ErrorMessage : ex.Message;
-            return (CrewRunStatus.Failed, tasks.Finished, tasks.FailedTask is null ? $"Planning failed: {reason}" : $"Task '{tasks.FailedTask}' failed: {reason}");
+            return (CrewRunStatus.Failed, tasks.Finished, tasks.FailedTask is null ? $"Planning failed: {reason}" : $"Task '{tasks.FailedTask}' failed: {reason}", null);
         }
     }
 
@@ -76,13 +81,13 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
     }
 
     /// <summary>Runs the tasks in the child <c>{runId}/work</c>, raced against the crew's deadline.</summary>
-    static async Task<(CrewRunStatus Status, IReadOnlyList<int>? Finished, string? Error)> RunTasksWithDeadlineAsync(TaskOrchestrationContext context, string runId, CrewRunPlan plan)
+    static async Task<(CrewRunStatus Status, IReadOnlyList<int>? Finished, string? Error, CrewRunSummary? Completed)> RunTasksWithDeadlineAsync(TaskOrchestrationContext context, string runId, CrewRunPlan plan)
     {
         context.SetCustomStatus(new CrewProgress { TasksTotal = plan.Tasks.Count, WorkInstance = $"{runId}/work" });
         var (timedOut, outcome) = await ChildDeadline.CallAsync<CrewWorkOutcome>(
             context, nameof(CrewWorkOrchestrator), $"{runId}/work", InstanceTree.DescendantsOf(runId), new CrewWorkInput(runId, plan), plan.MaxExecutionTime, "The crew");
         return timedOut
-            ? (CrewRunStatus.TimedOut, null, $"The crew exceeded its max_execution_time of {plan.MaxExecutionTime} s; the tasks that finished are kept.")
-            : (outcome!.Status, outcome.Finished, outcome.Error);
+            ? (CrewRunStatus.TimedOut, null, $"The crew exceeded its max_execution_time of {plan.MaxExecutionTime} s; the tasks that finished are kept.", null)
+            : (outcome!.Status, outcome.Finished, outcome.Error, null);
     }
 }

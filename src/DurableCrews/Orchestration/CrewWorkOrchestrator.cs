@@ -10,7 +10,7 @@ public sealed class CrewWorkOrchestrator : TaskOrchestrator<CrewWorkInput, CrewW
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var (status, finished, error) = await CrewOrchestrator.RunTasksAsync(context, input.RunId, input.Plan);
+        var (status, finished, error, _) = await CrewOrchestrator.RunTasksAsync(context, input.RunId, input.Plan);
         return new CrewWorkOutcome(status, finished, error);
     }
 }

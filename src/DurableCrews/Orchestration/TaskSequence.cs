@@ -18,17 +18,30 @@ internal sealed class TaskSequence
     readonly Dictionary<int, Task<AgentWorkSummary>> inFlight = [];
     readonly Dictionary<int, string> attempts = [];
     readonly Dictionary<int, AgentWorkProgress> live = [];
+    readonly DateTimeOffset? completesRunStartedAt;
     long tokens;
 
-    public TaskSequence(TaskOrchestrationContext context, string runId, CrewRunPlan plan)
+    /// <summary>Creates the sequence.</summary>
+    /// <param name="context">The orchestration the tasks run in.</param>
+    /// <param name="runId">The run.</param>
+    /// <param name="plan">The run's plan.</param>
+    /// <param name="completesRunStartedAt">
+    /// When this orchestration is the run's own and started then: the last task, run inline after every other has
+    /// finished, completes the run in its finishing turn (one activity fewer per run); null when the run completes elsewhere.
+    /// </param>
+    public TaskSequence(TaskOrchestrationContext context, string runId, CrewRunPlan plan, DateTimeOffset? completesRunStartedAt = null)
     {
         this.context = context;
         this.runId = runId;
         this.plan = plan;
+        this.completesRunStartedAt = completesRunStartedAt;
     }
 
     /// <summary>The indexes of the tasks that finished, in the order they finished.</summary>
     public IReadOnlyList<int> Finished => finished;
+
+    /// <summary>The run, when its last task's finishing turn completed it.</summary>
+    public CrewRunSummary? RunCompleted { get; private set; }
 
     /// <summary>The task whose failure ended the sequence.</summary>
     public string? FailedTask { get; private set; }
@@ -104,15 +117,27 @@ internal sealed class TaskSequence
                 context, nameof(AgentWorkOrchestrator), input.InstanceId, [$"{input.InstanceId}/"], input, task.MaxExecutionTime, $"Task '{task.Name}'");
         }
 
+        var loop = new AgentLoop(context, input, null, progress => ReportProgress(task.Index, progress), CompletionFor(task));
         try
         {
-            return (false, await new AgentLoop(context, input, null, progress => ReportProgress(task.Index, progress)).RunAsync());
+            var summary = await loop.RunAsync();
+            RunCompleted = loop.RunCompleted;
+            return (false, summary);
         }
         finally
         {
             live.Remove(task.Index);
         }
     }
+
+    /// <summary>
+    /// The completion a task's finishing turn does as well: only for the plan's last task, when it is not async and
+    /// every other task has finished (so the run's result is whole once it is).
+    /// </summary>
+    CompleteRunRequest? CompletionFor(PlannedTask task) =>
+        completesRunStartedAt is { } startedAt && task.Index == plan.Tasks.Count - 1 && !task.Async && finished.Count == plan.Tasks.Count - 1
+            ? new CompleteRunRequest(runId, Runs.CrewRunStatus.Completed, startedAt, [.. finished, task.Index], RunETag: plan.RunETag)
+            : null;
 
     async Task FinishInFlightAsync(IReadOnlyList<int> indexes)
     {

@@ -35,8 +35,9 @@ public sealed class FoldedWorkTests
         Assert.Equal(CrewRunStatus.Completed, run.Status);
         Assert.Equal(["done", "done"], run.Output!.TasksOutput.Select(t => t.Raw));
         Assert.NotNull(await harness.Runs.GetTranscriptAsync(run.RunId, 1, "second"));
-        // One turn per task (begun and finished inside it) and CompleteRun: 3, where it was 2 + 3 per task (the plan comes with the start).
-        Assert.Equal(3, harness.Engine.WorkDone.Activities - activitiesBefore);
+        // One turn per task (begun and finished inside it, the last one completing the run too): 2, where it was 2 + 3 per task.
+        Assert.Equal(2, harness.Engine.WorkDone.Activities - activitiesBefore);
+        Assert.NotNull(await harness.Runs.GetResultAsync(run.RunId));
     }
 
     [Fact]
@@ -75,15 +76,48 @@ public sealed class FoldedWorkTests
         Assert.NotNull(await harness.Runs.GetTranscriptAsync(run.RunId, 0, "only"));
     }
 
-    /// <summary>A blob store whose first transcript write fails, as a passing storage fault would.</summary>
-    sealed class FirstTranscriptWriteFails(IBlobStore inner) : IBlobStore
+    [Fact]
+    public async Task A_completion_that_fails_in_the_last_turn_is_done_by_its_own_activity_and_the_model_is_asked_once()
+    {
+        var model = new ScriptedChatClient(_ => Task.FromResult(CrewEdits.Answer("whole")));
+        FirstTranscriptWriteFails? store = null;
+        await using var harness = await EngineHarness.StartAsync(model, configureServices: services => services.AddSingleton<IBlobStore>(sp =>
+            store = new FirstTranscriptWriteFails(DurableCrews.Configuration.DurableCrewsServiceCollectionExtensions.CreateBlobStore(
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value), "/result.json")));
+        var (activitiesBefore, _) = harness.Engine.WorkDone;
+
+        var run = await harness.RunAsync(new CrewBuilder().Agent("a").Task("only", "a").Build());
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        Assert.Equal("whole", run.Output!.Raw);
+        Assert.True(store!.Failed);
+        Assert.Single(model.Requests);
+        Assert.Equal(2, harness.Engine.WorkDone.Activities - activitiesBefore);
+    }
+
+    [Fact]
+    public async Task An_async_last_task_leaves_the_completion_to_its_own_activity()
+    {
+        var model = new ScriptedChatClient(_ => Task.FromResult(CrewEdits.Answer("side")));
+        await using var harness = await EngineHarness.StartAsync(model);
+        var (activitiesBefore, _) = harness.Engine.WorkDone;
+
+        var run = await harness.RunAsync(new CrewBuilder().Agent("a").Task("first", "a").Task("aside", "a", async: true).Build());
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        Assert.Equal(["side", "side"], run.Output!.TasksOutput.Select(t => t.Raw));
+        Assert.Equal(3, harness.Engine.WorkDone.Activities - activitiesBefore);
+    }
+
+    /// <summary>A blob store whose first write of a blob named like <paramref name="failing"/> fails, as a passing storage fault would.</summary>
+    sealed class FirstTranscriptWriteFails(IBlobStore inner, string failing = "/transcripts/") : IBlobStore
     {
         int failures;
 
         public bool Failed => Volatile.Read(ref failures) > 0;
 
         public Task<string> PutAsync(string container, string name, BinaryData content, BlobCondition? condition = null, CancellationToken cancellationToken = default) =>
-            name.Contains("/transcripts/", StringComparison.Ordinal) && Interlocked.Increment(ref failures) == 1
+            name.Contains(failing, StringComparison.Ordinal) && Interlocked.Increment(ref failures) == 1
                 ? throw new IOException("storage hiccup")
                 : inner.PutAsync(container, name, content, condition, cancellationToken);
 
@@ -109,7 +143,9 @@ public sealed class FoldedWorkTests
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
         Assert.Equal("planned", (await harness.Runs.GetTaskOutputAsync(runId, 0, "only"))!.Raw);
-        Assert.Equal(3, harness.Engine.WorkDone.Activities - activitiesBefore);
+
+        // StartRun, then the one turn that begins, finishes and completes.
+        Assert.Equal(2, harness.Engine.WorkDone.Activities - activitiesBefore);
     }
 
     [Fact]
