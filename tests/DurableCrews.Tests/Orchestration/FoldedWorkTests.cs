@@ -58,14 +58,17 @@ public sealed class FoldedWorkTests
         Assert.Single(model.Requests);
     }
 
-    [Fact]
-    public async Task A_last_turn_whose_finish_fails_keeps_the_answer_and_the_finish_activity_completes_the_task()
+    [Theory]
+    [InlineData("/transcripts/", 3)] // the finish fails: the finish activity, then the completion's
+    [InlineData("/result.json", 2)] // the completion fails: its own activity
+    public async Task A_last_turn_whose_finish_or_completion_fails_keeps_the_answer_and_their_activities_end_the_run(string failing, int activities)
     {
         var model = new ScriptedChatClient(_ => Task.FromResult(CrewEdits.Answer("kept")));
         FirstTranscriptWriteFails? store = null;
         await using var harness = await EngineHarness.StartAsync(model, configureServices: services => services.AddSingleton<IBlobStore>(sp =>
             store = new FirstTranscriptWriteFails(DurableCrews.Configuration.DurableCrewsServiceCollectionExtensions.CreateBlobStore(
-                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value))));
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value), failing)));
+        var (activitiesBefore, _) = harness.Engine.WorkDone;
 
         var run = await harness.RunAsync(new CrewBuilder().Agent("a").Task("only", "a").Build());
 
@@ -74,25 +77,7 @@ public sealed class FoldedWorkTests
         Assert.True(store!.Failed);
         Assert.Single(model.Requests);
         Assert.NotNull(await harness.Runs.GetTranscriptAsync(run.RunId, 0, "only"));
-    }
-
-    [Fact]
-    public async Task A_completion_that_fails_in_the_last_turn_is_done_by_its_own_activity_and_the_model_is_asked_once()
-    {
-        var model = new ScriptedChatClient(_ => Task.FromResult(CrewEdits.Answer("whole")));
-        FirstTranscriptWriteFails? store = null;
-        await using var harness = await EngineHarness.StartAsync(model, configureServices: services => services.AddSingleton<IBlobStore>(sp =>
-            store = new FirstTranscriptWriteFails(DurableCrews.Configuration.DurableCrewsServiceCollectionExtensions.CreateBlobStore(
-                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value), "/result.json")));
-        var (activitiesBefore, _) = harness.Engine.WorkDone;
-
-        var run = await harness.RunAsync(new CrewBuilder().Agent("a").Task("only", "a").Build());
-
-        Assert.Equal(CrewRunStatus.Completed, run.Status);
-        Assert.Equal("whole", run.Output!.Raw);
-        Assert.True(store!.Failed);
-        Assert.Single(model.Requests);
-        Assert.Equal(2, harness.Engine.WorkDone.Activities - activitiesBefore);
+        Assert.Equal(activities, harness.Engine.WorkDone.Activities - activitiesBefore);
     }
 
     [Fact]
