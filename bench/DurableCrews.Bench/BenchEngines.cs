@@ -1,6 +1,7 @@
 using DurableCrews.Cli.Engine;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace DurableCrews.Bench;
 
@@ -12,6 +13,8 @@ internal static class BenchEngines
     public const string NoOpActivity = "BenchNoOpActivity";
 
     const string EngineVariablePrefix = "DurableCrews__Engine__";
+
+    // DURABLECREWS_BENCH_LOG=1 prints the engine's warnings and errors (lease timeouts, redeliveries) to the console.
 
     public static Task<CrewEngine> StartAsync(string? storage, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null, IDictionary<string, string?>? settings = null)
     {
@@ -42,6 +45,9 @@ internal static class BenchEngines
         return CrewEngine.StartAsync(
             new ConfigurationBuilder().AddInMemoryCollection(values).Build(),
             configureServices,
+            loggerFactory: Environment.GetEnvironmentVariable("DURABLECREWS_BENCH_LOG") is null
+                ? null
+                : LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning)),
             configureTasks: registry => registry
                 .AddOrchestratorFunc<int, int>(BareOrchestration, async (context, count) =>
                 {

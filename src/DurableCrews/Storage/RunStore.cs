@@ -267,21 +267,16 @@ public sealed class RunStore
         ReadAsync<TaskOutput>(TaskBlob(runId, index, task), cancellationToken);
 
     /// <summary>
-    /// Reads several tasks' outputs at once, at most <see cref="ParallelOutputReads"/> in flight (each is a round trip on
+    /// Reads several tasks' outputs at once, <see cref="ParallelOutputReads"/> at a time (each is a round trip on
     /// Blob Storage), in the order asked; null for a task that has not finished.
     /// </summary>
     public async Task<IReadOnlyList<TaskOutput?>> GetTaskOutputsAsync(string runId, IReadOnlyList<(int Index, string Task)> tasks, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tasks);
-        var outputs = new TaskOutput?[tasks.Count];
-        if (tasks.Count == 1)
+        var outputs = new List<TaskOutput?>(tasks.Count);
+        foreach (var batch in tasks.Chunk(ParallelOutputReads))
         {
-            outputs[0] = await GetTaskOutputAsync(runId, tasks[0].Index, tasks[0].Task, cancellationToken).ConfigureAwait(false);
-        }
-        else if (tasks.Count > 1)
-        {
-            await Parallel.ForEachAsync(Enumerable.Range(0, tasks.Count), new ParallelOptions { MaxDegreeOfParallelism = ParallelOutputReads, CancellationToken = cancellationToken }, async (i, token) =>
-                outputs[i] = await GetTaskOutputAsync(runId, tasks[i].Index, tasks[i].Task, token).ConfigureAwait(false)).ConfigureAwait(false);
+            outputs.AddRange(await Task.WhenAll(batch.Select(t => GetTaskOutputAsync(runId, t.Index, t.Task, cancellationToken))).ConfigureAwait(false));
         }
 
         return outputs;
