@@ -14,8 +14,6 @@ internal static class BenchEngines
 
     const string EngineVariablePrefix = "DurableCrews__Engine__";
 
-    // DURABLECREWS_BENCH_LOG=1 prints the engine's warnings and errors (lease timeouts, redeliveries) to the console.
-
     public static Task<CrewEngine> StartAsync(string? storage, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null, IDictionary<string, string?>? settings = null)
     {
         var values = new Dictionary<string, string?>
@@ -45,6 +43,8 @@ internal static class BenchEngines
         return CrewEngine.StartAsync(
             new ConfigurationBuilder().AddInMemoryCollection(values).Build(),
             configureServices,
+
+            // DURABLECREWS_BENCH_LOG=1 prints the engine's warnings and errors (lease timeouts, redeliveries) to the console.
             loggerFactory: Environment.GetEnvironmentVariable("DURABLECREWS_BENCH_LOG") is null
                 ? null
                 : LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning)),

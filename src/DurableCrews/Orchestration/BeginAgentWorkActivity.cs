@@ -69,9 +69,12 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
             work = await runs.GetWorkAsync(input.RunId, input.Key, cancellationToken).ConfigureAwait(false);
 
             // A task's output is written after its work: a first try whose work does not exist yet cannot have one.
-            done = earlier is not null ? await earlier.ConfigureAwait(false)
-                : !input.IsDelegation && work is not null ? await runs.GetTaskOutputAsync(input.RunId, input.TaskIndex, task.Name, cancellationToken).ConfigureAwait(false)
-                : null;
+            if (earlier is null && !input.IsDelegation && work is not null)
+            {
+                earlier = runs.GetTaskOutputAsync(input.RunId, input.TaskIndex, task.Name, cancellationToken);
+            }
+
+            done = earlier is null ? null : await earlier.ConfigureAwait(false);
         }
         catch
         {

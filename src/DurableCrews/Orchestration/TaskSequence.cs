@@ -131,11 +131,11 @@ internal sealed class TaskSequence
     }
 
     /// <summary>
-    /// The completion a task's finishing turn does as well: only for the plan's last task, when it is not async and
-    /// every other task has finished (so the run's result is whole once it is).
+    /// The completion a task's finishing turn does as well: only for the plan's last task when it is not async, which
+    /// <see cref="RunAsync"/> starts after every other task has finished (so the run's result is whole once it is).
     /// </summary>
     CompleteRunRequest? CompletionFor(PlannedTask task) =>
-        completesRunStartedAt is { } startedAt && task.Index == plan.Tasks.Count - 1 && !task.Async && finished.Count == plan.Tasks.Count - 1
+        completesRunStartedAt is { } startedAt && task.Index == plan.Tasks.Count - 1 && !task.Async
             ? new CompleteRunRequest(runId, Runs.CrewRunStatus.Completed, startedAt, [.. finished, task.Index], RunETag: plan.RunETag)
             : null;
 
