@@ -24,7 +24,9 @@ namespace DurableCrews.Bench;
 /// </para>
 /// <para>
 /// The same crew with CrewAI's default context (each task is given every earlier task's output) is timed too: its
-/// task n reads n-1 outputs before it asks the model.
+/// task n reads n-1 outputs before it asks the model. And the plain crew once more with its blobs kept in the process
+/// (<see cref="SwitchableBlobStore"/>): the engine and the framework without their storage round trips, which bounds
+/// what any store could save.
 /// </para>
 /// </summary>
 internal static class OverheadBench
@@ -37,8 +39,8 @@ internal static class OverheadBench
     public static async Task RunAsync(string[] args)
     {
         Console.WriteLine($"framework overhead: {Tasks}-task sequential crew (offline model, no latency) vs a bare orchestration calling a no-op activity {Tasks} times; medians, ms per task (per activity) until the engine recorded the end, and as a caller polling every 5 ms saw it");
-        Console.WriteLine("| engine | warm-up runs | crew ms per task | bare ms per activity | ratio | seen: crew | seen: bare | seen: ratio | activities per task | orchestration steps per task | blob reads per task | blob writes per task | with default context: ms per task |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| engine | warm-up runs | crew ms per task | bare ms per activity | ratio | seen: crew | seen: bare | seen: ratio | activities per task | orchestration steps per task | blob reads per task | blob writes per task | with default context: ms per task | blobs in process memory: ms per task | blobs in process memory: ratio |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         string only = args.Length > 0 ? args[0] : "both";
         if (only is "both" or "in-memory")
         {
@@ -57,9 +59,25 @@ internal static class OverheadBench
     static async Task MeasureAsync(string name, string? storage, int warmUps, int repeats)
     {
         CountingBlobStore? blobs = null;
+        SwitchableBlobStore? switchable = null;
         await using var engine = await BenchEngines.StartAsync(storage, services => services.AddSingleton<Storage.IBlobStore>(sp =>
-            blobs = new CountingBlobStore(Configuration.DurableCrewsServiceCollectionExtensions.CreateBlobStore(
-                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Storage.StorageOptions>>().Value))));
+            blobs = new CountingBlobStore(switchable = new SwitchableBlobStore(Configuration.DurableCrewsServiceCollectionExtensions.CreateBlobStore(
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Storage.StorageOptions>>().Value)))));
+
+        // The same crew on the same engine with its blobs kept in this process: what a task costs apart from storage.
+        async Task<RunTime> CrewWithoutStorageAsync(CrewDefinition crew)
+        {
+            switchable!.InMemory = true;
+            try
+            {
+                return await CrewOnceAsync(engine, crew);
+            }
+            finally
+            {
+                switchable.InMemory = false;
+            }
+        }
+
         var builder = new CrewDefinition
         {
             Name = "overhead",
@@ -81,17 +99,20 @@ internal static class OverheadBench
             if (i % 10 == 0)
             {
                 await CrewOnceAsync(engine, withContext);
+                await CrewWithoutStorageAsync(builder);
             }
         }
 
         var crew = new List<RunTime>();
         var bare = new List<RunTime>();
         var context = new List<RunTime>();
+        var withoutStorage = new List<RunTime>();
         for (int i = 0; i < repeats; i++)
         {
             crew.Add(await CrewOnceAsync(engine, builder));
             bare.Add(await BareOnceAsync(engine));
             context.Add(await CrewOnceAsync(engine, withContext));
+            withoutStorage.Add(await CrewWithoutStorageAsync(builder));
         }
 
         double perTask = BenchApp.Median(crew.Select(t => t.RecordedMs).ToList()) / Tasks;
@@ -99,6 +120,7 @@ internal static class OverheadBench
         double seenPerTask = BenchApp.Median(crew.Select(t => t.SeenMs).ToList()) / Tasks;
         double seenPerActivity = BenchApp.Median(bare.Select(t => t.SeenMs).ToList()) / Tasks;
         double contextPerTask = BenchApp.Median(context.Select(t => t.RecordedMs).ToList()) / Tasks;
+        double withoutStoragePerTask = BenchApp.Median(withoutStorage.Select(t => t.RecordedMs).ToList()) / Tasks;
 
         // What one crew run costs, counted on a run of its own (everything settled before and after).
         await Task.Delay(500);
@@ -110,7 +132,7 @@ internal static class OverheadBench
         var (readsAfter, writesAfter, _) = blobs.Counts;
         double Per(int after, int before) => (after - before) / (double)Tasks;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {warmUps} | {perTask:0.00} | {perActivity:0.00} | {perTask / perActivity:0.0}x | {seenPerTask:0.00} | {seenPerActivity:0.00} | {seenPerTask / seenPerActivity:0.0}x | {Per(activitiesAfter, activitiesBefore):0.0} | {Per(stepsAfter, stepsBefore):0.0} | {Per(readsAfter, readsBefore):0.0} | {Per(writesAfter, writesBefore):0.0} | {contextPerTask:0.00} |"));
+            $"| {name} | {warmUps} | {perTask:0.00} | {perActivity:0.00} | {perTask / perActivity:0.0}x | {seenPerTask:0.00} | {seenPerActivity:0.00} | {seenPerTask / seenPerActivity:0.0}x | {Per(activitiesAfter, activitiesBefore):0.0} | {Per(stepsAfter, stepsBefore):0.0} | {Per(readsAfter, readsBefore):0.0} | {Per(writesAfter, writesBefore):0.0} | {contextPerTask:0.00} | {withoutStoragePerTask:0.00} | {withoutStoragePerTask / perActivity:0.0}x |"));
     }
 
     internal static async Task<RunTime> CrewOnceAsync(CrewEngine engine, CrewDefinition crew)
