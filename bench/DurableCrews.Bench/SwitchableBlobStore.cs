@@ -10,8 +10,7 @@ namespace DurableCrews.Bench;
 /// </summary>
 internal sealed class SwitchableBlobStore(IBlobStore durable) : IBlobStore
 {
-    readonly Dictionary<string, StoredBlob> blobs = new(StringComparer.Ordinal);
-    long version;
+    readonly ProcessMemoryBlobStore memory = new();
     volatile bool inMemory;
 
     /// <summary>Whether blobs go to memory; set between runs only. Turning it off forgets what memory held.</summary>
@@ -23,107 +22,104 @@ internal sealed class SwitchableBlobStore(IBlobStore durable) : IBlobStore
             inMemory = value;
             if (!value)
             {
-                lock (blobs)
+                memory.Clear();
+            }
+        }
+    }
+
+    IBlobStore Current => inMemory ? memory : durable;
+
+    public Task<string> PutAsync(string container, string name, BinaryData content, BlobCondition? condition = null, CancellationToken cancellationToken = default) =>
+        Current.PutAsync(container, name, content, condition, cancellationToken);
+
+    public Task<StoredBlob?> GetAsync(string container, string name, CancellationToken cancellationToken = default) =>
+        Current.GetAsync(container, name, cancellationToken);
+
+    public Task<string?> GetETagAsync(string container, string name, CancellationToken cancellationToken = default) =>
+        Current.GetETagAsync(container, name, cancellationToken);
+
+    public IAsyncEnumerable<string> ListAsync(string container, string prefix, CancellationToken cancellationToken = default) =>
+        Current.ListAsync(container, prefix, cancellationToken);
+
+    public Task<bool> DeleteAsync(string container, string name, CancellationToken cancellationToken = default) =>
+        Current.DeleteAsync(container, name, cancellationToken);
+
+    /// <summary>Blobs in a dictionary, with the conditional writes of the <see cref="IBlobStore"/> contract.</summary>
+    sealed class ProcessMemoryBlobStore : IBlobStore
+    {
+        readonly Dictionary<string, StoredBlob> blobs = new(StringComparer.Ordinal);
+        long version;
+
+        public void Clear()
+        {
+            lock (blobs)
+            {
+                blobs.Clear();
+            }
+        }
+
+        public Task<string> PutAsync(string container, string name, BinaryData content, BlobCondition? condition = null, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(content);
+            string key = Key(container, name);
+            lock (blobs)
+            {
+                var current = blobs.GetValueOrDefault(key);
+                if (condition is not null && ((condition.MustNotExist && current is not null) || (condition.IfMatch is { } expected && current?.ETag != expected)))
                 {
-                    blobs.Clear();
+                    throw new BlobConditionFailedException(container, name);
                 }
+
+                string etag = $"\"{++version:x}\"";
+                blobs[key] = new StoredBlob(BinaryData.FromBytes(content.ToArray()), etag);
+                return Task.FromResult(etag);
             }
         }
-    }
 
-    public Task<string> PutAsync(string container, string name, BinaryData content, BlobCondition? condition = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(content);
-        if (!inMemory)
+        public Task<StoredBlob?> GetAsync(string container, string name, CancellationToken cancellationToken = default)
         {
-            return durable.PutAsync(container, name, content, condition, cancellationToken);
+            string key = Key(container, name);
+            lock (blobs)
+            {
+                return Task.FromResult(blobs.GetValueOrDefault(key));
+            }
         }
 
-        string key = Key(container, name);
-        lock (blobs)
+        public async Task<string?> GetETagAsync(string container, string name, CancellationToken cancellationToken = default) =>
+            (await GetAsync(container, name, cancellationToken).ConfigureAwait(false))?.ETag;
+
+        public async IAsyncEnumerable<string> ListAsync(string container, string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
-            bool exists = blobs.TryGetValue(key, out var current);
-            if (condition is not null && ((condition.MustNotExist && exists) || (condition.IfMatch is { } expected && current?.ETag != expected)))
+            ArgumentNullException.ThrowIfNull(prefix);
+            string start = $"{container}/{prefix}";
+            List<string> names;
+            lock (blobs)
             {
-                throw new BlobConditionFailedException(container, name);
+                names = blobs.Keys.Where(k => k.StartsWith(start, StringComparison.Ordinal)).Select(k => k[(container.Length + 1)..]).Order(StringComparer.Ordinal).ToList();
             }
 
-            string etag = $"\"{++version:x}\"";
-            blobs[key] = new StoredBlob(BinaryData.FromBytes(content.ToArray()), etag);
-            return Task.FromResult(etag);
-        }
-    }
-
-    public Task<StoredBlob?> GetAsync(string container, string name, CancellationToken cancellationToken = default)
-    {
-        if (!inMemory)
-        {
-            return durable.GetAsync(container, name, cancellationToken);
-        }
-
-        lock (blobs)
-        {
-            return Task.FromResult(blobs.GetValueOrDefault(Key(container, name)));
-        }
-    }
-
-    public Task<string?> GetETagAsync(string container, string name, CancellationToken cancellationToken = default)
-    {
-        if (!inMemory)
-        {
-            return durable.GetETagAsync(container, name, cancellationToken);
-        }
-
-        lock (blobs)
-        {
-            return Task.FromResult(blobs.GetValueOrDefault(Key(container, name))?.ETag);
-        }
-    }
-
-    public async IAsyncEnumerable<string> ListAsync(string container, string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(prefix);
-        if (!inMemory)
-        {
-            await foreach (string name in durable.ListAsync(container, prefix, cancellationToken).ConfigureAwait(false))
+            foreach (string name in names)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 yield return name;
             }
 
-            yield break;
+            await Task.CompletedTask.ConfigureAwait(false);
         }
 
-        BlobNames.Check(container, "x");
-        string start = $"{container}/{prefix}";
-        List<string> names;
-        lock (blobs)
+        public Task<bool> DeleteAsync(string container, string name, CancellationToken cancellationToken = default)
         {
-            names = blobs.Keys.Where(k => k.StartsWith(start, StringComparison.Ordinal)).Select(k => k[(container.Length + 1)..]).Order(StringComparer.Ordinal).ToList();
+            string key = Key(container, name);
+            lock (blobs)
+            {
+                return Task.FromResult(blobs.Remove(key));
+            }
         }
 
-        foreach (string name in names)
+        static string Key(string container, string name)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return name;
+            BlobNames.Check(container, name);
+            return $"{container}/{name}";
         }
-    }
-
-    public Task<bool> DeleteAsync(string container, string name, CancellationToken cancellationToken = default)
-    {
-        if (!inMemory)
-        {
-            return durable.DeleteAsync(container, name, cancellationToken);
-        }
-
-        lock (blobs)
-        {
-            return Task.FromResult(blobs.Remove(Key(container, name)));
-        }
-    }
-
-    static string Key(string container, string name)
-    {
-        BlobNames.Check(container, name);
-        return $"{container}/{name}";
     }
 }
