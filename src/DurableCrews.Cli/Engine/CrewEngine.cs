@@ -107,7 +107,7 @@ public sealed class CrewEngine : IAsyncDisposable
 
         // A third of the visibility timeout leaves two more renewals' time before a lock could lapse.
         TimeSpan? renewEvery = string.IsNullOrWhiteSpace(connection) ? null : TimeSpan.FromSeconds(options.VisibilityTimeoutSeconds / 3.0);
-        var tuned = new TunedOrchestrationService(service, options.MaxConcurrentActivities, options.MaxConcurrentOrchestrations, renewEvery);
+        var tuned = new TunedOrchestrationService(service, options.MaxConcurrentActivities, options.MaxConcurrentOrchestrations, renewEvery, loggerFactory.CreateLogger<TunedOrchestrationService>());
 
         var sidecar = await StartSidecarAsync(tuned, loggerFactory, cancellationToken).ConfigureAwait(false);
         string address = sidecar.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

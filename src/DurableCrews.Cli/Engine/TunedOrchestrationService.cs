@@ -1,6 +1,7 @@
 using DurableTask.Core;
 using DurableTask.Core.History;
 using DurableTask.Core.Query;
+using Microsoft.Extensions.Logging;
 
 namespace DurableCrews.Cli.Engine;
 
@@ -11,8 +12,9 @@ namespace DurableCrews.Cli.Engine;
 /// service only events it can store (<see cref="StorableEvents"/>), which the Azure Storage service needs. On a service
 /// whose messages come back after a visibility timeout (Azure Storage), it keeps renewing the lock of each activity
 /// while it runs, which the sidecar does not do: a model call longer than the timeout is not delivered twice, and the
-/// timeout, which is also how long a crashed process's work waits, can be short. It counts the work in flight, so that
-/// a stopping server can let it finish.
+/// timeout, which is also how long a crashed process's work waits, can be short. A finished activity is handed back
+/// through a storage outage (<see cref="ActivityHandBack"/>). It counts the work in flight, so that a stopping server can
+/// let it finish.
 /// </summary>
 internal sealed class TunedOrchestrationService :
     IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient
@@ -23,6 +25,8 @@ internal sealed class TunedOrchestrationService :
     readonly int maxOrchestrations;
     readonly TimeSpan? renewEvery;
     readonly System.Collections.Concurrent.ConcurrentDictionary<TaskActivityWorkItem, LockRenewal> renewals = new();
+    readonly CancellationTokenSource stopping = new();
+    readonly ActivityHandBack handBack;
     int activitiesInFlight;
     int orchestrationsInFlight;
     int renewalCount;
@@ -32,7 +36,8 @@ internal sealed class TunedOrchestrationService :
     /// <param name="maxActivities">The most activities at once.</param>
     /// <param name="maxOrchestrations">The most orchestration work items at once.</param>
     /// <param name="renewActivityLocksEvery">How often to renew a running activity's lock; null for a service that needs none (in memory).</param>
-    public TunedOrchestrationService(IOrchestrationService inner, int maxActivities, int maxOrchestrations, TimeSpan? renewActivityLocksEvery = null)
+    /// <param name="logger">Where storage outages met while handing activities back are reported.</param>
+    public TunedOrchestrationService(IOrchestrationService inner, int maxActivities, int maxOrchestrations, TimeSpan? renewActivityLocksEvery = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
         this.inner = inner;
@@ -41,6 +46,7 @@ internal sealed class TunedOrchestrationService :
         this.maxActivities = maxActivities;
         this.maxOrchestrations = maxOrchestrations;
         renewEvery = renewActivityLocksEvery;
+        handBack = new ActivityHandBack(inner, logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, stopping.Token);
     }
 
     /// <summary>Activities running now (model turns, tool calls, stores): the work a stopping server lets finish.</summary>
@@ -92,6 +98,7 @@ internal sealed class TunedOrchestrationService :
 
     public async Task StopAsync(bool isForced)
     {
+        await stopping.CancelAsync().ConfigureAwait(false);
         Task? started;
         lock (startLock)
         {
@@ -232,14 +239,14 @@ internal sealed class TunedOrchestrationService :
     public async Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage)
     {
         await EndActivityAsync(workItem).ConfigureAwait(false);
-        await inner.CompleteTaskActivityWorkItemAsync(workItem, StorableEvents.Normalize(responseMessage)).ConfigureAwait(false);
+        await handBack.CompleteAsync(workItem, StorableEvents.Normalize(responseMessage)).ConfigureAwait(false);
         Interlocked.Increment(ref activitiesCompleted);
     }
 
     public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
     {
         await EndActivityAsync(workItem).ConfigureAwait(false);
-        await inner.AbandonTaskActivityWorkItemAsync(workItem).ConfigureAwait(false);
+        await handBack.AbandonAsync(workItem).ConfigureAwait(false);
     }
 
     async Task RenewAsync(TaskActivityWorkItem workItem)

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using DurableCrews.Tests.Support;
 
@@ -43,51 +41,9 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
           plan: { description: Plan the platform, expected_output: A plan }
         """;
 
-    /// <summary>What a request to the stub model is.</summary>
-    sealed record ModelCall(string System, string Task, bool HasToolResults);
-
-    static ModelCall Read(StubRequest request)
-    {
-        using var body = JsonDocument.Parse(request.Body);
-        var messages = body.RootElement.GetProperty("messages").EnumerateArray().ToList();
-        string Text(JsonElement m) => m.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : string.Empty;
-        string system = messages.Where(m => m.GetProperty("role").GetString() == "system").Select(Text).FirstOrDefault() ?? string.Empty;
-        string task = messages.Where(m => m.GetProperty("role").GetString() == "user").Select(Text).FirstOrDefault(t => t.StartsWith("Current Task: ", StringComparison.Ordinal))?.Split('\n')[0]["Current Task: ".Length..] ?? string.Empty;
-        return new ModelCall(system, task, messages.Any(m => m.GetProperty("role").GetString() == "tool"));
-    }
+    static StubModelCall Read(StubRequest request) => StubModelCall.Read(request);
 
     static string Completion(string content) => ChatCompletions.Text(content);
-
-    static string Delegations(params string[] coworkers) =>
-        ToolCalls(coworkers.Select(c => ("delegate_work", (object)new { task = $"part for {c}", context = "platform", coworker = c })).ToArray());
-
-    static string ToolCalls(params (string Name, object Arguments)[] calls) => JsonSerializer.Serialize(new
-    {
-        id = "c",
-        @object = "chat.completion",
-        created = 1,
-        model = "stub",
-        choices = new[]
-        {
-            new
-            {
-                index = 0,
-                finish_reason = "tool_calls",
-                message = new
-                {
-                    role = "assistant",
-                    content = (string?)null,
-                    tool_calls = calls.Select((c, i) => new
-                    {
-                        id = $"call_{i}",
-                        type = "function",
-                        function = new { name = c.Name, arguments = JsonSerializer.Serialize(c.Arguments) },
-                    }).ToArray(),
-                },
-            },
-        },
-        usage = new { prompt_tokens = 10, completion_tokens = 5, total_tokens = 15 },
-    });
 
     Dictionary<string, string> Settings(HttpStub model, string hub) => new()
     {
@@ -99,31 +55,6 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
         ["DurableCrews__Model__Endpoint"] = new Uri(model.BaseAddress, "v1/").ToString(),
         ["DurableCrews__Model__Name"] = "stub",
     };
-
-    static async Task StartRunAsync(ServeProcess serve, string crew, string yaml, string runId)
-    {
-        using var http = new HttpClient { BaseAddress = serve.Address };
-        var stored = await http.PutAsync($"crews/{crew}", new StringContent(yaml, Encoding.UTF8, "application/yaml"));
-        Assert.True(stored.IsSuccessStatusCode, await stored.Content.ReadAsStringAsync());
-        var started = await http.PostAsync($"crews/{crew}/kickoff", new StringContent($$"""{"runId":"{{runId}}"}""", Encoding.UTF8, "application/json"));
-        Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
-    }
-
-    static async Task<JsonElement> WaitForEndAsync(ServeProcess serve, string runId)
-    {
-        using var http = new HttpClient { BaseAddress = serve.Address };
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        while (true)
-        {
-            var run = await http.GetFromJsonAsync<JsonElement>($"runs/{runId}", timeout.Token);
-            if (run.GetProperty("status").GetString() is not ("Pending" or "Running"))
-            {
-                return run;
-            }
-
-            await Task.Delay(200, timeout.Token);
-        }
-    }
 
     static async Task WaitUntilAsync(Func<bool> condition)
     {
@@ -152,14 +83,14 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
 
         await using (var first = await ServeProcess.StartAsync(settings))
         {
-            await StartRunAsync(first, "four-steps", FourSteps, "crash-seq");
+            await first.StartRunAsync("four-steps", FourSteps, "crash-seq");
             await WaitUntilAsync(() => model.Requests.Any(r => Read(r).Task == "Do step two"));
             await first.KillAsync();
         }
 
         gate.Set();
         await using var second = await ServeProcess.StartAsync(settings);
-        var run = await WaitForEndAsync(second, "crash-seq");
+        var run = await second.WaitForEndAsync("crash-seq", TimeSpan.FromSeconds(120));
 
         Assert.Equal("Completed", run.GetProperty("status").GetString());
         var outputs = run.GetProperty("output").GetProperty("tasks_output").EnumerateArray().Select(t => t.GetProperty("raw").GetString()).ToList();
@@ -179,7 +110,7 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
             var call = Read(request);
             if (call.System.StartsWith("You are Crew Manager.", StringComparison.Ordinal))
             {
-                return (200, call.HasToolResults ? Completion("the combined plan") : Delegations("Alpha", "Beta", "Gamma"), null);
+                return (200, call.HasToolResults ? Completion("the combined plan") : ChatCompletions.Delegations("Alpha", "Beta", "Gamma"), null);
             }
 
             gate.Wait(TimeSpan.FromSeconds(60));
@@ -191,14 +122,14 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
 
         await using (var first = await ServeProcess.StartAsync(settings))
         {
-            await StartRunAsync(first, "fan-out", FanOut, "crash-fan");
+            await first.StartRunAsync("fan-out", FanOut, "crash-fan");
             await WaitUntilAsync(() => model.Requests.Count(IsCoworker) == 3);
             await first.KillAsync();
         }
 
         gate.Set();
         await using var second = await ServeProcess.StartAsync(settings);
-        var run = await WaitForEndAsync(second, "crash-fan");
+        var run = await second.WaitForEndAsync("crash-fan", TimeSpan.FromSeconds(120));
 
         Assert.Equal("Completed", run.GetProperty("status").GetString());
         var task = run.GetProperty("output").GetProperty("tasks_output")[0];
@@ -253,14 +184,14 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
 
         await using (var first = await ServeProcess.StartAsync(settings))
         {
-            await StartRunAsync(first, "tickets", crew, "crash-tool");
+            await first.StartRunAsync("tickets", crew, "crash-tool");
             await WaitUntilAsync(() => service.Requests.Any(r => r.Path == "/notify/T-1"));
             await first.KillAsync();
         }
 
         gate.Set();
         await using var second = await ServeProcess.StartAsync(settings);
-        var run = await WaitForEndAsync(second, "crash-tool");
+        var run = await second.WaitForEndAsync("crash-tool", TimeSpan.FromSeconds(120));
 
         Assert.Equal("Completed", run.GetProperty("status").GetString());
         var calls = service.Requests.GroupBy(r => r.Path).ToDictionary(g => g.Key, g => g.Count());
@@ -280,7 +211,7 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
         {
             if (!Read(request).HasToolResults)
             {
-                return (200, ToolCalls(("record", new { ticket = "T-2" })), null);
+                return (200, ChatCompletions.ToolCalls(("record", new { ticket = "T-2" })), null);
             }
 
             gate.Wait(TimeSpan.FromSeconds(60));
@@ -305,14 +236,14 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
 
         await using (var first = await ServeProcess.StartAsync(settings))
         {
-            await StartRunAsync(first, "record", crew, "crash-done");
+            await first.StartRunAsync("record", crew, "crash-done");
             await WaitUntilAsync(() => model.Requests.Any(r => Read(r).HasToolResults));
             await first.KillAsync();
         }
 
         gate.Set();
         await using var second = await ServeProcess.StartAsync(settings);
-        var run = await WaitForEndAsync(second, "crash-done");
+        var run = await second.WaitForEndAsync("crash-done", TimeSpan.FromSeconds(120));
 
         Assert.Equal("Completed", run.GetProperty("status").GetString());
         Assert.Single(service.Requests);
@@ -338,8 +269,8 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
         string hub = $"renew{Guid.NewGuid():N}"[..20];
 
         await using var serve = await ServeProcess.StartAsync(Settings(model, hub));
-        await StartRunAsync(serve, "four-steps", FourSteps, "long-call");
-        var run = await WaitForEndAsync(serve, "long-call");
+        await serve.StartRunAsync("four-steps", FourSteps, "long-call");
+        var run = await serve.WaitForEndAsync("long-call", TimeSpan.FromSeconds(120));
 
         Assert.Equal("Completed", run.GetProperty("status").GetString());
         var calls = model.Requests.Select(Read).GroupBy(c => c.Task).ToDictionary(g => g.Key, g => g.Count());
@@ -366,7 +297,7 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
 
         await using (var first = await ServeProcess.StartAsync(settings))
         {
-            await StartRunAsync(first, "four-steps", FourSteps, "stopped-run");
+            await first.StartRunAsync("four-steps", FourSteps, "stopped-run");
             await WaitUntilAsync(() => model.Requests.Any(r => Read(r).Task == "Do step two"));
 
             var (exitCode, elapsed) = await first.SignalAsync(System.Runtime.InteropServices.PosixSignal.SIGTERM, TimeSpan.FromSeconds(10));
@@ -377,7 +308,7 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
 
         gate.Set();
         await using var second = await ServeProcess.StartAsync(settings);
-        var run = await WaitForEndAsync(second, "stopped-run");
+        var run = await second.WaitForEndAsync("stopped-run", TimeSpan.FromSeconds(120));
 
         Assert.Equal("Completed", run.GetProperty("status").GetString());
         var calls = model.Requests.Select(Read).GroupBy(c => c.Task).ToDictionary(g => g.Key, g => g.Count());

@@ -74,6 +74,48 @@ public sealed partial class ServeProcess : IAsyncDisposable
         return new ServeProcess(process, await listening.Task, stderr) { WorkerId = workerId };
     }
 
+    /// <summary>Stores <paramref name="yaml"/> as the crew <paramref name="crew"/> and kicks it off as run <paramref name="runId"/>.</summary>
+    public async Task StartRunAsync(string crew, string yaml, string runId)
+    {
+        using var http = new HttpClient { BaseAddress = Address };
+        var stored = await http.PutAsync($"crews/{crew}", new StringContent(yaml, System.Text.Encoding.UTF8, "application/yaml"));
+        Assert.True(stored.IsSuccessStatusCode, await stored.Content.ReadAsStringAsync());
+        var started = await http.PostAsync($"crews/{crew}/kickoff", new StringContent($$"""{"runId":"{{runId}}"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Polls the run until it is neither pending nor running (an error answer is asked again); its status document. Throws after <paramref name="limit"/>.</summary>
+    public async Task<System.Text.Json.JsonElement> WaitForEndAsync(string runId, TimeSpan limit)
+    {
+        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(10) };
+        using var timeout = new CancellationTokenSource(limit);
+        while (!timeout.IsCancellationRequested)
+        {
+            // While storage is out the server answers errors; the run is looked at again when it is back.
+            try
+            {
+                using var response = await http.GetAsync($"runs/{runId}");
+                if (response.IsSuccessStatusCode)
+                {
+                    var run = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+                    if (run.GetProperty("status").GetString() is not ("Pending" or "Running"))
+                    {
+                        return run;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // No answer in time: asked again.
+            }
+
+            await Task.Delay(200);
+        }
+
+        string log = Stderr;
+        throw new TimeoutException($"Run '{runId}' had not ended after {limit.TotalSeconds} s. serve's stderr (last 8000 characters):\n{log[Math.Max(0, log.Length - 8000)..]}");
+    }
+
     /// <summary>What the process wrote to stderr so far.</summary>
     public string Stderr
     {
