@@ -14,13 +14,20 @@ public static class ApiHttp
         var body = await ApiRequest.ReadBodyAsync(request.Body, request.ContentLength, cancellationToken).ConfigureAwait(false);
         return new ApiRequest
         {
-            Route = request.RouteValues.Where(v => v.Value is not null).ToDictionary(v => v.Key, v => Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, StringComparer.Ordinal),
+            Route = request.RouteValues.Where(v => v.Value is not null).ToDictionary(v => v.Key, v => RouteText(v.Value), StringComparer.Ordinal),
             Query = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
             Body = body ?? ReadOnlyMemory<byte>.Empty,
             BodyTooLarge = body is null,
             ContentType = request.ContentType,
         };
     }
+
+    /// <summary>
+    /// A route value as text. The server leaves an escaped '/' (<c>%2F</c>) escaped, so that it cannot split a segment;
+    /// within one value it is the '/' of an instance id (<c>{runId}/t0</c>).
+    /// </summary>
+    static string RouteText(object? value) =>
+        (Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty).Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Writes an answer: status, Location, and the body as JSON (problems as <c>application/problem+json</c>).</summary>
     public static async Task WriteAsync(HttpResponse response, ApiResponse answer, CancellationToken cancellationToken = default)

@@ -23,6 +23,9 @@ public sealed record ApiProblem
     /// <summary>The problems found, each with its path: the first <see cref="MaxListedProblems"/> of them.</summary>
     public IReadOnlyList<DefinitionProblem> Errors { get; init; } = [];
 
+    /// <summary>The status of the run a conflict is about (<c>Completed</c>, <c>Terminated</c>, …), when it is about a run.</summary>
+    public string? RunStatus { get; init; }
+
     /// <summary>Identifies an unexpected failure in the server's log.</summary>
     public string? TraceId { get; init; }
 

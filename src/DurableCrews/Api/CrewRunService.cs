@@ -158,9 +158,13 @@ public sealed class CrewRunService
 
     /// <summary>
     /// Raises the external event <paramref name="name"/> for a run: on the task that waits for it (a <c>human_input</c>
-    /// task waits in its own orchestration, <c>{runId}/t{n}</c>), else on the run itself.
+    /// task waits in its own orchestration, <c>{runId}/t{n}</c>), else on the run itself. <paramref name="runId"/> may
+    /// also name one of the run's instances (<c>{runId}/t0</c>) to raise the event there.
     /// </summary>
-    /// <returns>Where the event went; NotFound when there is no such run, Conflict when it has ended (an event would be lost).</returns>
+    /// <returns>
+    /// Where the event went; NotFound when there is no such run or instance, Conflict (with the run's status) when the run
+    /// or the instance has ended, so that the event would be lost.
+    /// </returns>
     /// <exception cref="CrewDefinitionException">The event name is not a valid name.</exception>
     public async Task<RaisedEvent> RaiseEventAsync(string runId, string name, object? payload, CancellationToken cancellationToken = default)
     {
@@ -169,7 +173,10 @@ public sealed class CrewRunService
             throw new CrewDefinitionException([new DefinitionProblem("name", $"'{name}' {DefinitionNames.Rule()}")]);
         }
 
-        var view = await GetAsync(runId, cancellationToken).ConfigureAwait(false);
+        // An instance of the run ('{runId}/t0', '{runId}.step') answers for the run it belongs to.
+        int split = runId.IndexOfAny(['/', '.']);
+        string run = split > 0 ? runId[..split] : runId;
+        var view = await GetAsync(run, cancellationToken).ConfigureAwait(false);
         if (view is null)
         {
             return new RaisedEvent(RunActionResult.NotFound);
@@ -177,10 +184,24 @@ public sealed class CrewRunService
 
         if (view.Status is not (CrewRunStatus.Pending or CrewRunStatus.Running))
         {
-            return new RaisedEvent(RunActionResult.Conflict);
+            return new RaisedEvent(RunActionResult.Conflict, RunStatus: view.Status);
         }
 
-        string target = view.Progress?.Running.FirstOrDefault(t => t.WaitingFor == name)?.InstanceId ?? runId;
+        string target = run != runId ? runId : view.Progress?.Running.FirstOrDefault(t => t.WaitingFor == name)?.InstanceId ?? runId;
+        if (target != run)
+        {
+            var instance = await client.GetInstanceAsync(target, cancellationToken).ConfigureAwait(false);
+            if (instance is null)
+            {
+                return new RaisedEvent(RunActionResult.NotFound);
+            }
+
+            if (instance.RuntimeStatus is not (OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended))
+            {
+                return new RaisedEvent(RunActionResult.Conflict, RunStatus: view.Status);
+            }
+        }
+
         await client.RaiseEventAsync(target, name, payload, cancellationToken).ConfigureAwait(false);
         return new RaisedEvent(RunActionResult.Done, target);
     }

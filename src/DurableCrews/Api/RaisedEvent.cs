@@ -1,6 +1,9 @@
+using DurableCrews.Runs;
+
 namespace DurableCrews.Api;
 
 /// <summary>What raising an event on a run came to.</summary>
 /// <param name="Result">Done; NotFound when there is no such run; Conflict when the run has ended.</param>
 /// <param name="Instance">The instance the event went to (the task that waits for it, or the run).</param>
-public sealed record RaisedEvent(RunActionResult Result, string? Instance = null);
+/// <param name="RunStatus">With Conflict: the status the run ended with.</param>
+public sealed record RaisedEvent(RunActionResult Result, string? Instance = null, CrewRunStatus? RunStatus = null);

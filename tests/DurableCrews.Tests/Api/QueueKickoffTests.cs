@@ -95,6 +95,46 @@ public sealed class QueueKickoffTests(Azurite azurite)
         Assert.Equal(published.Count, published.Distinct().Count());
     }
 
+    [Theory]
+    [InlineData(52)]
+    [InlineData(60)]
+    [InlineData(64)]
+    public async Task A_quote_heavy_message_that_can_never_succeed_reaches_the_poison_queue_whatever_its_size(int kilobytes)
+    {
+        await using var harness = await StartAsync();
+        var queues = harness.Engine.Services.GetRequiredService<CrewQueues>();
+        var kickoffs = queues.Queue($"{QueueNames.Kickoffs}");
+        await kickoffs.CreateIfNotExistsAsync();
+        await DrainAsync(kickoffs);
+        await DrainAsync(queues.Queue(QueueNames.KickoffsPoison));
+        string head = """{"crew":"no-such-crew","inputs":{"text":" """;
+        const string Tail = "\"}}";
+        int quotes = (kilobytes * 1024 - Encoding.UTF8.GetByteCount(head) - Tail.Length) / 2;
+        string message = head + string.Concat(Enumerable.Repeat("\\\"", quotes)) + Tail;
+        message = message[..^Tail.Length] + new string('q', kilobytes * 1024 - Encoding.UTF8.GetByteCount(message)) + Tail;
+        Assert.Equal(kilobytes * 1024, Encoding.UTF8.GetByteCount(message));
+        await kickoffs.SendMessageAsync(message);
+
+        var poison = new List<string>();
+        await using (var listener = await QueueListener.StartAsync(queues, harness.Engine.Services.GetRequiredService<KickoffMessageHandler>, new QueueOptions(), NullLogger.Instance, TimeSpan.FromMilliseconds(50)))
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (poison.Count == 0)
+            {
+                poison.AddRange(await DrainAsync(queues.Queue(QueueNames.KickoffsPoison)));
+                await Task.Delay(100, timeout.Token);
+            }
+        }
+
+        var entry = JsonDocument.Parse(Assert.Single(poison)).RootElement;
+        Assert.Contains("no crew named", entry.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.True(entry.GetProperty("message_truncated").GetBoolean());
+        var kept = await harness.Engine.Services.GetRequiredService<DurableCrews.Storage.IBlobStore>()
+            .GetAsync(DurableCrews.Storage.BlobNames.PoisonContainer, entry.GetProperty("message_blob").GetString()!);
+        Assert.Equal(message, kept!.Content.ToString());
+        Assert.Equal(0, (await kickoffs.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
     [Fact]
     public void Publishing_results_without_a_queue_service_is_refused_at_start()
     {

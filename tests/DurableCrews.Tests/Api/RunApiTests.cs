@@ -198,6 +198,25 @@ public sealed class RunApiTests
     }
 
     [Fact]
+    public async Task Human_input_for_a_task_of_a_terminated_run_is_409_with_the_runs_status()
+    {
+        await using var server = await StartWithCrewsAsync();
+        string runId = await KickoffAsync(server, "reviewed", "{}");
+        await WaitForAsync(server, runId, run => run.TryGetProperty("progress", out var progress)
+            && progress.GetProperty("running").EnumerateArray().Any(t => t.TryGetProperty("waiting_for", out var w) && w.GetString() == HumanReview.EventName));
+        Assert.Equal(HttpStatusCode.Accepted, (await server.Http.PostAsync($"runs/{runId}/terminate", null)).StatusCode);
+        await server.WaitForEndAsync(runId);
+
+        var toTask = await ProblemOf(await server.PostJsonAsync($"runs/{runId}%2Ft0/events/{HumanReview.EventName}", """{"approved":true}"""), HttpStatusCode.Conflict);
+        var toRun = await ProblemOf(await server.PostJsonAsync($"runs/{runId}/events/{HumanReview.EventName}", """{"approved":true}"""), HttpStatusCode.Conflict);
+        await ProblemOf(await server.PostJsonAsync($"runs/no-such-run%2Ft0/events/{HumanReview.EventName}", """{"approved":true}"""), HttpStatusCode.NotFound);
+
+        Assert.Contains("Terminated", toTask.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Terminated", toTask.GetProperty("run_status").GetString());
+        Assert.Equal("Terminated", toRun.GetProperty("run_status").GetString());
+    }
+
+    [Fact]
     public async Task Terminate_ends_a_running_run_and_delete_then_removes_it()
     {
         await using var server = await StartWithCrewsAsync();
