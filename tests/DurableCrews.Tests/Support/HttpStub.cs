@@ -22,11 +22,12 @@ public sealed class HttpStub : IAsyncDisposable
 
     public IReadOnlyList<StubRequest> Requests => requests.ToList();
 
-    public static async Task<HttpStub> StartAsync(Func<StubRequest, (int Status, string Body, IDictionary<string, string>? Headers)> respond)
+    /// <summary>Starts the server on <paramref name="port"/> (a free one by default: 0), answering through <paramref name="respond"/>.</summary>
+    public static async Task<HttpStub> StartAsync(Func<StubRequest, (int Status, string Body, IDictionary<string, string>? Headers)> respond, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         var stub = new HttpStub(app);
         app.Run(async context =>

@@ -77,11 +77,34 @@ public sealed partial class ServeProcess : IAsyncDisposable
     /// <summary>Stores <paramref name="yaml"/> as the crew <paramref name="crew"/> and kicks it off as run <paramref name="runId"/>.</summary>
     public async Task StartRunAsync(string crew, string yaml, string runId)
     {
+        await StoreCrewAsync(crew, yaml);
+        using var http = new HttpClient { BaseAddress = Address };
+        var started = await http.PostAsync($"crews/{crew}/kickoff", new StringContent($$"""{"runId":"{{runId}}"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Stores <paramref name="yaml"/> as the crew <paramref name="crew"/>.</summary>
+    public async Task StoreCrewAsync(string crew, string yaml)
+    {
         using var http = new HttpClient { BaseAddress = Address };
         var stored = await http.PutAsync($"crews/{crew}", new StringContent(yaml, System.Text.Encoding.UTF8, "application/yaml"));
         Assert.True(stored.IsSuccessStatusCode, await stored.Content.ReadAsStringAsync());
-        var started = await http.PostAsync($"crews/{crew}/kickoff", new StringContent($$"""{"runId":"{{runId}}"}""", System.Text.Encoding.UTF8, "application/json"));
-        Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Kicks off a stored crew as run <paramref name="runId"/> with <paramref name="inputs"/>; whether the server took it (it may be out of storage, or stopping).</summary>
+    public async Task<bool> TryStartRunAsync(string crew, string runId, object inputs)
+    {
+        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(15) };
+        try
+        {
+            string body = System.Text.Json.JsonSerializer.Serialize(new { runId, inputs });
+            using var started = await http.PostAsync($"crews/{crew}/kickoff", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            return started.IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Polls the run until it is neither pending nor running (an error answer is asked again); its status document. Throws after <paramref name="limit"/>.</summary>
