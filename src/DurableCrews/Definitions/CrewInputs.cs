@@ -146,9 +146,12 @@ public static partial class CrewInputs
                 }
             }
 
-            return value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+            return value.ValueKind == JsonValueKind.String ? value.GetString()! : JsonSerializer.Serialize(value, CompactJson);
         });
     }
+
+    /// <summary>An item as one line of JSON, whatever the layout it was stored in; text as written, not escaped for HTML.</summary>
+    static readonly JsonSerializerOptions CompactJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     static bool IsItemPlaceholder(string name) => name is "item" or "item_index";
 
