@@ -268,5 +268,6 @@ public sealed class DynamicTaskTests
         Assert.NotNull(seen);
         Assert.Equal(["profile[0]", "profile[1]"], seen.Running.Select(r => r.Name));
         Assert.Equal(["live-items/t1/i0", "live-items/t1/i1"], seen.Running.Select(r => r.InstanceId));
+        Assert.Equal([new ItemProgress(1, "profile", 0, 2)], seen.Items);
     }
 }
