@@ -238,6 +238,22 @@ public sealed class DynamicTaskTests
     }
 
     [Fact]
+    public void A_plain_tasks_plan_and_work_input_record_what_they_recorded_before_for_each_and_condition()
+    {
+        var converter = Microsoft.DurableTask.Converters.JsonDataConverter.Default;
+
+        string plan = converter.Serialize(new PlannedTask(1, "t", "a", [0], Async: false, MaxRetryLimit: 2, Inline: true))!;
+        string work = converter.Serialize(new AgentWorkInput("r", "t1", 1, [0], Folded: true))!;
+        string item = converter.Serialize(new AgentWorkInput("r", "t1/i2", 1, [0], Folded: true, Item: 2))!;
+        string prepared = converter.Serialize(new PlannedTask(1, "t", "a", [0], false, 2, Prepared: true, MaxParallel: 4, Reads: [0]))!;
+
+        Assert.Equal("""{"Index":1,"Name":"t","Agent":"a","Context":[0],"Async":false,"MaxRetryLimit":2,"MaxExecutionTime":null,"Inline":true,"NoEarlierOutput":false}""", plan);
+        Assert.Equal("""{"RunId":"r","Key":"t1","TaskIndex":1,"Context":[0],"Depth":0,"ParentKey":null,"StepWebhook":null,"Folded":true,"RunETag":null,"NoEarlierOutput":false,"IsDelegation":false,"IsPlanning":false}""", work.Replace(",\"InstanceId\":\"r/t1\"", string.Empty, StringComparison.Ordinal));
+        Assert.Contains("\"Item\":2", item, StringComparison.Ordinal);
+        Assert.Contains("\"Prepared\":true,\"MaxParallel\":4,\"Reads\":[0]", prepared, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_run_progress_lists_each_running_item_with_its_instance()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
