@@ -1,3 +1,4 @@
+using DurableCrews.Api;
 using DurableCrews.Agents;
 using DurableCrews.Definitions;
 using DurableCrews.Orchestration;
@@ -154,37 +155,37 @@ public sealed class DynamicTaskTests
         Assert.Contains(model.Requests, r => r.IsFrom(ManagerPersona.Role) && r.TaskLine == "profile globex as number 1");
     }
 
-    [Fact]
-    public async Task A_replay_from_the_task_after_a_for_each_reuses_every_item_output()
+    /// <summary>Runs the crew, replays it from <paramref name="fromTask"/>, and gives the replay and the task lines the model was asked in it.</summary>
+    static async Task<(RunView Run, IReadOnlyList<string> Asked)> RunAndReplayAsync(string fromTask)
     {
         var model = Model(Names("acme", "globex"));
         await using var harness = await EngineHarness.StartAsync(model);
         await harness.RunAsync(Crew(), runId: "first");
         int before = model.Requests.Count;
 
-        string? replay = await harness.Engine.Runs.ReplayAsync("first", "summary", "again");
+        string? replay = await harness.Engine.Runs.ReplayAsync("first", fromTask, "again");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var run = await harness.Engine.Runs.WaitAsync(replay!, pollInterval: TimeSpan.FromMilliseconds(25), cancellationToken: timeout.Token);
+        return (run, model.Requests.Skip(before).Select(r => r.TaskLine).Order(StringComparer.Ordinal).ToList());
+    }
+
+    [Fact]
+    public async Task A_replay_from_the_task_after_a_for_each_reuses_every_item_output()
+    {
+        var (run, asked) = await RunAndReplayAsync("summary");
 
         Assert.Equal(CrewRunStatus.Completed, run.Status);
-        Assert.Equal(["do summary"], model.Requests.Skip(before).Select(r => r.TaskLine));
+        Assert.Equal(["do summary"], asked);
         Assert.Equal(["explore", "profile[0]", "profile[1]", "summary"], run.Output!.TasksOutput.Select(t => t.Name));
     }
 
     [Fact]
     public async Task A_replay_from_a_for_each_task_runs_its_items_again()
     {
-        var model = Model(Names("acme", "globex"));
-        await using var harness = await EngineHarness.StartAsync(model);
-        await harness.RunAsync(Crew(), runId: "once");
-        int before = model.Requests.Count;
-
-        string? replay = await harness.Engine.Runs.ReplayAsync("once", "profile", "twice");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var run = await harness.Engine.Runs.WaitAsync(replay!, pollInterval: TimeSpan.FromMilliseconds(25), cancellationToken: timeout.Token);
+        var (run, asked) = await RunAndReplayAsync("profile");
 
         Assert.Equal(CrewRunStatus.Completed, run.Status);
-        Assert.Equal(["do summary", "profile acme as number 0", "profile globex as number 1"], model.Requests.Skip(before).Select(r => r.TaskLine).Order());
+        Assert.Equal(["do summary", "profile acme as number 0", "profile globex as number 1"], asked);
     }
 
     [Fact]
