@@ -188,15 +188,19 @@ public sealed class DynamicTaskTests
         Assert.Equal(["do summary", "profile acme as number 0", "profile globex as number 1"], asked);
     }
 
+    /// <summary>research (answering <paramref name="research"/> as its JSON) → deep_dive under <paramref name="condition"/> → wrap_up.</summary>
+    static (ScriptedChatClient Model, CrewDefinition Crew) Conditional(string research, string condition) => (
+        new ScriptedChatClient(r => r.TaskLine == "do research" ? research : $"answer to: {r.TaskLine}"),
+        new CrewBuilder().Agent("a")
+            .Task("research", "a", outputJson: """{"type":"object","properties":{"count":{}}}""")
+            .Task("deep_dive", "a").Task("wrap_up", "a").Build()
+            .WithTask("deep_dive", t => t with { Condition = condition }));
+
     [Fact]
     public async Task A_false_condition_skips_the_task_with_the_reason_and_asks_no_model()
     {
-        var model = new ScriptedChatClient(r => r.TaskLine == "do research" ? """{"count": 2}""" : $"answer to: {r.TaskLine}");
+        var (model, crew) = Conditional("""{"count": 2}""", "research.json.count > 3");
         await using var harness = await EngineHarness.StartAsync(model);
-        var crew = new CrewBuilder().Agent("a")
-            .Task("research", "a", outputJson: """{"type":"object","properties":{"count":{"type":"integer"}}}""")
-            .Task("deep_dive", "a").Task("wrap_up", "a").Build()
-            .WithTask("deep_dive", t => t with { Condition = "research.json.count > 3" });
 
         var run = await harness.RunAsync(crew);
 
@@ -210,27 +214,21 @@ public sealed class DynamicTaskTests
     [Fact]
     public async Task A_true_condition_over_the_inputs_and_an_earlier_output_runs_the_task()
     {
-        var model = new ScriptedChatClient(r => r.TaskLine == "do research" ? """{"count": 5}""" : $"answer to: {r.TaskLine}");
+        var (model, crew) = Conditional("""{"count": 5}""", "research.count > 3 && inputs.depth == 'full' && research.output.contains('5')");
         await using var harness = await EngineHarness.StartAsync(model);
-        var crew = new CrewBuilder().Agent("a")
-            .Task("research", "a", outputJson: """{"type":"object","properties":{"count":{"type":"integer"}}}""")
-            .Task("deep_dive", "a").Build()
-            .WithTask("deep_dive", t => t with { Condition = "research.count > 3 && inputs.depth == 'full' && research.output.contains('5')" });
 
         var run = await harness.RunAsync(crew, new Dictionary<string, string> { ["depth"] = "full" });
 
         Assert.Equal(CrewRunStatus.Completed, run.Status);
-        Assert.Null(run.Output!.TasksOutput[^1].Skipped);
-        Assert.Equal("answer to: do deep_dive", run.Output.Raw);
+        Assert.Null(run.Output!.TasksOutput.Single(t => t.Name == "deep_dive").Skipped);
+        Assert.Contains(model.Requests, r => r.TaskLine == "do deep_dive");
     }
 
     [Fact]
     public async Task A_condition_that_fails_to_evaluate_fails_the_task_with_the_reason()
     {
-        var model = new ScriptedChatClient(r => r.TaskLine == "do research" ? """{"count": "many"}""" : $"answer to: {r.TaskLine}");
+        var (model, crew) = Conditional("""{"count": "many"}""", "research.json.count > 3");
         await using var harness = await EngineHarness.StartAsync(model);
-        var crew = new CrewBuilder().Agent("a").Task("research", "a", outputJson: """{"type":"object"}""").Task("deep_dive", "a").Build()
-            .WithTask("deep_dive", t => t with { Condition = "research.json.count > 3" });
 
         var run = await harness.RunAsync(crew);
 
