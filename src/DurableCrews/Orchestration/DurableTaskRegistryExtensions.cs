@@ -19,6 +19,7 @@ public static class DurableTaskRegistryExtensions
             .AddActivity<StartFlowStepActivity>()
             .AddActivity<CompleteFlowActivity>()
             .AddActivity<StartRunActivity>()
+            .AddActivity<PrepareTaskActivity>()
             .AddActivity<BeginAgentWorkActivity>()
             .AddActivity<AgentTurnActivity>()
             .AddActivity<FinishAgentWorkActivity>()
