@@ -30,8 +30,8 @@ public sealed class CompleteFlowActivity : TaskActivity<CompleteRunRequest, Crew
         ArgumentNullException.ThrowIfNull(request);
         var flow = await runs.GetFlowAsync(request.RunId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Flow run '{request.RunId}' has no stored request.");
-        var steps = new List<TaskOutput>();
-        foreach (var (step, index) in flow.Flow.Steps.Select((s, i) => (s, i)))
+        var steps = flow.Flow.UsesGraph() ? await GraphStepsAsync(flow, cancellationToken).ConfigureAwait(false) : [];
+        foreach (var (step, index) in flow.Flow.UsesGraph() ? [] : flow.Flow.Steps.Select((s, i) => (s, i)))
         {
             string stepRun = flow.StepRunId(step.Name);
             if (await runs.GetResultAsync(stepRun, cancellationToken).ConfigureAwait(false) is { Status: CrewRunStatus.Completed } result)
@@ -40,7 +40,7 @@ public sealed class CompleteFlowActivity : TaskActivity<CompleteRunRequest, Crew
                 {
                     Name = step.Name,
                     Index = index,
-                    Description = $"Crew '{step.Crew.Name}', run {stepRun}",
+                    Description = $"Crew '{step.Crew!.Name}', run {stepRun}",
                     ExpectedOutput = step.Crew.Tasks[^1].ExpectedOutput,
                     Agent = step.Crew.Name,
                     Raw = result.Raw,
@@ -69,5 +69,55 @@ public sealed class CompleteFlowActivity : TaskActivity<CompleteRunRequest, Crew
         };
         string blob = await runs.SaveResultAsync(output, cancellationToken).ConfigureAwait(false);
         return new CrewRunSummary(request.RunId, flow.Flow.Name, request.Status, blob, steps.Count, output.TokenUsage, request.Error);
+    }
+    /// <summary>
+    /// A CrewAI-style flow's entries: one per finished crew run (each iteration, each item <c>step[k]</c>) and per
+    /// person's answer, in the order the steps finished, read from the flow's <c>state.json</c>.
+    /// </summary>
+    async Task<List<TaskOutput>> GraphStepsAsync(FlowRunRecord flow, CancellationToken cancellationToken)
+    {
+        var entries = new List<TaskOutput>();
+        var history = (await runs.GetFlowStateAsync(flow.RunId, cancellationToken).ConfigureAwait(false))?.History ?? [];
+        foreach (var record in history)
+        {
+            var step = flow.Flow.Steps.First(s => s.Name == record.Step);
+            string iteration = record.Iteration == 1 ? string.Empty : $", iteration {record.Iteration}";
+            if (step.Kind == Definitions.FlowStepKind.HumanFeedback)
+            {
+                entries.Add(new TaskOutput
+                {
+                    Name = step.Name,
+                    Index = entries.Count,
+                    Description = $"Human feedback{iteration}: {step.HumanFeedback!.Message}",
+                    Agent = "human",
+                    Raw = record.Feedback is null ? record.Outcome ?? string.Empty : $"{record.Outcome}: {record.Feedback}",
+                    Context = record.Labels,
+                });
+                continue;
+            }
+
+            foreach (var (runId, item) in record.RunIds.Select((r, i) => (r, i)))
+            {
+                if (await runs.GetResultAsync(runId, cancellationToken).ConfigureAwait(false) is { Status: CrewRunStatus.Completed } result)
+                {
+                    entries.Add(new TaskOutput
+                    {
+                        Name = step.ForEach is null ? step.Name : $"{step.Name}[{item}]",
+                        Index = entries.Count,
+                        Description = $"{(step.Kind == Definitions.FlowStepKind.Agent ? "Agent" : "Crew")} '{step.Crew!.Name}', run {runId}{iteration}",
+                        ExpectedOutput = step.Crew.Tasks[^1].ExpectedOutput,
+                        Agent = step.Crew.Name,
+                        Raw = result.Raw,
+                        Json = result.Json,
+                        Context = record.Labels,
+                        StartedAt = result.StartedAt,
+                        FinishedAt = result.FinishedAt,
+                        TokenUsage = result.TokenUsage,
+                    });
+                }
+            }
+        }
+
+        return entries;
     }
 }

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DurableCrews.Definitions;
+using DurableCrews.Expressions;
+using DurableCrews.Runs;
+using DurableCrews.Storage;
+using Microsoft.DurableTask;
+
+namespace DurableCrews.Orchestration;
+
+/// <summary>
+/// Prepares one run of a step of a CrewAI-style flow: reads its <c>for_each</c> list, fills its inputs (per item) from
+/// the flow's state, inputs and earlier results, and stores a crew run request per item, each under a deterministic
+/// id (<c>{runId}.{step}</c>, <c>{runId}.{step}.{n}</c> for its n-th run, <c>….i{k}</c> for item k). For a human
+/// feedback step it fills the message. A run stored before is not stored again, so a redelivery changes nothing.
+/// </summary>
+public sealed class BeginFlowStepActivity : TaskActivity<FlowStepOrder, FlowStepStart>
+{
+    /// <summary>The most items one <c>for_each</c> runs.</summary>
+    public const int MaxItems = 100;
+
+    readonly RunStore runs;
+    readonly TimeProvider time;
+
+    /// <summary>Creates the activity.</summary>
+    public BeginFlowStepActivity(RunStore runs, TimeProvider time)
+    {
+        this.runs = runs;
+        this.time = time;
+    }
+
+    /// <inheritdoc />
+    public override Task<FlowStepStart> RunAsync(TaskActivityContext context, FlowStepOrder input) => ExecuteAsync(input);
+
+    /// <summary>Stores the step's crew runs (or fills its message) and says what to start.</summary>
+    /// <exception cref="FlowStepException">The step's list is not one or too long, or its filled inputs do not suit its crew.</exception>
+    public async Task<FlowStepStart> ExecuteAsync(FlowStepOrder order, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        var flow = await runs.GetFlowAsync(order.RunId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Flow run '{order.RunId}' has no stored request.");
+        var step = flow.Flow.Steps.Single(s => s.Name == order.Step);
+        var variables = await FlowVariables.BuildAsync(runs, flow, order.State, order.Steps, cancellationToken).ConfigureAwait(false);
+        if (step.HumanFeedback is { } feedback)
+        {
+            return new FlowStepStart([], FlowTemplates.Fill(feedback.Message, variables));
+        }
+
+        string stepRun = order.Iteration == 1 ? flow.StepRunId(step.Name) : $"{flow.StepRunId(step.Name)}.{order.Iteration.ToString(CultureInfo.InvariantCulture)}";
+        if (step.ForEach is not { } forEach)
+        {
+            await StoreAsync(step, stepRun, variables, cancellationToken).ConfigureAwait(false);
+            return new FlowStepStart([stepRun]);
+        }
+
+        var items = Items(step, forEach, variables);
+        var runIds = new List<string>();
+        for (int k = 0; k < items.Count; k++)
+        {
+            variables[step.As] = items[k]?.DeepClone();
+            variables[$"{step.As}_index"] = k;
+            string itemRun = $"{stepRun}.i{k.ToString(CultureInfo.InvariantCulture)}";
+            await StoreAsync(step, itemRun, variables, cancellationToken).ConfigureAwait(false);
+            runIds.Add(itemRun);
+        }
+
+        return new FlowStepStart(runIds);
+    }
+
+    static JsonArray Items(FlowStep step, string forEach, JsonObject variables)
+    {
+        JsonNode? list;
+        try
+        {
+            list = CrewExpression.Parse(forEach).Evaluate(variables);
+        }
+        catch (ExpressionException ex)
+        {
+            throw new FlowStepException($"steps.{step.Name}.for_each: {ex.Message}");
+        }
+
+        return list switch
+        {
+            JsonArray { Count: > MaxItems } many => throw new FlowStepException($"steps.{step.Name}.for_each gave {many.Count} items; a step runs at most {MaxItems}"),
+            JsonArray items => items,
+            null => [],
+            _ => throw new FlowStepException($"steps.{step.Name}.for_each must give a list; '{forEach}' gave {list.GetValueKind().ToString().ToLowerInvariant()}"),
+        };
+    }
+
+    async Task StoreAsync(FlowStep step, string runId, JsonObject variables, CancellationToken cancellationToken)
+    {
+        if (await runs.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return;
+        }
+
+        var inputs = step.Inputs.ToDictionary(i => i.Key, i => FlowTemplates.Fill(i.Value, variables), StringComparer.Ordinal);
+        var filled = CrewInputs.Interpolate(step.Crew!, inputs);
+        if (!filled.Succeeded)
+        {
+            throw new FlowStepException(string.Join("; ", filled.Problems.Select(p => $"steps.{step.Name}.{p.Path}: {p.Message}")));
+        }
+
+        try
+        {
+            await runs.SaveRunAsync(new RunRecord { RunId = runId, Definition = filled.Definition!, Inputs = inputs, CreatedAt = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BlobConditionFailedException)
+        {
+            // A redelivered start stored it already.
+        }
+    }
+}
