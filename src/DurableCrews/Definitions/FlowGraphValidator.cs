@@ -79,21 +79,23 @@ internal static partial class FlowGraphValidator
                 CheckLabel(step.Router[i].Emit, $"{path}.router[{i}].emit", names, heard, problems);
             }
 
+            // An outcome nobody listens to is a person's choice to end the flow there (CrewAI's "quit"); a router's
+            // label nobody hears is a mistake, since a router could simply not emit.
             var outcomes = step.HumanFeedback?.Outcomes ?? [];
             for (int i = 0; i < outcomes.Count; i++)
             {
-                CheckLabel(outcomes[i], $"{path}.human_feedback.outcomes[{i}]", names, heard, problems);
+                CheckLabel(outcomes[i], $"{path}.human_feedback.outcomes[{i}]", names, null, problems);
             }
         }
     }
 
-    static void CheckLabel(string label, string path, HashSet<string> names, HashSet<string> heard, List<DefinitionProblem> problems)
+    static void CheckLabel(string label, string path, HashSet<string> names, HashSet<string>? heard, List<DefinitionProblem> problems)
     {
         if (names.Contains(label))
         {
             problems.Add(new DefinitionProblem(path, $"'{label}' is also a step's name; a label must differ from every step name"));
         }
-        else if (!heard.Contains(label))
+        else if (heard is not null && !heard.Contains(label))
         {
             problems.Add(new DefinitionProblem(path, $"no step listens to '{label}' (add 'listen: {label}' to the step it should start)"));
         }
