@@ -36,20 +36,7 @@ public sealed class CompleteFlowActivity : TaskActivity<CompleteRunRequest, Crew
             string stepRun = flow.StepRunId(step.Name);
             if (await runs.GetResultAsync(stepRun, cancellationToken).ConfigureAwait(false) is { Status: CrewRunStatus.Completed } result)
             {
-                steps.Add(new TaskOutput
-                {
-                    Name = step.Name,
-                    Index = index,
-                    Description = $"Crew '{step.Crew!.Name}', run {stepRun}",
-                    ExpectedOutput = step.Crew.Tasks[^1].ExpectedOutput,
-                    Agent = step.Crew.Name,
-                    Raw = result.Raw,
-                    Json = result.Json,
-                    Context = step.DependsOn,
-                    StartedAt = result.StartedAt,
-                    FinishedAt = result.FinishedAt,
-                    TokenUsage = result.TokenUsage,
-                });
+                steps.Add(Entry(step.Name, index, $"Crew '{step.Crew!.Name}', run {stepRun}", step.Crew, result, step.DependsOn));
             }
         }
 
@@ -100,24 +87,28 @@ public sealed class CompleteFlowActivity : TaskActivity<CompleteRunRequest, Crew
             {
                 if (await runs.GetResultAsync(runId, cancellationToken).ConfigureAwait(false) is { Status: CrewRunStatus.Completed } result)
                 {
-                    entries.Add(new TaskOutput
-                    {
-                        Name = step.ForEach is null ? step.Name : $"{step.Name}[{item}]",
-                        Index = entries.Count,
-                        Description = $"{(step.Kind == Definitions.FlowStepKind.Agent ? "Agent" : "Crew")} '{step.Crew!.Name}', run {runId}{iteration}",
-                        ExpectedOutput = step.Crew.Tasks[^1].ExpectedOutput,
-                        Agent = step.Crew.Name,
-                        Raw = result.Raw,
-                        Json = result.Json,
-                        Context = record.Labels,
-                        StartedAt = result.StartedAt,
-                        FinishedAt = result.FinishedAt,
-                        TokenUsage = result.TokenUsage,
-                    });
+                    string what = step.Kind == Definitions.FlowStepKind.Agent ? "Agent" : "Crew";
+                    entries.Add(Entry(step.ForEach is null ? step.Name : $"{step.Name}[{item}]", entries.Count, $"{what} '{step.Crew!.Name}', run {runId}{iteration}", step.Crew, result, record.Labels));
                 }
             }
         }
 
         return entries;
     }
+
+    /// <summary>A finished crew run as one entry of the flow's result.</summary>
+    static TaskOutput Entry(string name, int index, string description, Definitions.CrewDefinition crew, CrewOutput result, IReadOnlyList<string> context) => new()
+    {
+        Name = name,
+        Index = index,
+        Description = description,
+        ExpectedOutput = crew.Tasks[^1].ExpectedOutput,
+        Agent = crew.Name,
+        Raw = result.Raw,
+        Json = result.Json,
+        Context = context,
+        StartedAt = result.StartedAt,
+        FinishedAt = result.FinishedAt,
+        TokenUsage = result.TokenUsage,
+    };
 }

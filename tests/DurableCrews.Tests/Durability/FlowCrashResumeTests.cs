@@ -59,17 +59,12 @@ public sealed class FlowCrashResumeTests(Azurite azurite) : IDisposable
             .FirstOrDefault(t => t.StartsWith("Current Task: ", StringComparison.Ordinal))?.Split('\n')[0]["Current Task: ".Length..] ?? string.Empty;
     }
 
-    Dictionary<string, string> Settings(HttpStub model, string hub) => new()
+    Dictionary<string, string> Settings(HttpStub model, string hub)
     {
-        ["DurableCrews__Storage__ConnectionString"] = azurite.ConnectionString,
-        ["DurableCrews__Engine__TaskHub"] = hub,
-        ["DurableCrews__Engine__WorkerId"] = $"{hub}-worker",
-        ["DurableCrews__Engine__VisibilityTimeoutSeconds"] = "5",
-        ["DurableCrews__Model__Provider"] = "openai-compatible",
-        ["DurableCrews__Model__Endpoint"] = new Uri(model.BaseAddress, "v1/").ToString(),
-        ["DurableCrews__Model__Name"] = "stub",
-        ["DurableCrews__Crews__FlowsPath"] = Path.Combine(folder.Path, "flows"),
-    };
+        var settings = ServeSettings.OnAzurite(azurite, model, hub);
+        settings["DurableCrews__Crews__FlowsPath"] = Path.Combine(folder.Path, "flows");
+        return settings;
+    }
 
     static async Task<JsonElement> GetRunAsync(ServeProcess serve, string runId)
     {

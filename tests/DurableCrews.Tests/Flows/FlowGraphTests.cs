@@ -165,13 +165,19 @@ public sealed class FlowGraphTests
           publish: { crew: publish, listen: done }
         """;
 
+    /// <summary>Runs the draft/review loop, bounded at <paramref name="max"/> drafts, ending after <paramref name="goal"/> reviews.</summary>
+    static async Task<(EngineHarness Harness, RunView Run)> RunLoopAsync(int max, int goal, string runId)
+    {
+        var harness = await EngineHarness.StartAsync(new ScriptedChatClient(r => "fine"));
+        string yaml = Loop.Replace("MAX", $"{max}", StringComparison.Ordinal).Replace("GOAL", $"{goal}", StringComparison.Ordinal);
+        return (harness, await RunAsync(harness, Parse(yaml, Crew("draft"), Crew("review"), Crew("publish")), runId));
+    }
+
     [Fact]
     public async Task A_loop_goes_round_until_its_router_condition_holds_each_iteration_a_run_of_its_own()
     {
-        await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(r => "fine"));
-        var flow = Parse(Loop.Replace("MAX", "5", StringComparison.Ordinal).Replace("GOAL", "3", StringComparison.Ordinal), Crew("draft"), Crew("review"), Crew("publish"));
-
-        var run = await RunAsync(harness, flow, "looped");
+        var (harness, run) = await RunLoopAsync(max: 5, goal: 3, "looped");
+        await using var engine = harness;
 
         Assert.Equal(CrewRunStatus.Completed, run.Status);
         Assert.Equal(3, run.Progress!.Iterations!["draft"]);
@@ -183,10 +189,8 @@ public sealed class FlowGraphTests
     [Fact]
     public async Task A_loop_that_never_ends_fails_the_flow_at_max_iterations_saying_so()
     {
-        await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(r => "fine"));
-        var flow = Parse(Loop.Replace("MAX", "2", StringComparison.Ordinal).Replace("GOAL", "99", StringComparison.Ordinal), Crew("draft"), Crew("review"), Crew("publish"));
-
-        var run = await RunAsync(harness, flow, "endless");
+        var (harness, run) = await RunLoopAsync(max: 2, goal: 99, "endless");
+        await using var engine = harness;
 
         Assert.Equal(CrewRunStatus.Failed, run.Status);
         Assert.Contains("Step 'draft' was started a 3rd time; its max_iterations is 2", run.Error, StringComparison.Ordinal);
