@@ -24,7 +24,8 @@ public sealed class CrewFunctions(
     CompleteFlowActivity completeFlow,
     PublishResultActivity publishResult,
     ToolCallActivity toolCall,
-    InFlightModelCalls inFlightCalls)
+    InFlightModelCalls inFlightCalls,
+    PrepareTaskActivity prepareTask)
 {
     /// <summary>Tells crew-results that a run ended.</summary>
     [Function(nameof(PublishResultActivity))]
@@ -100,6 +101,11 @@ public sealed class CrewFunctions(
     [Function(nameof(StartRunActivity))]
     public Task<CrewRunPlan> StartRun([ActivityTrigger] string runId, FunctionContext context) =>
         startRun.ExecuteAsync(runId, context?.CancellationToken ?? default);
+
+    /// <summary>Decides whether a task with a condition or for_each runs, and over which items.</summary>
+    [Function(nameof(PrepareTaskActivity))]
+    public Task<TaskPreparation> PrepareTask([ActivityTrigger] PrepareTaskRequest request, FunctionContext context) =>
+        prepareTask.ExecuteAsync(request, context?.CancellationToken ?? default);
 
     /// <summary>Begins one agent's work.</summary>
     [Function(nameof(BeginAgentWorkActivity))]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using DurableCrews.Definitions;
 using DurableCrews.Notifications;
@@ -244,7 +245,7 @@ public sealed class CrewRunService
     public Task<RunListPage> ListAsync(RunListQuery query, CancellationToken cancellationToken = default) =>
         new RunListing(client, runs).ListAsync(query, cancellationToken);
 
-    /// <summary>One task's output; null when the run or the task does not exist or the task has not finished.</summary>
+    /// <summary>One task's output (an item of a for_each task as <c>task[k]</c>); null when the run or the task does not exist or the task has not finished.</summary>
     public async Task<TaskOutput?> GetTaskAsync(string runId, string task, CancellationToken cancellationToken = default)
     {
         if (!DefinitionNames.IsValidRunReference(runId) || await runs.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not { } run)
@@ -252,7 +253,11 @@ public sealed class CrewRunService
             return null;
         }
 
-        int index = run.Definition.Tasks.ToList().FindIndex(t => t.Name == task);
+        // An item of a for_each task is asked for as task[k] and stored under that name beside its task.
+        string taskName = task.EndsWith(']') && task.IndexOf('[', StringComparison.Ordinal) is > 0 and int open && int.TryParse(task[(open + 1)..^1], NumberStyles.None, CultureInfo.InvariantCulture, out int item)
+            ? TaskOutput.ItemName(task[..open], item) == task ? task[..open] : string.Empty
+            : task;
+        int index = run.Definition.Tasks.ToList().FindIndex(t => t.Name == taskName);
         return index < 0 ? null : await runs.GetTaskOutputAsync(runId, index, task, cancellationToken).ConfigureAwait(false);
     }
 
@@ -304,6 +309,12 @@ public sealed class CrewRunService
         {
             if (await runs.GetTaskOutputAsync(runId, index, tasks[index].Name, cancellationToken).ConfigureAwait(false) is { } output)
             {
+                // A for_each task's items first: its record, which lists them, says the task was decided.
+                foreach (var item in (await runs.GetItemOutputsAsync(runId, output, cancellationToken).ConfigureAwait(false)).OfType<TaskOutput>())
+                {
+                    await runs.SaveTaskOutputAsync(replayId, item, cancellationToken).ConfigureAwait(false);
+                }
+
                 await runs.SaveTaskOutputAsync(replayId, output, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -99,6 +99,7 @@ public static class DurableCrewsServiceCollectionExtensions
         services.AddOptions<ExecutionOptions>().Bind(configuration.GetSection(ExecutionOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExecutionOptions>, ExecutionOptionsValidator>());
         services.TryAddTransient<StartRunActivity>();
+        services.TryAddTransient<PrepareTaskActivity>();
         services.TryAddTransient<BeginAgentWorkActivity>();
         services.TryAddTransient<AgentTurnActivity>();
         services.TryAddTransient<FinishAgentWorkActivity>();

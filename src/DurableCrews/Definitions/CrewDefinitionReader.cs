@@ -38,7 +38,7 @@ internal static class CrewDefinitionReader
     static readonly HashSet<string> TaskFields =
     [
         "description", "expected_output", "agent", "context", "output_json", "output_file", "async_execution",
-        "human_input", "guardrail", "guardrail_max_retries", "output_pydantic",
+        "human_input", "guardrail", "guardrail_max_retries", "output_pydantic", "for_each", "max_parallel", "condition",
     ];
 
     static readonly HashSet<string> IgnoredTaskFields =
@@ -112,6 +112,7 @@ internal static class CrewDefinitionReader
         };
 
         CrewReferences.Check(definition, crew, taskFields, problems);
+        TaskExpressionChecks.Check(definition, taskFields, problems);
         return problems.Count > 0
             ? new CrewLoadResult { Problems = problems, Warnings = warnings }
             : new CrewLoadResult { Definition = definition, Warnings = warnings };
@@ -188,6 +189,9 @@ internal static class CrewDefinitionReader
             HumanInput = task.Bool("human_input") ?? false,
             Guardrail = task.String("guardrail"),
             GuardrailMaxRetries = task.Int("guardrail_max_retries", 0, 100) ?? 3,
+            ForEach = task.String("for_each"),
+            MaxParallel = task.Int("max_parallel", 1, TaskExpressionChecks.MaxParallel) ?? 8,
+            Condition = task.String("condition"),
         };
     }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace DurableCrews.Definitions;
@@ -18,7 +20,7 @@ public static partial class CrewInputs
     {
         ArgumentNullException.ThrowIfNull(crew);
         return Texts(crew)
-            .SelectMany(t => Placeholder().Matches(t.Text).Select(m => m.Groups[1].Value))
+            .SelectMany(t => Placeholder().Matches(t.Text).Select(m => m.Groups[1].Value).Where(name => !(t.ForEach && IsItemPlaceholder(name))))
             .Distinct(StringComparer.Ordinal)
             .ToList();
     }
@@ -34,7 +36,7 @@ public static partial class CrewInputs
         var problems = new List<DefinitionProblem>();
         var reported = new HashSet<string>(StringComparer.Ordinal);
 
-        string Fill(string? text, string path)
+        string Fill(string? text, string path, bool forEach = false)
         {
             if (string.IsNullOrEmpty(text))
             {
@@ -44,6 +46,13 @@ public static partial class CrewInputs
             return Placeholder().Replace(text, match =>
             {
                 string name = match.Groups[1].Value;
+
+                // A for_each task's item placeholders are filled per item when it runs, not from the kickoff.
+                if (forEach && IsItemPlaceholder(name))
+                {
+                    return match.Value;
+                }
+
                 if (inputs.TryGetValue(name, out string? value))
                 {
                     return value;
@@ -79,8 +88,8 @@ public static partial class CrewInputs
         }).ToList();
         var tasks = crew.Tasks.Select(t => t with
         {
-            Description = Fill(t.Description, $"tasks.{t.Name}.description"),
-            ExpectedOutput = Fill(t.ExpectedOutput, $"tasks.{t.Name}.expected_output"),
+            Description = Fill(t.Description, $"tasks.{t.Name}.description", t.ForEach is not null),
+            ExpectedOutput = Fill(t.ExpectedOutput, $"tasks.{t.Name}.expected_output", t.ForEach is not null),
             OutputFile = t.OutputFile is null ? null : FilledOutputFile(t.OutputFile, $"tasks.{t.Name}.output_file"),
         }).ToList();
 
@@ -114,25 +123,60 @@ public static partial class CrewInputs
         return problems;
     }
 
-    static IEnumerable<(string Path, string Text)> Texts(CrewDefinition crew)
+    /// <summary>
+    /// Fills a <c>for_each</c> task's text for one item: <c>{item}</c> (a string as it is, anything else as JSON),
+    /// <c>{item.FIELD}</c> (a path into an object item) and <c>{item_index}</c> (from 0). A field the item lacks stays as written.
+    /// </summary>
+    public static string FillItem(string text, JsonElement item, int index)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return ItemPlaceholder().Replace(text, match =>
+        {
+            if (match.Groups["index"].Success)
+            {
+                return index.ToString(CultureInfo.InvariantCulture);
+            }
+
+            var value = item;
+            foreach (var field in match.Groups["path"].Success ? match.Groups["path"].Value.Split('.') : [])
+            {
+                if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(field, out value))
+                {
+                    return match.Value;
+                }
+            }
+
+            return value.ValueKind == JsonValueKind.String ? value.GetString()! : JsonSerializer.Serialize(value, CompactJson);
+        });
+    }
+
+    /// <summary>An item as one line of JSON, whatever the layout it was stored in; text as written, not escaped for HTML.</summary>
+    static readonly JsonSerializerOptions CompactJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    static bool IsItemPlaceholder(string name) => name is "item" or "item_index";
+
+    static IEnumerable<(string Path, string Text, bool ForEach)> Texts(CrewDefinition crew)
     {
         foreach (var a in crew.Agents)
         {
-            yield return ($"agents.{a.Name}.role", a.Role);
-            yield return ($"agents.{a.Name}.goal", a.Goal);
-            yield return ($"agents.{a.Name}.backstory", a.Backstory);
+            yield return ($"agents.{a.Name}.role", a.Role, false);
+            yield return ($"agents.{a.Name}.goal", a.Goal, false);
+            yield return ($"agents.{a.Name}.backstory", a.Backstory, false);
         }
 
         foreach (var t in crew.Tasks)
         {
-            yield return ($"tasks.{t.Name}.description", t.Description);
-            yield return ($"tasks.{t.Name}.expected_output", t.ExpectedOutput);
+            yield return ($"tasks.{t.Name}.description", t.Description, t.ForEach is not null);
+            yield return ($"tasks.{t.Name}.expected_output", t.ExpectedOutput, t.ForEach is not null);
             if (t.OutputFile is not null)
             {
-                yield return ($"tasks.{t.Name}.output_file", t.OutputFile);
+                yield return ($"tasks.{t.Name}.output_file", t.OutputFile, false);
             }
         }
     }
+
+    [GeneratedRegex(@"(?<!\{)\{(?:item(?:\.(?<path>[A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z_][A-Za-z0-9_\-]*)*))?|(?<index>item_index))\}(?!\})")]
+    private static partial Regex ItemPlaceholder();
 
     [GeneratedRegex(@"(?<!\{)\{([A-Za-z_][A-Za-z0-9_\-]*)\}(?!\})")]
     private static partial Regex Placeholder();

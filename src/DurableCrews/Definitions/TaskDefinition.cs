@@ -40,4 +40,17 @@ public sealed record TaskDefinition
 
     /// <summary>How many times the agent retries after the guardrail rejects its answer.</summary>
     public int GuardrailMaxRetries { get; init; } = 3;
+
+    /// <summary>
+    /// Makes the task run once per item of a list known only at run time: <c>TASK.FIELD</c> (a list in an earlier task's
+    /// <c>output_json</c>) or any expression that gives a list. Its texts take <c>{item}</c>, <c>{item.FIELD}</c> and
+    /// <c>{item_index}</c>; each item's output is kept as <c>name[k]</c>. Null: the task runs once.
+    /// </summary>
+    public string? ForEach { get; init; }
+
+    /// <summary>How many items of a <see cref="ForEach"/> task run at once (1 to 64).</summary>
+    public int MaxParallel { get; init; } = 8;
+
+    /// <summary>An expression over the earlier tasks (<c>research.json.count &gt; 3</c>) and <c>inputs</c>; false skips the task. Null: it always runs.</summary>
+    public string? Condition { get; init; }
 }

@@ -63,7 +63,7 @@ internal sealed class ExpressionEvaluator
     static JsonNode? Field(JsonNode? target, string field, ExpressionNode at) => target switch
     {
         JsonObject map when map.TryGetPropertyValue(field, out var value) => value,
-        JsonObject => throw new ExpressionException($"No field '{field}' here.", at.Position),
+        JsonObject map => throw new ExpressionException($"No field '{field}' here; fields: {string.Join(", ", map.Select(p => p.Key).Take(20))}.", at.Position),
         null => throw new ExpressionException($"Cannot read field '{field}' of null.", at.Position),
         _ => throw new ExpressionException($"Cannot read field '{field}' of a {ValueKinds.Name(target)}.", at.Position),
     };

@@ -279,15 +279,33 @@ public sealed partial class OfflineChatClient : IChatClient
     static string JsonFor(JsonElement schema, PromptReading prompt)
     {
         int seed = Seed(prompt.Task);
-        var value = SampleFor(schema, "result", prompt, ref seed, depth: 0);
+        var value = SampleFor(schema, schema, "result", prompt, ref seed, depth: 0);
         return value?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? "{}";
     }
 
-    static JsonNode? SampleFor(JsonElement schema, string name, PromptReading prompt, ref int seed, int depth)
+    /// <summary>How many items an offline list has when its schema allows it: a few, so a for_each over it has work to fan out.</summary>
+    const int SampleItems = 3;
+
+    static JsonNode? SampleFor(JsonElement schema, JsonElement root, string name, PromptReading prompt, ref int seed, int depth)
     {
         if (depth > 6 || schema.ValueKind != JsonValueKind.Object)
         {
             return JsonValue.Create($"offline {name}");
+        }
+
+        if (schema.TryGetProperty("$ref", out var reference) && Resolve(root, reference.GetString()) is { } target)
+        {
+            return SampleFor(target, root, name, prompt, ref seed, depth + 1);
+        }
+
+        // A choice of shapes (pydantic's Optional[X] is anyOf X and null): the first that is not null.
+        foreach (string choice in (string[])["anyOf", "oneOf", "allOf"])
+        {
+            if (schema.TryGetProperty(choice, out var options) && options.ValueKind == JsonValueKind.Array
+                && options.EnumerateArray().FirstOrDefault(o => !(o.TryGetProperty("type", out var ot) && ot.ValueKind == JsonValueKind.String && ot.GetString() == "null")) is { ValueKind: JsonValueKind.Object } option)
+            {
+                return SampleFor(option, root, name, prompt, ref seed, depth + 1);
+            }
         }
 
         if (schema.TryGetProperty("enum", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
@@ -295,8 +313,8 @@ public sealed partial class OfflineChatClient : IChatClient
             return JsonNode.Parse(choices[Math.Abs(seed++) % choices.GetArrayLength()].GetRawText());
         }
 
-        string type = schema.TryGetProperty("type", out var t) ? t.ValueKind == JsonValueKind.Array ? t[0].GetString() ?? "string" : t.GetString() ?? "string"
-            : schema.TryGetProperty("properties", out _) ? "object" : "string";
+        string type = schema.TryGetProperty("type", out var t) ? t.ValueKind == JsonValueKind.Array ? t.EnumerateArray().Select(e => e.GetString()).FirstOrDefault(e => e != "null") ?? "string" : t.GetString() ?? "string"
+            : schema.TryGetProperty("properties", out _) ? "object" : schema.TryGetProperty("items", out _) ? "array" : "string";
         switch (type)
         {
             case "object":
@@ -305,7 +323,7 @@ public sealed partial class OfflineChatClient : IChatClient
                 {
                     foreach (var property in properties.EnumerateObject())
                     {
-                        obj[property.Name] = SampleFor(property.Value, property.Name, prompt, ref seed, depth + 1);
+                        obj[property.Name] = SampleFor(property.Value, root, property.Name, prompt, ref seed, depth + 1);
                     }
                 }
 
@@ -313,10 +331,12 @@ public sealed partial class OfflineChatClient : IChatClient
             case "array":
                 var array = new JsonArray();
                 var itemSchema = schema.TryGetProperty("items", out var items) ? items : default;
-                int count = schema.TryGetProperty("minItems", out var min) && min.TryGetInt32(out int m) ? Math.Max(m, 2) : 2;
+                int least = schema.TryGetProperty("minItems", out var min) && min.TryGetInt32(out int m) ? m : 0;
+                int most = schema.TryGetProperty("maxItems", out var max) && max.TryGetInt32(out int x) ? x : int.MaxValue;
+                int count = Math.Min(Math.Max(least, SampleItems), most);
                 for (int i = 0; i < count; i++)
                 {
-                    array.Add(SampleFor(itemSchema, Singular(name), prompt, ref seed, depth + 1));
+                    array.Add(SampleFor(itemSchema, root, Singular(name), prompt, ref seed, depth + 1));
                 }
 
                 return array;
@@ -333,6 +353,27 @@ public sealed partial class OfflineChatClient : IChatClient
                 string basis = points.Count > 0 ? points[Math.Abs(seed++) % points.Count] : FirstSentence(prompt.Task);
                 return JsonValue.Create($"offline {name.Replace('_', ' ')}: {Trim(basis, 80)}");
         }
+    }
+
+    /// <summary>A local <c>$ref</c> (<c>#/$defs/Item</c>, <c>#/definitions/Item</c>) inside the root schema; null for any other.</summary>
+    static JsonElement? Resolve(JsonElement root, string? reference)
+    {
+        if (reference is null || !reference.StartsWith("#/", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var node = root;
+        foreach (string part in reference[2..].Split('/'))
+        {
+            string key = part.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            if (node.ValueKind != JsonValueKind.Object || !node.TryGetProperty(key, out node))
+            {
+                return null;
+            }
+        }
+
+        return node;
     }
 
     static string Heading(PromptReading prompt)

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace DurableCrews.Orchestration;
 
 /// <summary>The input of one agent's work (<see cref="AgentWorkOrchestrator"/>): a crew task, or a delegation from another work.</summary>
@@ -17,7 +19,10 @@ namespace DurableCrews.Orchestration;
 /// For a crew task's first try: no output of the task was stored before this work began (<see cref="PlannedTask.NoEarlierOutput"/>),
 /// so an output can exist only once the work does. False makes its begin look for one first.
 /// </param>
-public sealed record AgentWorkInput(string RunId, string Key, int TaskIndex, IReadOnlyList<int> Context, int Depth = 0, string? ParentKey = null, Uri? StepWebhook = null, bool Folded = false, string? RunETag = null, bool NoEarlierOutput = false)
+/// <param name="Item">For one item of a <c>for_each</c> task, its position in the list; left out of the recorded input otherwise.</param>
+public sealed record AgentWorkInput(
+    string RunId, string Key, int TaskIndex, IReadOnlyList<int> Context, int Depth = 0, string? ParentKey = null, Uri? StepWebhook = null, bool Folded = false, string? RunETag = null, bool NoEarlierOutput = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Item = null)
 {
     /// <summary>The orchestration's instance id.</summary>
     public string InstanceId => $"{RunId}/{Key}";

@@ -61,7 +61,8 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
         var context = input.IsDelegation || input.Context.Count == 0
             ? null
             : runs.GetTaskOutputsAsync(input.RunId, input.Context.Select(i => (i, crew.Tasks[i].Name)).ToList(), cancellationToken);
-        var earlier = !input.IsDelegation && !input.NoEarlierOutput ? runs.GetTaskOutputAsync(input.RunId, input.TaskIndex, task.Name, cancellationToken) : null;
+        string outputName = input.Item is { } item ? TaskOutput.ItemName(task.Name, item) : task.Name;
+        var earlier = !input.IsDelegation && !input.NoEarlierOutput ? runs.GetTaskOutputAsync(input.RunId, input.TaskIndex, outputName, cancellationToken) : null;
         AgentWorkState? work;
         TaskOutput? done;
         try
@@ -71,7 +72,7 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
             // A task's output is written after its work: a first try whose work does not exist yet cannot have one.
             if (earlier is null && !input.IsDelegation && work is not null)
             {
-                earlier = runs.GetTaskOutputAsync(input.RunId, input.TaskIndex, task.Name, cancellationToken);
+                earlier = runs.GetTaskOutputAsync(input.RunId, input.TaskIndex, outputName, cancellationToken);
             }
 
             done = earlier is null ? null : await earlier.ConfigureAwait(false);
@@ -155,7 +156,13 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
         var context = new List<TaskOutput>();
         for (int i = 0; i < input.Context.Count; i++)
         {
-            context.Add(stored[i] ?? throw new InvalidOperationException($"Task '{task.Name}' needs the output of '{crew.Tasks[input.Context[i]].Name}', which is not stored."));
+            var output = stored[i] ?? throw new InvalidOperationException($"Task '{task.Name}' needs the output of '{crew.Tasks[input.Context[i]].Name}', which is not stored.");
+            context.AddRange(await ItemsOrSelfAsync(input.RunId, output, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (input.Item is { } item)
+        {
+            task = await ForEachItems.TaskForAsync(runs, input.RunId, input.TaskIndex, task, item, cancellationToken).ConfigureAwait(false);
         }
 
         var (recalled, known) = await RecallAsync(input.RunId, crew, agent, CrewMemory.QueryOf(task), cancellationToken).ConfigureAwait(false);
@@ -174,6 +181,27 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
         await runs.StageWorkAsync(work, cancellationToken).ConfigureAwait(false);
         return work;
     }
+
+    /// <summary>
+    /// What a task given as context contributes: its output; a for_each task's item outputs, in item order; nothing
+    /// for a skipped task.
+    /// </summary>
+    async Task<IReadOnlyList<TaskOutput>> ItemsOrSelfAsync(string runId, TaskOutput output, CancellationToken cancellationToken)
+    {
+        if (output.Skipped is not null)
+        {
+            return [];
+        }
+
+        if (output.Items is null)
+        {
+            return [output];
+        }
+
+        var outputs = await runs.GetItemOutputsAsync(runId, output, cancellationToken).ConfigureAwait(false);
+        return outputs.Select((o, k) => o ?? throw new InvalidOperationException($"The output of '{TaskOutput.ItemName(output.Name, k)}' is not stored.")).ToList();
+    }
+
 
     async Task<AgentWorkState> BeginDelegationAsync(AgentWorkInput input, CrewDefinition crew, AgentDefinition agent, DelegationRecord delegation, CancellationToken cancellationToken)
     {
@@ -209,6 +237,7 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
             RunId = input.RunId,
             Key = input.Key,
             TaskIndex = input.TaskIndex,
+            Item = kind == "task" ? input.Item : null,
             Kind = kind,
             Agent = agent.Role,
             Model = models.Resolve(reference).Description,

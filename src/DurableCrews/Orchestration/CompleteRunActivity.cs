@@ -39,10 +39,15 @@ public sealed class CompleteRunActivity : TaskActivity<CompleteRunRequest, CrewR
         // Without a list (a run ended at its deadline), every task whose output is stored finished.
         var indexes = (request.FinishedTasks?.Order() ?? Enumerable.Range(0, crew.Tasks.Count)).ToList();
         var stored = await runs.GetTaskOutputsAsync(request.RunId, indexes.Select(i => (i, crew.Tasks[i].Name)).ToList(), cancellationToken).ConfigureAwait(false);
-        var outputs = stored.OfType<TaskOutput>().ToList();
+        var outputs = new List<TaskOutput>();
+        foreach (var output in stored.OfType<TaskOutput>())
+        {
+            // A for_each task is shown as its items, each its own output (profile[0], profile[1] …).
+            outputs.AddRange(output.Items is null ? [output] : (await runs.GetItemOutputsAsync(request.RunId, output, cancellationToken).ConfigureAwait(false)).OfType<TaskOutput>());
+        }
 
         var planner = crew.Planning ? await runs.GetWorkAsync(request.RunId, AgentWorkInput.PlanningKey, cancellationToken).ConfigureAwait(false) : null;
-        var last = request.Status == CrewRunStatus.Completed ? outputs.LastOrDefault() : null;
+        var last = request.Status == CrewRunStatus.Completed ? outputs.LastOrDefault(o => o.Skipped is null) : null;
         var result = new CrewOutput
         {
             RunId = request.RunId,

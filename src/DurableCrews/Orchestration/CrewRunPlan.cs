@@ -33,9 +33,19 @@ public sealed record CrewRunPlan(string Crew, IReadOnlyList<PlannedTask> Tasks, 
             var agent = crew.Process == CrewProcess.Hierarchical ? ManagerPersona.For(crew) : crew.FindAgent(task.Agent ?? string.Empty);
             IReadOnlyList<int>? context = task.Context?.Select(name => names.IndexOf(name)).ToList();
             bool inline = agent is not null && !task.HumanInput && agent.MaxExecutionTime is null;
+            bool prepared = task.Condition is not null || task.ForEach is not null;
             return new PlannedTask(index, task.Name, agent?.Role ?? ManagerPersona.Role, context, task.AsyncExecution, agent?.MaxRetryLimit ?? 2, agent?.MaxExecutionTime, inline,
-                NoEarlierOutput: index >= (storedBefore ?? int.MaxValue));
+                NoEarlierOutput: index >= (storedBefore ?? int.MaxValue),
+                Prepared: prepared,
+                MaxParallel: task.ForEach is null ? 0 : task.MaxParallel,
+                Reads: prepared ? ReadsOf(task, names) : null);
         }).ToList();
         return new CrewRunPlan(crew.Name, tasks, crew.MaxExecutionTime, run.Webhooks, crew.Planning, publishResults, runETag);
     }
+
+    /// <summary>The indexes of the tasks a task's <c>condition</c> and <c>for_each</c> name (the loader checked they parse and run before it).</summary>
+    static List<int> ReadsOf(TaskDefinition task, List<string> names) =>
+        new[] { task.Condition, task.ForEach }.OfType<string>()
+            .SelectMany(text => Expressions.CrewExpression.Parse(text).Roots)
+            .Select(name => names.IndexOf(name)).Where(i => i >= 0).Distinct().Order().ToList();
 }

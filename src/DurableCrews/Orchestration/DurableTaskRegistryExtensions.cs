@@ -21,6 +21,7 @@ public static class DurableTaskRegistryExtensions
             .AddActivity<FinishFlowStepActivity>()
             .AddActivity<CompleteFlowActivity>()
             .AddActivity<StartRunActivity>()
+            .AddActivity<PrepareTaskActivity>()
             .AddActivity<BeginAgentWorkActivity>()
             .AddActivity<AgentTurnActivity>()
             .AddActivity<FinishAgentWorkActivity>()

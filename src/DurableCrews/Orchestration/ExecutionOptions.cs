@@ -20,4 +20,7 @@ public sealed record ExecutionOptions
 
     /// <summary>The longest wait before one retry, in seconds, whatever the service asked for.</summary>
     public double MaxRetryDelaySeconds { get; init; } = 300;
+
+    /// <summary>The most items one <c>for_each</c> task may run over; a longer list fails the task, naming it.</summary>
+    public int MaxForEachItems { get; init; } = 100;
 }

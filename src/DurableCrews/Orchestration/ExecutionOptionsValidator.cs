@@ -30,6 +30,11 @@ public sealed class ExecutionOptionsValidator : IValidateOptions<ExecutionOption
             problems.Add($"{ExecutionOptions.SectionName}:RetryDelaySeconds must be 0 or more and at most MaxRetryDelaySeconds.");
         }
 
+        if (options.MaxForEachItems < 1)
+        {
+            problems.Add($"{ExecutionOptions.SectionName}:MaxForEachItems must be at least 1, not {options.MaxForEachItems}.");
+        }
+
         return problems.Count > 0 ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }
 }

@@ -50,12 +50,18 @@ public sealed class FinishAgentWorkActivity : TaskActivity<FinishAgentWorkReques
         var run = await runs.RequireRunAsync(request.RunId, cancellationToken).ConfigureAwait(false);
         var crew = run.Definition;
         var task = crew.Tasks[work.TaskIndex];
+        if (work.Item is { } item)
+        {
+            task = await ForEachItems.TaskForAsync(runs, request.RunId, work.TaskIndex, task, item, cancellationToken).ConfigureAwait(false);
+        }
+
         string raw = work.Answer ?? string.Empty;
         var (json, jsonError) = task.OutputJson is { } schema ? OutputJsonParser.Parse(raw, schema) : (null, null);
         var output = new TaskOutput
         {
             Name = task.Name,
             Index = work.TaskIndex,
+            Item = work.Item,
             Description = task.Description,
             ExpectedOutput = task.ExpectedOutput,
             Agent = work.Agent,

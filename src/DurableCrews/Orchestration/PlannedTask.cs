@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace DurableCrews.Orchestration;
 
 /// <summary>One task as the orchestrator schedules it.</summary>
@@ -18,4 +20,14 @@ namespace DurableCrews.Orchestration;
 /// Whether the kickoff knows that no output of the task was stored before the run started (it is not a replay's reused
 /// task), so that its first try need not look for one before its work exists.
 /// </param>
-public sealed record PlannedTask(int Index, string Name, string Agent, IReadOnlyList<int>? Context, bool Async, int MaxRetryLimit, int? MaxExecutionTime = null, bool Inline = false, bool NoEarlierOutput = false);
+/// <param name="Prepared">
+/// Whether the task has a <c>condition</c> or a <c>for_each</c>, decided by <see cref="PrepareTaskActivity"/> before it runs.
+/// Left out of the recorded plan when false, so a crew without them records the history it did before.
+/// </param>
+/// <param name="MaxParallel">For a <c>for_each</c> task, how many of its items run at once; 0 for other tasks.</param>
+/// <param name="Reads">The indexes of the earlier tasks its <c>condition</c> and <c>for_each</c> read, which must finish before it is decided.</param>
+public sealed record PlannedTask(
+    int Index, string Name, string Agent, IReadOnlyList<int>? Context, bool Async, int MaxRetryLimit, int? MaxExecutionTime = null, bool Inline = false, bool NoEarlierOutput = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Prepared = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int MaxParallel = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<int>? Reads = null);

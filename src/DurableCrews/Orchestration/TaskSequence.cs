@@ -18,6 +18,7 @@ internal sealed class TaskSequence
     readonly Dictionary<int, Task<AgentWorkSummary>> inFlight = [];
     readonly Dictionary<int, string> attempts = [];
     readonly Dictionary<int, AgentWorkProgress> live = [];
+    readonly Dictionary<int, SortedDictionary<int, string>> runningItems = [];
     readonly DateTimeOffset? completesRunStartedAt;
     long tokens;
 
@@ -62,6 +63,12 @@ internal sealed class TaskSequence
                 await FinishInFlightAsync(inFlight.Keys.ToList());
             }
 
+            if (task.Reads is { } reads)
+            {
+                // A condition or for_each reads its tasks' stored outputs: an async one it names must have finished.
+                await FinishInFlightAsync(reads.Where(inFlight.ContainsKey).ToList());
+            }
+
             var contextTasks = task.Context ?? Enumerable.Range(0, task.Index).Where(finished.Contains).ToList();
             inFlight[task.Index] = RunTaskAsync(task, contextTasks);
             ReportProgress();
@@ -74,14 +81,99 @@ internal sealed class TaskSequence
         await FinishInFlightAsync(inFlight.Keys.ToList());
     }
 
-    /// <summary>Runs one task, trying again after a failure or a timeout up to its agent's <c>max_retry_limit</c>.</summary>
+    /// <summary>
+    /// Runs one task: once, or skipped, or once per item (as its <c>condition</c> and <c>for_each</c> decide, when it
+    /// has them).
+    /// </summary>
     async Task<AgentWorkSummary> RunTaskAsync(PlannedTask task, IReadOnlyList<int> contextTasks)
     {
+        if (!task.Prepared)
+        {
+            return await RunWorkAsync(task, contextTasks);
+        }
+
+        var preparation = await context.CallActivityAsync<TaskPreparation>(
+            nameof(PrepareTaskActivity), new PrepareTaskRequest(runId, task.Index, plan.RunETag), CrewOrchestrator.StoreOnlyRetry);
+        if (preparation.Error is { } error)
+        {
+            throw new AgentWorkFailedException(error);
+        }
+
+        return preparation switch
+        {
+            { Skipped: not null } => new AgentWorkSummary($"t{task.Index}", task.Index, task.Agent, preparation.OutputBlob, Runs.TokenUsage.Zero),
+            { Items: > 0 } => await RunItemsAsync(task, contextTasks, preparation),
+            _ => await RunWorkAsync(task, contextTasks),
+        };
+    }
+
+    /// <summary>
+    /// Runs a <c>for_each</c> task's items, each its own work <c>{runId}/t{n}/i{k}</c>, at most its <c>max_parallel</c>
+    /// at once, a finished item making room for the next. After a failure no new item starts; those running finish
+    /// first, so none is left behind, then the task fails.
+    /// </summary>
+    async Task<AgentWorkSummary> RunItemsAsync(PlannedTask task, IReadOnlyList<int> contextTasks, TaskPreparation preparation)
+    {
+        var running = new Dictionary<Task<AgentWorkSummary>, int>();
+        var usage = new Runs.TokenUsage[preparation.Items];
+        Exception? failure = null;
+        int next = 0;
+        runningItems[task.Index] = [];
+        try
+        {
+            while (running.Count > 0 || (next < preparation.Items && failure is null))
+            {
+                while (failure is null && next < preparation.Items && running.Count < task.MaxParallel)
+                {
+                    running[RunWorkAsync(task, contextTasks, next)] = next;
+                    next++;
+                }
+
+                ReportProgress();
+                var done = await Task.WhenAny(running.Keys);
+                int item = running[done];
+                running.Remove(done);
+                runningItems[task.Index].Remove(item);
+                try
+                {
+                    usage[item] = (await done).TokenUsage;
+                }
+                catch (Exception ex) when (ex is TaskFailedException or AgentWorkFailedException)
+                {
+                    failure ??= new AgentWorkFailedException($"Item {item} of '{task.Name}' failed: {(ex is TaskFailedException failed ? failed.FailureDetails.ErrorMessage : ex.Message)}");
+                }
+            }
+        }
+        finally
+        {
+            runningItems.Remove(task.Index);
+        }
+
+        return failure is null
+            ? new AgentWorkSummary($"t{task.Index}", task.Index, task.Agent, preparation.OutputBlob, Runs.TokenUsage.Sum(usage))
+            : throw failure;
+    }
+
+    /// <summary>
+    /// Runs one task's work, or one item's, trying again after a failure or a timeout up to its agent's <c>max_retry_limit</c>.
+    /// </summary>
+    async Task<AgentWorkSummary> RunWorkAsync(PlannedTask task, IReadOnlyList<int> contextTasks, int? item = null)
+    {
+        string work = item is { } k ? $"t{task.Index}/i{k}" : $"t{task.Index}";
+        string name = item is { } i ? Runs.TaskOutput.ItemName(task.Name, i) : task.Name;
         for (int attempt = 0; ; attempt++)
         {
-            string key = attempt == 0 ? $"t{task.Index}" : $"t{task.Index}-r{attempt}";
-            attempts[task.Index] = key;
-            var input = new AgentWorkInput(runId, key, task.Index, contextTasks, StepWebhook: plan.Webhooks?.Step, Folded: true, RunETag: plan.RunETag, NoEarlierOutput: attempt == 0 && task.NoEarlierOutput);
+            string key = attempt == 0 ? work : $"{work}-r{attempt}";
+            if (item is { } position)
+            {
+                runningItems[task.Index][position] = key;
+            }
+            else
+            {
+                attempts[task.Index] = key;
+            }
+
+            var input = new AgentWorkInput(runId, key, task.Index, contextTasks, StepWebhook: plan.Webhooks?.Step, Folded: true, RunETag: plan.RunETag, NoEarlierOutput: attempt == 0 && task.NoEarlierOutput, Item: item);
             string failure;
             try
             {
@@ -91,7 +183,7 @@ internal sealed class TaskSequence
                     return summary!;
                 }
 
-                failure = $"Task '{task.Name}' exceeded its agent's max_execution_time of {task.MaxExecutionTime} s.";
+                failure = $"Task '{name}' exceeded its agent's max_execution_time of {task.MaxExecutionTime} s.";
             }
             catch (TaskFailedException ex) when (!IsFinal(ex))
             {
@@ -111,7 +203,8 @@ internal sealed class TaskSequence
     /// </summary>
     async Task<(bool TimedOut, AgentWorkSummary? Summary)> AttemptAsync(PlannedTask task, AgentWorkInput input)
     {
-        if (!task.Inline)
+        // Items run side by side, each in its own instance: an inline work's progress is kept per task, not per item.
+        if (!task.Inline || input.Item is not null)
         {
             return await ChildDeadline.CallAsync<AgentWorkSummary>(
                 context, nameof(AgentWorkOrchestrator), input.InstanceId, [$"{input.InstanceId}/"], input, task.MaxExecutionTime, $"Task '{task.Name}'");
@@ -193,9 +286,16 @@ internal sealed class TaskSequence
         foreach (int index in inFlight.Keys.Order().Take(CrewProgress.MaxListed))
         {
             var task = plan.Tasks[index];
+            if (runningItems.TryGetValue(index, out var items))
+            {
+                running.AddRange(items.Take(CrewProgress.MaxListed).Select(item => new RunningTask(index, Runs.TaskOutput.ItemName(task.Name, item.Key), task.Agent, $"{runId}/{item.Value}")));
+                continue;
+            }
+
             if (!task.Inline)
             {
-                running.Add(new RunningTask(index, task.Name, task.Agent, $"{runId}/{attempts[index]}"));
+                // A task deciding its condition or for_each has no work yet.
+                running.Add(new RunningTask(index, task.Name, task.Agent, attempts.TryGetValue(index, out string? key) ? $"{runId}/{key}" : null));
                 continue;
             }
 

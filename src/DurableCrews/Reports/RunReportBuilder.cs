@@ -34,9 +34,10 @@ public static class RunReportBuilder
             DelegationRecord.All(t.Delegations).Count(),
             t.Retries + DelegationRecord.All(t.Delegations).Sum(d => d.Retries),
             Math.Round(t.Waits.Concat(DelegationRecord.All(t.Delegations).SelectMany(d => d.Waits)).Sum(w => (w.EndedAt - w.StartedAt).TotalSeconds), 3),
-            t.Raw.Length)).ToList();
+            t.Raw.Length,
+            t.Skipped)).ToList();
 
-        var work = output.TasksOutput.Select(t => (t.Agent, Task: true, Seconds: (t.FinishedAt - t.StartedAt).TotalSeconds, t.TokenUsage.TotalTokens - t.Delegations.Sum(d => d.TokenUsage.TotalTokens)))
+        var work = output.TasksOutput.Where(t => t.Skipped is null).Select(t => (t.Agent, Task: true, Seconds: (t.FinishedAt - t.StartedAt).TotalSeconds, t.TokenUsage.TotalTokens - t.Delegations.Sum(d => d.TokenUsage.TotalTokens)))
             .Concat(output.TasksOutput.SelectMany(t => DelegationRecord.All(t.Delegations)).Select(d => (Agent: d.Coworker, Task: false, Seconds: (d.FinishedAt - d.StartedAt).TotalSeconds, d.TokenUsage.TotalTokens - d.Delegations.Sum(c => c.TokenUsage.TotalTokens))));
         var agents = work.GroupBy(w => w.Agent)
             .Select(g => new AgentReport(g.Key, g.Count(w => w.Task), g.Count(w => !w.Task), Math.Round(g.Sum(w => w.Seconds), 3), g.Sum(w => w.Item4)))

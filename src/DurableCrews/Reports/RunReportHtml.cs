@@ -58,7 +58,7 @@ public static class RunReportHtml
         html.Append("<h2>Tasks</h2><table><tr><th>task</th><th>agent</th><th>model</th><th class=n>s</th><th class=n>tokens</th><th class=n>cost</th><th class=n>cache hits</th><th class=n>delegations</th><th class=n>retries</th><th class=n>waited s</th><th class=n>output chars</th></tr>");
         foreach (var t in report.Tasks)
         {
-            html.Append(c, $"<tr><td>{E(t.Name)}</td><td>{E(t.Agent)}</td><td>{E(t.Model ?? "?")}</td><td class=n>{t.DurationSeconds:0.###}</td><td class=n>{t.Tokens}</td><td class=n>{(t.Cost is { } v ? v.ToString("0.0000", c) : "unpriced")}</td><td class=n>{t.CacheHits}</td><td class=n>{t.Delegations}</td><td class=n>{t.Retries}</td><td class=n>{t.WaitSeconds:0.###}</td><td class=n>{t.OutputCharacters}</td></tr>");
+            html.Append(c, $"<tr><td>{E(t.Skipped is null ? t.Name : $"{t.Name} (skipped)")}</td><td>{E(t.Agent)}</td><td>{E(t.Model ?? "?")}</td><td class=n>{t.DurationSeconds:0.###}</td><td class=n>{t.Tokens}</td><td class=n>{(t.Cost is { } v ? v.ToString("0.0000", c) : "unpriced")}</td><td class=n>{t.CacheHits}</td><td class=n>{t.Delegations}</td><td class=n>{t.Retries}</td><td class=n>{t.WaitSeconds:0.###}</td><td class=n>{t.OutputCharacters}</td></tr>");
         }
 
         html.Append("</table><h2>Agents</h2><table><tr><th>agent</th><th class=n>tasks</th><th class=n>delegations answered</th><th class=n>busy s</th><th class=n>tokens</th></tr>");

@@ -22,7 +22,7 @@ public static class RunReportMarkdown
         md.Append("## Tasks\n\n| task | agent | model | s | tokens | cost | cache hits | delegations | retries | waited s | output chars |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         foreach (var t in report.Tasks)
         {
-            md.Append(c, $"| {Cell(t.Name)} | {Cell(t.Agent)} | {Cell(t.Model ?? "?")} | {t.DurationSeconds:0.###} | {t.Tokens} | {Money(t.Cost)} | {t.CacheHits} | {t.Delegations} | {t.Retries} | {t.WaitSeconds:0.###} | {t.OutputCharacters} |\n");
+            md.Append(c, $"| {Cell(t.Skipped is null ? t.Name : $"{t.Name} (skipped)")} | {Cell(t.Agent)} | {Cell(t.Model ?? "?")} | {t.DurationSeconds:0.###} | {t.Tokens} | {Money(t.Cost)} | {t.CacheHits} | {t.Delegations} | {t.Retries} | {t.WaitSeconds:0.###} | {t.OutputCharacters} |\n");
         }
 
         md.Append("\n## Agents\n\n| agent | tasks | delegations answered | busy s | tokens |\n| --- | ---: | ---: | ---: | ---: |\n");

@@ -1,6 +1,6 @@
 namespace DurableCrews.Reports;
 
-/// <summary>One task in a run report.</summary>
+/// <summary>One task in a run report; each item of a <c>for_each</c> task is one (<c>profile[0]</c>, <c>profile[1]</c> …).</summary>
 public sealed record TaskReport(
     string Name,
     string Agent,
@@ -13,4 +13,5 @@ public sealed record TaskReport(
     int Delegations,
     int Retries,
     double WaitSeconds,
-    int OutputCharacters);
+    int OutputCharacters,
+    string? Skipped = null);

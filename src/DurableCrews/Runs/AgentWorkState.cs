@@ -18,6 +18,9 @@ public sealed record AgentWorkState
     /// <summary>The crew task this work belongs to.</summary>
     public int TaskIndex { get; init; }
 
+    /// <summary>For one item of a <c>for_each</c> task, its position in the list.</summary>
+    public int? Item { get; init; }
+
     /// <summary><c>task</c>, or the delegation tool that asked for it.</summary>
     public required string Kind { get; init; }
 

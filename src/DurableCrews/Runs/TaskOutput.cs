@@ -64,4 +64,19 @@ public sealed record TaskOutput
 
     /// <summary>Model turns the agent took (tool calls and revisions included).</summary>
     public int Turns { get; init; }
+
+    /// <summary>For one item of a <c>for_each</c> task (named <c>task[k]</c>): its position in the list, from 0.</summary>
+    public int? Item { get; init; }
+
+    /// <summary>
+    /// For a <c>for_each</c> task's own record: the items it runs over, in order; their outputs are stored as
+    /// <c>task[0]</c>, <c>task[1]</c> … (<see cref="ItemName"/>).
+    /// </summary>
+    public IReadOnlyList<JsonElement>? Items { get; init; }
+
+    /// <summary>Why the task did not run, when it was skipped (its condition was false, its list was empty).</summary>
+    public string? Skipped { get; init; }
+
+    /// <summary>The name an item's output is stored and shown under: <c>profile[2]</c>.</summary>
+    public static string ItemName(string task, int item) => $"{task}[{item}]";
 }

@@ -296,6 +296,16 @@ public sealed class RunStore
         return outputs;
     }
 
+    /// <summary>Reads the outputs of a <c>for_each</c> task's items, in item order; null for an item that has not finished.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="task">The task's own record, which lists its items (<see cref="TaskOutput.Items"/>); none when it lists none.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    public Task<IReadOnlyList<TaskOutput?>> GetItemOutputsAsync(string runId, TaskOutput task, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return GetTaskOutputsAsync(runId, (task.Items ?? []).Select((_, k) => (task.Index, TaskOutput.ItemName(task.Name, k))).ToList(), cancellationToken);
+    }
+
     /// <summary>Saves a task's transcript.</summary>
     public Task SaveTranscriptAsync(string runId, int index, string task, Transcript transcript, CancellationToken cancellationToken = default)
     {

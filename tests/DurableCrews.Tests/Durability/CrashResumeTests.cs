@@ -43,6 +43,19 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
           plan: { description: Plan the platform, expected_output: A plan }
         """;
 
+    const string ForEach = """
+        agents:
+          worker: { role: Worker, goal: Finish each step, backstory: Steady }
+        tasks:
+          explore:
+            description: Explore
+            expected_output: Findings
+            agent: worker
+            output_json: { type: object, properties: { findings: { type: array, items: { type: string } } } }
+          profile: { description: "Profile {item}", expected_output: A profile, agent: worker, for_each: explore.findings, max_parallel: 2 }
+          summary: { description: Sum up, expected_output: A summary, agent: worker, context: [profile] }
+        """;
+
     /// <summary>What a request to the stub model is.</summary>
     sealed record ModelCall(string System, string Task, bool HasToolResults);
 
@@ -160,6 +173,48 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
         Assert.True(calls["Do step two"] >= 2, "step two's call was in flight at the kill and must be made again");
         Assert.Equal(1, calls["Do step three"]);
         Assert.Equal(1, calls["Do step four"]);
+    }
+
+    [Fact]
+    public async Task A_run_killed_in_the_middle_of_a_for_each_resumes_without_repeating_a_finished_items_model_call()
+    {
+        await using var model = await HttpStub.StartAsync(request =>
+        {
+            var call = Read(request);
+            if (call.Task is "Profile c" or "Profile d")
+            {
+                gate.Wait(TimeSpan.FromSeconds(60));
+            }
+
+            return (200, Completion(call.Task == "Explore" ? """{"findings": ["a", "b", "c", "d"]}""" : $"done: {call.Task}"), null);
+        });
+        string hub = $"crashfor{Guid.NewGuid():N}"[..20];
+        var settings = Settings(model, hub);
+
+        await using (var first = await ServeProcess.StartAsync(settings))
+        {
+            await StartRunAsync(first, "for-each", ForEach, "crash-for-each");
+
+            // Two at a time: c and d start only once a and b have finished.
+            await WaitUntilAsync(() => model.Requests.Select(Read).Count(r => r.Task is "Profile c" or "Profile d") == 2);
+            await first.KillAsync();
+        }
+
+        gate.Set();
+        await using var second = await ServeProcess.StartAsync(settings);
+        var run = await WaitForEndAsync(second, "crash-for-each");
+
+        Assert.Equal("Completed", run.GetProperty("status").GetString());
+        var outputs = run.GetProperty("output").GetProperty("tasks_output").EnumerateArray().Select(t => (t.GetProperty("name").GetString(), t.GetProperty("raw").GetString())).ToList();
+        Assert.Equal(
+            [("profile[0]", "done: Profile a"), ("profile[1]", "done: Profile b"), ("profile[2]", "done: Profile c"), ("profile[3]", "done: Profile d"), ("summary", "done: Sum up")],
+            outputs.Skip(1));
+        var calls = model.Requests.Select(Read).GroupBy(c => c.Task).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(1, calls["Explore"]);
+        Assert.Equal(1, calls["Profile a"]);
+        Assert.Equal(1, calls["Profile b"]);
+        Assert.True(calls["Profile c"] >= 2 && calls["Profile d"] >= 2, "the calls in flight at the kill must be made again");
+        Assert.Equal(1, calls["Sum up"]);
     }
 
     [Fact]

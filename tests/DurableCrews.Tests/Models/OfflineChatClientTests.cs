@@ -61,6 +61,39 @@ public sealed class OfflineChatClientTests
     }
 
     [Fact]
+    public async Task Lists_in_output_json_get_a_few_items_and_booleans_are_booleans()
+    {
+        var task = Task("Find datasets", schema: """{"type":"object","properties":{"datasets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"public":{"type":"boolean"}}}},"tags":{"type":"array","maxItems":2}}}""");
+
+        string answer = (await new OfflineChatClient().GetResponseAsync(Prompt(task))).Text;
+
+        var (json, error) = OutputJsonParser.Parse(answer, task.OutputJson!.Value);
+        Assert.Null(error);
+        var datasets = json!.Value.GetProperty("datasets").EnumerateArray().ToList();
+        Assert.Equal(3, datasets.Count);
+        Assert.All(datasets, d => Assert.True(d.GetProperty("public").ValueKind is JsonValueKind.True or JsonValueKind.False));
+        Assert.Equal(2, json.Value.GetProperty("tags").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_schema_with_refs_to_defs_and_optional_fields_gets_JSON_that_matches_it()
+    {
+        var task = Task("Find leads", schema: """
+            {"type":"object","$defs":{"Lead":{"type":"object","properties":{"company":{"type":"string"},"hot":{"type":"boolean"},"score":{"anyOf":[{"type":"integer"},{"type":"null"}]}},"required":["company","hot","score"]}},
+             "properties":{"leads":{"type":"array","items":{"$ref":"#/$defs/Lead"}},"qualified":{"type":["boolean","null"]}},"required":["leads","qualified"]}
+            """);
+
+        string answer = (await new OfflineChatClient().GetResponseAsync(Prompt(task))).Text;
+
+        var (json, error) = OutputJsonParser.Parse(answer, task.OutputJson!.Value);
+        Assert.Null(error);
+        var leads = json!.Value.GetProperty("leads").EnumerateArray().ToList();
+        Assert.Equal(3, leads.Count);
+        Assert.All(leads, l => Assert.Equal(JsonValueKind.Number, l.GetProperty("score").ValueKind));
+        Assert.True(json.Value.GetProperty("qualified").ValueKind is JsonValueKind.True or JsonValueKind.False);
+    }
+
+    [Fact]
     public async Task The_answer_builds_on_the_context_it_was_given_and_reports_usage()
     {
         var earlier = new TaskOutput { Name = "discovery", Agent = "Researcher", Description = "d", Raw = "1. Kafka topics hold the click events", Index = 0 };

@@ -105,6 +105,24 @@ public sealed partial class RunReportTests : IDisposable
     }
 
     [Fact]
+    public void Each_item_of_a_for_each_task_is_its_own_row_and_a_skipped_task_says_so()
+    {
+        TaskOutput Item(int k) => new() { Name = TaskOutput.ItemName("profile", k), Item = k, Index = 1, Description = "d", Agent = "Analyst", Raw = $"profile {k}", StartedAt = T0.AddSeconds(k), FinishedAt = T0.AddSeconds(k + 2) };
+        var output = Output() with
+        {
+            TasksOutput = [Item(0), Item(1), new TaskOutput { Name = "risk", Index = 2, Description = "d", Agent = "Analyst", Raw = "", Skipped = "Skipped: its condition 'x' is false.", StartedAt = T0.AddSeconds(3), FinishedAt = T0.AddSeconds(3) }],
+        };
+
+        var report = RunReportBuilder.Build(output, Prices);
+        string md = RunReportMarkdown.Render(report);
+
+        Assert.Equal(["profile[0]", "profile[1]", "risk"], report.Tasks.Select(t => t.Name));
+        Assert.Equal(["profile[0]", "profile[1]"], report.Timeline.Where(b => b.StartSeconds < b.EndSeconds).Select(b => b.Label));
+        Assert.Equal(2, report.Agents.Single().Tasks);
+        Assert.Contains("| risk (skipped) | Analyst |", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_markdown_report_has_the_tables_and_the_timeline()
     {
         string md = RunReportMarkdown.Render(RunReportBuilder.Build(Output(), Prices));
