@@ -5,6 +5,7 @@ using DurableCrews.Expressions;
 using DurableCrews.Runs;
 using DurableCrews.Storage;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Options;
 
 namespace DurableCrews.Orchestration;
 
@@ -16,17 +17,17 @@ namespace DurableCrews.Orchestration;
 /// </summary>
 public sealed class BeginFlowStepActivity : TaskActivity<FlowStepOrder, FlowStepStart>
 {
-    /// <summary>The most items one <c>for_each</c> runs.</summary>
-    public const int MaxItems = 100;
-
     readonly RunStore runs;
     readonly TimeProvider time;
+    readonly int maxItems;
 
     /// <summary>Creates the activity.</summary>
-    public BeginFlowStepActivity(RunStore runs, TimeProvider time)
+    public BeginFlowStepActivity(RunStore runs, IOptions<ExecutionOptions> options, TimeProvider time)
     {
+        ArgumentNullException.ThrowIfNull(options);
         this.runs = runs;
         this.time = time;
+        maxItems = options.Value.MaxForEachItems;
     }
 
     /// <inheritdoc />
@@ -67,7 +68,7 @@ public sealed class BeginFlowStepActivity : TaskActivity<FlowStepOrder, FlowStep
         return new FlowStepStart(runIds);
     }
 
-    static JsonArray Items(FlowStep step, string forEach, JsonObject variables)
+    JsonArray Items(FlowStep step, string forEach, JsonObject variables)
     {
         JsonNode? list;
         try
@@ -81,7 +82,7 @@ public sealed class BeginFlowStepActivity : TaskActivity<FlowStepOrder, FlowStep
 
         return list switch
         {
-            JsonArray { Count: > MaxItems } many => throw new FlowStepException($"steps.{step.Name}.for_each gave {many.Count} items; a step runs at most {MaxItems}"),
+            JsonArray many when many.Count > maxItems => throw new FlowStepException($"steps.{step.Name}.for_each gave {many.Count} items; a step runs at most {maxItems} (DurableCrews:Execution:MaxForEachItems)"),
             JsonArray items => items,
             null => [],
             _ => throw new FlowStepException($"steps.{step.Name}.for_each must give a list; '{forEach}' gave {list.GetValueKind().ToString().ToLowerInvariant()}"),

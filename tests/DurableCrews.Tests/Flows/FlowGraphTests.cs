@@ -334,4 +334,35 @@ public sealed class FlowGraphTests
         Assert.Equal(CrewRunStatus.Failed, run.Status);
         Assert.Contains("steps.each.for_each must give a list", run.Error, StringComparison.Ordinal);
     }
+
+    const string Fan =
+        """
+        state: { items: [] }
+        steps:
+          each: { crew: each, for_each: state.items }
+          after: { crew: after, listen: each }
+        """;
+
+    [Fact]
+    public async Task A_for_each_over_more_items_than_allowed_fails_the_flow_before_any_item_runs()
+    {
+        await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(r => "fine"), new Dictionary<string, string?> { ["DurableCrews:Execution:MaxForEachItems"] = "2" });
+
+        var run = await RunAsync(harness, Parse(Fan, Crew("each"), Crew("after")), "too-many", new Dictionary<string, string> { ["items"] = "[1, 2, 3]" });
+
+        Assert.Equal(CrewRunStatus.Failed, run.Status);
+        Assert.Contains("steps.each.for_each gave 3 items; a step runs at most 2", run.Error, StringComparison.Ordinal);
+        Assert.Null(await harness.Runs.GetRunAsync("too-many.each.i0"));
+    }
+
+    [Fact]
+    public async Task A_for_each_over_an_empty_list_runs_no_crew_and_the_flow_goes_on()
+    {
+        await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(r => "fine"));
+
+        var run = await RunAsync(harness, Parse(Fan, Crew("each"), Crew("after")), "empty");
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        Assert.Equal(["after"], run.Output!.TasksOutput.Select(t => t.Name));
+    }
 }
