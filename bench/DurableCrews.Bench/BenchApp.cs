@@ -22,6 +22,7 @@ internal static class BenchApp
             ["tools"] = ToolCallBench.RunAsync,
             ["scaleout"] = ScaleOutBench.RunAsync,
             ["kickoff"] = KickoffBench.RunAsync,
+            ["flow-loop"] = FlowLoopBench.RunAsync,
         };
 
         if (which == "all")

@@ -17,17 +17,23 @@ namespace DurableCrews.Orchestration;
 /// </summary>
 public sealed class BeginFlowStepActivity : TaskActivity<FlowStepOrder, FlowStepStart>
 {
+    /// <summary>The most crew runs of one step whose plans travel with the answer; a longer list leaves each run to read its own.</summary>
+    internal const int MaxPlans = 16;
+
     readonly RunStore runs;
     readonly TimeProvider time;
     readonly int maxItems;
+    readonly bool publishResults;
 
     /// <summary>Creates the activity.</summary>
-    public BeginFlowStepActivity(RunStore runs, IOptions<ExecutionOptions> options, TimeProvider time)
+    public BeginFlowStepActivity(RunStore runs, IOptions<ExecutionOptions> options, IOptions<Api.QueueOptions> queues, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(queues);
         this.runs = runs;
         this.time = time;
         maxItems = options.Value.MaxForEachItems;
+        publishResults = queues.Value.PublishResults;
     }
 
     /// <inheritdoc />
@@ -50,22 +56,22 @@ public sealed class BeginFlowStepActivity : TaskActivity<FlowStepOrder, FlowStep
         string stepRun = order.Iteration == 1 ? flow.StepRunId(step.Name) : $"{flow.StepRunId(step.Name)}.{order.Iteration.ToString(CultureInfo.InvariantCulture)}";
         if (step.ForEach is not { } forEach)
         {
-            await StoreAsync(step, stepRun, variables, cancellationToken).ConfigureAwait(false);
-            return new FlowStepStart([stepRun]);
+            return new FlowStepStart([stepRun]) { Plans = [await StoreAsync(step, stepRun, variables, cancellationToken).ConfigureAwait(false)] };
         }
 
         var items = Items(step, forEach, variables);
         var runIds = new List<string>();
+        var plans = new List<CrewRunPlan?>();
         for (int k = 0; k < items.Count; k++)
         {
             variables[step.As] = items[k]?.DeepClone();
             variables[$"{step.As}_index"] = k;
             string itemRun = $"{stepRun}.i{k.ToString(CultureInfo.InvariantCulture)}";
-            await StoreAsync(step, itemRun, variables, cancellationToken).ConfigureAwait(false);
+            plans.Add(await StoreAsync(step, itemRun, variables, cancellationToken).ConfigureAwait(false));
             runIds.Add(itemRun);
         }
 
-        return new FlowStepStart(runIds);
+        return new FlowStepStart(runIds) { Plans = plans.Count <= MaxPlans ? plans : null };
     }
 
     JsonArray Items(FlowStep step, string forEach, JsonObject variables)
@@ -89,11 +95,12 @@ public sealed class BeginFlowStepActivity : TaskActivity<FlowStepOrder, FlowStep
         };
     }
 
-    async Task StoreAsync(FlowStep step, string runId, JsonObject variables, CancellationToken cancellationToken)
+    /// <summary>Stores one crew run's request; its plan, so that the run starts without reading the request back, or null when it was stored before.</summary>
+    async Task<CrewRunPlan?> StoreAsync(FlowStep step, string runId, JsonObject variables, CancellationToken cancellationToken)
     {
         if (await runs.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not null)
         {
-            return;
+            return null;
         }
 
         var inputs = step.Inputs.ToDictionary(i => i.Key, i => FlowTemplates.Fill(i.Value, variables), StringComparer.Ordinal);
@@ -103,13 +110,15 @@ public sealed class BeginFlowStepActivity : TaskActivity<FlowStepOrder, FlowStep
             throw new FlowStepException(string.Join("; ", filled.Problems.Select(p => $"steps.{step.Name}.{p.Path}: {p.Message}")));
         }
 
+        var run = new RunRecord { RunId = runId, Definition = filled.Definition!, Inputs = inputs, CreatedAt = time.GetUtcNow() };
         try
         {
-            await runs.SaveRunAsync(new RunRecord { RunId = runId, Definition = filled.Definition!, Inputs = inputs, CreatedAt = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+            return CrewRunPlan.Of(run, await runs.SaveRunAsync(run, cancellationToken).ConfigureAwait(false), publishResults);
         }
         catch (BlobConditionFailedException)
         {
             // A redelivered start stored it already.
+            return null;
         }
     }
 }

@@ -171,12 +171,12 @@ internal sealed class FlowGraphRun
             return new FlowStepRecord { Step = step.Name, Iteration = iteration, Outcome = answer.Outcome, Feedback = answer.Feedback };
         }
 
-        await RunCrewsAsync(step, start.RunIds);
+        await RunCrewsAsync(step, start.RunIds, start.Plans);
         return new FlowStepRecord { Step = step.Name, Iteration = iteration, RunIds = start.RunIds };
     }
 
     /// <summary>Runs the step's crews as sub-orchestrations, at most its <c>max_parallel</c> at once; after a failure, no new one starts.</summary>
-    async Task RunCrewsAsync(FlowGraphStep step, IReadOnlyList<string> runIds)
+    async Task RunCrewsAsync(FlowGraphStep step, IReadOnlyList<string> runIds, IReadOnlyList<CrewRunPlan?>? plans)
     {
         var pending = new Queue<(string RunId, int Item)>(runIds.Select((r, i) => (r, i)));
         var active = new Dictionary<Task<CrewRunSummary>, string>();
@@ -185,7 +185,8 @@ internal sealed class FlowGraphRun
         {
             while (failure is null && active.Count < step.MaxParallel && pending.TryDequeue(out var child))
             {
-                active[context.CallSubOrchestratorAsync<CrewRunSummary>(nameof(CrewOrchestrator), new CrewRunInput(child.RunId), new SubOrchestrationOptions { InstanceId = child.RunId })] = child.RunId;
+                var input = new CrewRunInput(child.RunId, plans?[child.Item]);
+                active[context.CallSubOrchestratorAsync<CrewRunSummary>(nameof(CrewOrchestrator), input, new SubOrchestrationOptions { InstanceId = child.RunId })] = child.RunId;
                 shown[child.RunId] = new RunningTask(child.Item, runIds.Count == 1 ? step.Name : $"{step.Name}[{child.Item}]", step.Crew ?? step.Name, child.RunId);
             }
 
