@@ -236,8 +236,10 @@ internal sealed class FlowGraphRun
                 JsonElement payload;
                 try
                 {
-                    payload = deadline is { } until
-                        ? await context.WaitForExternalEvent<JsonElement>(HumanFeedbackAnswer.EventName, until - context.CurrentUtcDateTime)
+                    // After an answer naming no outcome, the wait goes on for what is left of the step's timeout.
+                    var left = deadline - context.CurrentUtcDateTime;
+                    payload = left is { } time
+                        ? await context.WaitForExternalEvent<JsonElement>(HumanFeedbackAnswer.EventName, time > TimeSpan.Zero ? time : TimeSpan.FromMilliseconds(1))
                         : await context.WaitForExternalEvent<JsonElement>(HumanFeedbackAnswer.EventName);
                 }
                 catch (TaskCanceledException)

@@ -365,4 +365,17 @@ public sealed class FlowGraphTests
         Assert.Equal(CrewRunStatus.Completed, run.Status);
         Assert.Equal(["after"], run.Output!.TasksOutput.Select(t => t.Name));
     }
+
+    [Fact]
+    public async Task A_flow_of_crews_with_depends_on_only_runs_on_the_path_of_before_so_old_histories_replay()
+    {
+        await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(r => "fine"));
+        var flow = Parse("steps:\n  one: { crew: one }\n  two: { crew: two, depends_on: [one] }\n", Crew("one"), Crew("two"));
+
+        var run = await RunAsync(harness, flow, "plain");
+
+        Assert.False(flow.UsesGraph());
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        Assert.Null(await harness.Runs.GetFlowStateAsync("plain"));
+    }
 }
