@@ -23,6 +23,10 @@ public sealed record CrewProgress
     /// <summary>The finished tasks' names, in the order they finished (the last <see cref="MaxListed"/>).</summary>
     public IReadOnlyList<string> Finished { get; init; } = [];
 
+    /// <summary>The <c>for_each</c> tasks running now, with how many of their items have finished; null when none runs.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ItemProgress>? Items { get; init; }
+
     /// <summary>Tokens spent so far.</summary>
     public long Tokens { get; init; }
 

@@ -19,6 +19,7 @@ internal sealed class TaskSequence
     readonly Dictionary<int, string> attempts = [];
     readonly Dictionary<int, AgentWorkProgress> live = [];
     readonly Dictionary<int, SortedDictionary<int, string>> runningItems = [];
+    readonly Dictionary<int, ItemProgress> itemProgress = [];
     readonly DateTimeOffset? completesRunStartedAt;
     long tokens;
 
@@ -117,8 +118,9 @@ internal sealed class TaskSequence
         var running = new Dictionary<Task<AgentWorkSummary>, int>();
         var usage = new Runs.TokenUsage[preparation.Items];
         Exception? failure = null;
-        int next = 0;
+        int next = 0, done = 0;
         runningItems[task.Index] = [];
+        itemProgress[task.Index] = new ItemProgress(task.Index, task.Name, 0, preparation.Items);
         try
         {
             while (running.Count > 0 || (next < preparation.Items && failure is null))
@@ -130,13 +132,14 @@ internal sealed class TaskSequence
                 }
 
                 ReportProgress();
-                var done = await Task.WhenAny(running.Keys);
-                int item = running[done];
-                running.Remove(done);
+                var first = await Task.WhenAny(running.Keys);
+                int item = running[first];
+                running.Remove(first);
                 runningItems[task.Index].Remove(item);
                 try
                 {
-                    usage[item] = (await done).TokenUsage;
+                    usage[item] = (await first).TokenUsage;
+                    itemProgress[task.Index] = itemProgress[task.Index] with { Done = ++done };
                 }
                 catch (Exception ex) when (ex is TaskFailedException or AgentWorkFailedException)
                 {
@@ -147,6 +150,7 @@ internal sealed class TaskSequence
         finally
         {
             runningItems.Remove(task.Index);
+            itemProgress.Remove(task.Index);
         }
 
         return failure is null
@@ -273,6 +277,7 @@ internal sealed class TaskSequence
         Running = ListRunning(),
         Finished = finished.TakeLast(CrewProgress.MaxListed).Select(i => plan.Tasks[i].Name).ToList(),
         Tokens = tokens,
+        Items = itemProgress.Count == 0 ? null : itemProgress.Values.OrderBy(p => p.Index).ToList(),
     });
 
     /// <summary>

@@ -1,3 +1,4 @@
+using DurableCrews.Api;
 using DurableCrews.Agents;
 using DurableCrews.Definitions;
 using DurableCrews.Orchestration;
@@ -154,48 +155,52 @@ public sealed class DynamicTaskTests
         Assert.Contains(model.Requests, r => r.IsFrom(ManagerPersona.Role) && r.TaskLine == "profile globex as number 1");
     }
 
-    [Fact]
-    public async Task A_replay_from_the_task_after_a_for_each_reuses_every_item_output()
+    /// <summary>Runs the crew, replays it from <paramref name="fromTask"/>, and gives the replay and the task lines the model was asked in it.</summary>
+    static async Task<(RunView Run, IReadOnlyList<string> Asked)> RunAndReplayAsync(string fromTask)
     {
         var model = Model(Names("acme", "globex"));
         await using var harness = await EngineHarness.StartAsync(model);
         await harness.RunAsync(Crew(), runId: "first");
         int before = model.Requests.Count;
 
-        string? replay = await harness.Engine.Runs.ReplayAsync("first", "summary", "again");
+        string? replay = await harness.Engine.Runs.ReplayAsync("first", fromTask, "again");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var run = await harness.Engine.Runs.WaitAsync(replay!, pollInterval: TimeSpan.FromMilliseconds(25), cancellationToken: timeout.Token);
+        return (run, model.Requests.Skip(before).Select(r => r.TaskLine).Order(StringComparer.Ordinal).ToList());
+    }
+
+    [Fact]
+    public async Task A_replay_from_the_task_after_a_for_each_reuses_every_item_output()
+    {
+        var (run, asked) = await RunAndReplayAsync("summary");
 
         Assert.Equal(CrewRunStatus.Completed, run.Status);
-        Assert.Equal(["do summary"], model.Requests.Skip(before).Select(r => r.TaskLine));
+        Assert.Equal(["do summary"], asked);
         Assert.Equal(["explore", "profile[0]", "profile[1]", "summary"], run.Output!.TasksOutput.Select(t => t.Name));
     }
 
     [Fact]
     public async Task A_replay_from_a_for_each_task_runs_its_items_again()
     {
-        var model = Model(Names("acme", "globex"));
-        await using var harness = await EngineHarness.StartAsync(model);
-        await harness.RunAsync(Crew(), runId: "once");
-        int before = model.Requests.Count;
-
-        string? replay = await harness.Engine.Runs.ReplayAsync("once", "profile", "twice");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var run = await harness.Engine.Runs.WaitAsync(replay!, pollInterval: TimeSpan.FromMilliseconds(25), cancellationToken: timeout.Token);
+        var (run, asked) = await RunAndReplayAsync("profile");
 
         Assert.Equal(CrewRunStatus.Completed, run.Status);
-        Assert.Equal(["do summary", "profile acme as number 0", "profile globex as number 1"], model.Requests.Skip(before).Select(r => r.TaskLine).Order());
+        Assert.Equal(["do summary", "profile acme as number 0", "profile globex as number 1"], asked);
     }
+
+    /// <summary>research (answering <paramref name="research"/> as its JSON) → deep_dive under <paramref name="condition"/> → wrap_up.</summary>
+    static (ScriptedChatClient Model, CrewDefinition Crew) Conditional(string research, string condition) => (
+        new ScriptedChatClient(r => r.TaskLine == "do research" ? research : $"answer to: {r.TaskLine}"),
+        new CrewBuilder().Agent("a")
+            .Task("research", "a", outputJson: """{"type":"object","properties":{"count":{}}}""")
+            .Task("deep_dive", "a").Task("wrap_up", "a").Build()
+            .WithTask("deep_dive", t => t with { Condition = condition }));
 
     [Fact]
     public async Task A_false_condition_skips_the_task_with_the_reason_and_asks_no_model()
     {
-        var model = new ScriptedChatClient(r => r.TaskLine == "do research" ? """{"count": 2}""" : $"answer to: {r.TaskLine}");
+        var (model, crew) = Conditional("""{"count": 2}""", "research.json.count > 3");
         await using var harness = await EngineHarness.StartAsync(model);
-        var crew = new CrewBuilder().Agent("a")
-            .Task("research", "a", outputJson: """{"type":"object","properties":{"count":{"type":"integer"}}}""")
-            .Task("deep_dive", "a").Task("wrap_up", "a").Build()
-            .WithTask("deep_dive", t => t with { Condition = "research.json.count > 3" });
 
         var run = await harness.RunAsync(crew);
 
@@ -209,32 +214,42 @@ public sealed class DynamicTaskTests
     [Fact]
     public async Task A_true_condition_over_the_inputs_and_an_earlier_output_runs_the_task()
     {
-        var model = new ScriptedChatClient(r => r.TaskLine == "do research" ? """{"count": 5}""" : $"answer to: {r.TaskLine}");
+        var (model, crew) = Conditional("""{"count": 5}""", "research.count > 3 && inputs.depth == 'full' && research.output.contains('5')");
         await using var harness = await EngineHarness.StartAsync(model);
-        var crew = new CrewBuilder().Agent("a")
-            .Task("research", "a", outputJson: """{"type":"object","properties":{"count":{"type":"integer"}}}""")
-            .Task("deep_dive", "a").Build()
-            .WithTask("deep_dive", t => t with { Condition = "research.count > 3 && inputs.depth == 'full' && research.output.contains('5')" });
 
         var run = await harness.RunAsync(crew, new Dictionary<string, string> { ["depth"] = "full" });
 
         Assert.Equal(CrewRunStatus.Completed, run.Status);
-        Assert.Null(run.Output!.TasksOutput[^1].Skipped);
-        Assert.Equal("answer to: do deep_dive", run.Output.Raw);
+        Assert.Null(run.Output!.TasksOutput.Single(t => t.Name == "deep_dive").Skipped);
+        Assert.Contains(model.Requests, r => r.TaskLine == "do deep_dive");
     }
 
     [Fact]
     public async Task A_condition_that_fails_to_evaluate_fails_the_task_with_the_reason()
     {
-        var model = new ScriptedChatClient(r => r.TaskLine == "do research" ? """{"count": "many"}""" : $"answer to: {r.TaskLine}");
+        var (model, crew) = Conditional("""{"count": "many"}""", "research.json.count > 3");
         await using var harness = await EngineHarness.StartAsync(model);
-        var crew = new CrewBuilder().Agent("a").Task("research", "a", outputJson: """{"type":"object"}""").Task("deep_dive", "a").Build()
-            .WithTask("deep_dive", t => t with { Condition = "research.json.count > 3" });
 
         var run = await harness.RunAsync(crew);
 
         Assert.Equal(CrewRunStatus.Failed, run.Status);
         Assert.Equal("Task 'deep_dive' failed: Task 'deep_dive': '>' cannot compare a string with a int (at 20).", run.Output!.Error);
+    }
+
+    [Fact]
+    public void A_plain_tasks_plan_and_work_input_record_what_they_recorded_before_for_each_and_condition()
+    {
+        var converter = Microsoft.DurableTask.Converters.JsonDataConverter.Default;
+
+        string plan = converter.Serialize(new PlannedTask(1, "t", "a", [0], Async: false, MaxRetryLimit: 2, Inline: true))!;
+        string work = converter.Serialize(new AgentWorkInput("r", "t1", 1, [0], Folded: true))!;
+        string item = converter.Serialize(new AgentWorkInput("r", "t1/i2", 1, [0], Folded: true, Item: 2))!;
+        string prepared = converter.Serialize(new PlannedTask(1, "t", "a", [0], false, 2, Prepared: true, MaxParallel: 4, Reads: [0]))!;
+
+        Assert.Equal("""{"Index":1,"Name":"t","Agent":"a","Context":[0],"Async":false,"MaxRetryLimit":2,"MaxExecutionTime":null,"Inline":true,"NoEarlierOutput":false}""", plan);
+        Assert.Equal("""{"RunId":"r","Key":"t1","TaskIndex":1,"Context":[0],"Depth":0,"ParentKey":null,"StepWebhook":null,"Folded":true,"RunETag":null,"NoEarlierOutput":false,"IsDelegation":false,"IsPlanning":false}""", work.Replace(",\"InstanceId\":\"r/t1\"", string.Empty, StringComparison.Ordinal));
+        Assert.Contains("\"Item\":2", item, StringComparison.Ordinal);
+        Assert.Contains("\"Prepared\":true,\"MaxParallel\":4,\"Reads\":[0]", prepared, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -268,5 +283,6 @@ public sealed class DynamicTaskTests
         Assert.NotNull(seen);
         Assert.Equal(["profile[0]", "profile[1]"], seen.Running.Select(r => r.Name));
         Assert.Equal(["live-items/t1/i0", "live-items/t1/i1"], seen.Running.Select(r => r.InstanceId));
+        Assert.Equal([new ItemProgress(1, "profile", 0, 2)], seen.Items);
     }
 }
