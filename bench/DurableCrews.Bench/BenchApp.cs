@@ -23,6 +23,7 @@ internal static class BenchApp
             ["scaleout"] = ScaleOutBench.RunAsync,
             ["kickoff"] = KickoffBench.RunAsync,
             ["chaos"] = ChaosBench.RunAsync,
+            ["flow-loop"] = FlowLoopBench.RunAsync,
         };
 
         if (which == "all")

@@ -21,10 +21,17 @@ internal static class FlowRuns
         var flow = loaded.Definition!;
         var needed = FlowRunService.RequiredInputs(flow);
         await cli.Stdout.WriteLineAsync(
-            $"✔ flow '{flow.Name}' is valid: {flow.Steps.Count} step(s) ({string.Join(", ", flow.Steps.Select(s => $"{s.Name}: {s.Crew.Name}"))})" +
+            $"✔ flow '{flow.Name}' is valid: {flow.Steps.Count} step(s) ({string.Join(", ", flow.Steps.Select(s => $"{s.Name}: {Describe(s)}"))})" +
             (needed.Count > 0 ? $"; inputs: {string.Join(", ", needed)}" : string.Empty)).ConfigureAwait(false);
         return CliApp.Completed;
     }
+
+    static string Describe(FlowStep step) => step.Kind switch
+    {
+        FlowStepKind.Agent => "agent",
+        FlowStepKind.HumanFeedback => "human feedback",
+        _ => step.Crew!.Name,
+    };
 
     public static async Task<int> RunAsync(CliApp.CliContext cli, string path, string[] inputArgs, bool json, string? runId, CancellationToken cancellationToken)
     {

@@ -19,6 +19,8 @@ public sealed class CrewFunctions(
     CompleteRunActivity completeRun,
     StartFlowActivity startFlow,
     StartFlowStepActivity startFlowStep,
+    BeginFlowStepActivity beginFlowStep,
+    FinishFlowStepActivity finishFlowStep,
     CompleteFlowActivity completeFlow,
     PublishResultActivity publishResult,
     ToolCallActivity toolCall,
@@ -55,6 +57,16 @@ public sealed class CrewFunctions(
     [Function(nameof(StartFlowStepActivity))]
     public Task<string> StartFlowStep([ActivityTrigger] FlowStepRequest request, FunctionContext context) =>
         startFlowStep.ExecuteAsync(request, context?.CancellationToken ?? default);
+
+    /// <summary>Stores the crew runs of one run of a CrewAI-style flow's step (one per item).</summary>
+    [Function(nameof(BeginFlowStepActivity))]
+    public Task<FlowStepStart> BeginFlowStep([ActivityTrigger] FlowStepOrder order, FunctionContext context) =>
+        beginFlowStep.ExecuteAsync(order, context?.CancellationToken ?? default);
+
+    /// <summary>Applies a finished step's set and router and stores the flow's state.</summary>
+    [Function(nameof(FinishFlowStepActivity))]
+    public Task<FlowStepEnd> FinishFlowStep([ActivityTrigger] FlowStepOrder order, FunctionContext context) =>
+        finishFlowStep.ExecuteAsync(order, context?.CancellationToken ?? default);
 
     /// <summary>Gathers a flow's result.</summary>
     [Function(nameof(CompleteFlowActivity))]

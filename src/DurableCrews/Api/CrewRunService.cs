@@ -152,6 +152,7 @@ public sealed class CrewRunService
             Progress = output is null || progress is null ? progress : progress with { Running = [] },
             Error = output?.Error ?? instance.FailureDetails?.ErrorMessage,
             Output = output,
+            Flow = instance.Name == nameof(FlowOrchestrator) ? await runs.GetFlowStateAsync(runId, cancellationToken).ConfigureAwait(false) : null,
             CreatedAt = instance.CreatedAt,
             LastUpdatedAt = instance.LastUpdatedAt,
         };
@@ -405,7 +406,7 @@ public sealed class CrewRunService
         {
             var child = task.InstanceId is { } id ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false) : null;
             var turns = Read<AgentWorkProgress>(child?.SerializedCustomStatus);
-            running.Add(turns is null ? task : task with { Delegations = turns.Delegations, Tools = turns.Tools, WaitingFor = turns.WaitingFor });
+            running.Add(turns is null ? task : task with { Delegations = turns.Delegations, Tools = turns.Tools, WaitingFor = turns.WaitingFor ?? task.WaitingFor });
         }
 
         return progress with { Running = running };

@@ -31,8 +31,40 @@ public sealed class FlowRunService
     public static IReadOnlyList<string> RequiredInputs(FlowDefinition flow)
     {
         ArgumentNullException.ThrowIfNull(flow);
-        return flow.Steps.SelectMany(s => s.Inputs.Values).SelectMany(FlowInputs.References)
-            .Select(r => r.Input).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        return flow.UsesGraph()
+            ? Uses(flow).Select(u => u.Input).Distinct(StringComparer.Ordinal).ToList()
+            : flow.Steps.SelectMany(s => s.Inputs.Values).SelectMany(FlowInputs.References)
+                .Select(r => r.Input).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// In a CrewAI-style flow, the bare <c>{name}</c>s its templates use that only a kickoff input can fill: not a
+    /// state field (an input merges into the state, so a field's initial value stands in) and not a step's item.
+    /// </summary>
+    static IEnumerable<(string Input, string Step, string Where)> Uses(FlowDefinition flow)
+    {
+        var fields = flow.State is { ValueKind: System.Text.Json.JsonValueKind.Object } state
+            ? state.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal)
+            : [];
+        foreach (var step in flow.Steps)
+        {
+            var templates = step.Inputs.Select(i => (Where: step.Kind == FlowStepKind.Agent ? "prompt" : $"inputs.{i.Key}", Text: i.Value));
+            if (step.HumanFeedback is { } feedback)
+            {
+                templates = templates.Append(("human_feedback.message", feedback.Message));
+            }
+
+            foreach (var (where, text) in templates)
+            {
+                foreach (var reference in FlowTemplates.References(text).Where(r => r.Count == 1 && !fields.Contains(r[0])))
+                {
+                    if (step.ForEach is null || (reference[0] != step.As && reference[0] != $"{step.As}_index"))
+                    {
+                        yield return (reference[0], step.Name, where);
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>Every problem with a kickoff of <paramref name="flow"/>: bad or missing inputs, a bad run id.</summary>
@@ -43,6 +75,13 @@ public sealed class FlowRunService
 
         foreach (string input in RequiredInputs(flow).Where(i => !request.Inputs.ContainsKey(i)))
         {
+            if (flow.UsesGraph())
+            {
+                var use = Uses(flow).First(u => u.Input == input);
+                problems.Add(new DefinitionProblem($"inputs.{input}", $"required: steps.{use.Step}.{use.Where} uses {{{input}}}, and the kickoff gave no input '{input}' (nor has the flow's state such a field)"));
+                continue;
+            }
+
             var user = flow.Steps.SelectMany(s => s.Inputs.Select(i => (Step: s.Name, i.Key, i.Value))).First(u => FlowInputs.References(u.Value).Any(r => r.Input == input));
             problems.Add(new DefinitionProblem($"inputs.{input}", $"required: steps.{user.Step}.inputs.{user.Key} uses {{{input}}}, and the kickoff gave no input '{input}'"));
         }

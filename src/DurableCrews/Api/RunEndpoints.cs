@@ -121,6 +121,10 @@ internal sealed class RunEndpoints(CrewRunService runs, RunReportService reports
         {
             problems.AddRange(HumanInputProblems(payload));
         }
+        else if (name == Orchestration.HumanFeedbackAnswer.EventName)
+        {
+            problems.AddRange(HumanFeedbackProblems(payload));
+        }
 
         if (problems.Count > 0)
         {
@@ -140,6 +144,40 @@ internal sealed class RunEndpoints(CrewRunService runs, RunReportService reports
         catch (CrewDefinitionException ex)
         {
             return ApiResponse.Problem(ApiProblem.Invalid(ex.Problems));
+        }
+    }
+
+    /// <summary>A flow's <c>human_feedback</c> payload: <c>{"outcome": "…", "feedback"?: "…"}</c> or the outcome as a string.</summary>
+    static IEnumerable<DefinitionProblem> HumanFeedbackProblems(JsonElement? payload)
+    {
+        const string Shape = "must be {\"outcome\": \"one of the step's outcomes\", \"feedback\": \"optional text\"} or the outcome as a string";
+        if (payload is { ValueKind: JsonValueKind.String } text)
+        {
+            if (!DefinitionNames.IsValid(text.GetString()?.Trim()))
+            {
+                yield return new DefinitionProblem("body", Shape);
+            }
+
+            yield break;
+        }
+
+        if (payload is not { ValueKind: JsonValueKind.Object } body || !body.TryGetProperty("outcome", out var outcome)
+            || outcome.ValueKind != JsonValueKind.String || !DefinitionNames.IsValid(outcome.GetString()?.Trim()))
+        {
+            yield return new DefinitionProblem("body.outcome", Shape);
+            yield break;
+        }
+
+        foreach (var property in body.EnumerateObject().Where(p => p.Name != "outcome"))
+        {
+            if (property.Name != "feedback")
+            {
+                yield return new DefinitionProblem($"body.{property.Name}", "unknown field; known fields: outcome, feedback");
+            }
+            else if (property.Value.ValueKind != JsonValueKind.String)
+            {
+                yield return new DefinitionProblem("body.feedback", "must be text");
+            }
         }
     }
 

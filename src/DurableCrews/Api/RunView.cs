@@ -24,6 +24,12 @@ public sealed record RunView
     /// <summary>The output, once the run has ended.</summary>
     public CrewOutput? Output { get; init; }
 
+    /// <summary>
+    /// For a CrewAI-style flow, its <c>state.json</c> as last written: the state, each step's last run, how many
+    /// times each step has started, and every finished step run in order; null for crews and plain flows.
+    /// </summary>
+    public FlowStateRecord? Flow { get; init; }
+
     /// <summary>True for a run that was in flight when an engine without history stopped: it cannot resume. Null otherwise.</summary>
     public bool? Interrupted { get; init; }
 

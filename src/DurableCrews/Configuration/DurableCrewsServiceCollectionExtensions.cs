@@ -109,6 +109,8 @@ public static class DurableCrewsServiceCollectionExtensions
         services.TryAddTransient<CompleteRunActivity>();
         services.TryAddTransient<StartFlowActivity>();
         services.TryAddTransient<StartFlowStepActivity>();
+        services.TryAddTransient<BeginFlowStepActivity>();
+        services.TryAddTransient<FinishFlowStepActivity>();
         services.TryAddTransient<CompleteFlowActivity>();
         services.AddOptions<Reports.PricingOptions>().Bind(configuration.GetSection(Reports.PricingOptions.SectionName));
         services.TryAddTransient<Reports.RunReportService>();

@@ -23,11 +23,12 @@ public static partial class DefinitionNames
         runId is { Length: > 0 and <= MaxRunIdLength } && NamePattern().IsMatch(runId);
 
     /// <summary>
-    /// Whether <paramref name="runId"/> may name a stored run: a run id, or a flow step's run, <c>{flowRunId}.{step}</c>.
+    /// Whether <paramref name="runId"/> may name a stored run: a run id, or a flow step's run: <c>{flowRunId}.{step}</c>,
+    /// a later iteration <c>{flowRunId}.{step}.{n}</c>, an item of a <c>for_each</c> <c>….i{k}</c>.
     /// A '.' never appears in a run id given at kickoff, so a flow's step runs cannot be mistaken for other runs.
     /// </summary>
     public static bool IsValidRunReference(string? runId) =>
-        runId is { Length: > 0 and <= MaxRunIdLength + MaxLength + 1 } && runId.Split('.') is { Length: <= 2 } parts && parts.All(IsValidRunId);
+        runId is { Length: > 0 and <= MaxRunIdLength + (3 * (MaxLength + 1)) } && runId.Split('.') is { Length: <= 4 } parts && parts.All(IsValidRunId);
 
     /// <summary>The message for a name that breaks the rules.</summary>
     public static string Rule(int maxLength = MaxLength) =>

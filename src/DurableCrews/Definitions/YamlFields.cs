@@ -175,6 +175,45 @@ internal sealed class YamlFields
         return items;
     }
 
+    /// <summary>A name or a list of names (CrewAI's <c>or_</c> reads either way); null when absent.</summary>
+    public IReadOnlyList<string>? NameOrList(string key) =>
+        fields.TryGetValue(key, out var field) && field.Value is YamlScalarNode && !IsNull(field.Value)
+            ? String(key) is { Length: > 0 } one ? [one] : []
+            : StringList(key);
+
+    /// <summary>A list of mappings, each with its path <c>key[i]</c>; null when absent.</summary>
+    public IReadOnlyList<YamlFields>? MappingList(string key)
+    {
+        if (!fields.TryGetValue(key, out var field) || IsNull(field.Value))
+        {
+            return null;
+        }
+
+        if (field.Value is not YamlSequenceNode sequence)
+        {
+            problems.Add(new DefinitionProblem(Child(key), "must be a list", Where(field.Value, field.Source)));
+            return null;
+        }
+
+        var items = new List<YamlFields>();
+        foreach (var (item, index) in sequence.Children.Select((n, i) => (n, i)))
+        {
+            string path = $"{Child(key)}[{index}]";
+            if (item is YamlMappingNode mapping)
+            {
+                var child = new YamlFields(path, problems, warnings);
+                child.Add(mapping, field.Source);
+                items.Add(child);
+            }
+            else
+            {
+                problems.Add(new DefinitionProblem(path, "must be a mapping of fields", Where(item, field.Source)));
+            }
+        }
+
+        return items;
+    }
+
     public YamlFields? Mapping(string key)
     {
         if (!fields.TryGetValue(key, out var field) || IsNull(field.Value))

@@ -30,26 +30,13 @@ public sealed class CompleteFlowActivity : TaskActivity<CompleteRunRequest, Crew
         ArgumentNullException.ThrowIfNull(request);
         var flow = await runs.GetFlowAsync(request.RunId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Flow run '{request.RunId}' has no stored request.");
-        var steps = new List<TaskOutput>();
-        foreach (var (step, index) in flow.Flow.Steps.Select((s, i) => (s, i)))
+        var steps = flow.Flow.UsesGraph() ? await GraphStepsAsync(flow, cancellationToken).ConfigureAwait(false) : [];
+        foreach (var (step, index) in flow.Flow.UsesGraph() ? [] : flow.Flow.Steps.Select((s, i) => (s, i)))
         {
             string stepRun = flow.StepRunId(step.Name);
             if (await runs.GetResultAsync(stepRun, cancellationToken).ConfigureAwait(false) is { Status: CrewRunStatus.Completed } result)
             {
-                steps.Add(new TaskOutput
-                {
-                    Name = step.Name,
-                    Index = index,
-                    Description = $"Crew '{step.Crew.Name}', run {stepRun}",
-                    ExpectedOutput = step.Crew.Tasks[^1].ExpectedOutput,
-                    Agent = step.Crew.Name,
-                    Raw = result.Raw,
-                    Json = result.Json,
-                    Context = step.DependsOn,
-                    StartedAt = result.StartedAt,
-                    FinishedAt = result.FinishedAt,
-                    TokenUsage = result.TokenUsage,
-                });
+                steps.Add(Entry(step.Name, index, $"Crew '{step.Crew!.Name}', run {stepRun}", step.Crew, result, step.DependsOn));
             }
         }
 
@@ -70,4 +57,58 @@ public sealed class CompleteFlowActivity : TaskActivity<CompleteRunRequest, Crew
         string blob = await runs.SaveResultAsync(output, cancellationToken).ConfigureAwait(false);
         return new CrewRunSummary(request.RunId, flow.Flow.Name, request.Status, blob, steps.Count, output.TokenUsage, request.Error);
     }
+    /// <summary>
+    /// A CrewAI-style flow's entries: one per finished crew run (each iteration, each item <c>step[k]</c>) and per
+    /// person's answer, in the order the steps finished, read from the flow's <c>state.json</c>.
+    /// </summary>
+    async Task<List<TaskOutput>> GraphStepsAsync(FlowRunRecord flow, CancellationToken cancellationToken)
+    {
+        var entries = new List<TaskOutput>();
+        var history = (await runs.GetFlowStateAsync(flow.RunId, cancellationToken).ConfigureAwait(false))?.History ?? [];
+        foreach (var record in history)
+        {
+            var step = flow.Flow.Steps.First(s => s.Name == record.Step);
+            string iteration = record.Iteration == 1 ? string.Empty : $", iteration {record.Iteration}";
+            if (step.Kind == Definitions.FlowStepKind.HumanFeedback)
+            {
+                entries.Add(new TaskOutput
+                {
+                    Name = step.Name,
+                    Index = entries.Count,
+                    Description = $"Human feedback{iteration}: {step.HumanFeedback!.Message}",
+                    Agent = "human",
+                    Raw = record.Feedback is null ? record.Outcome ?? string.Empty : $"{record.Outcome}: {record.Feedback}",
+                    Context = record.Labels,
+                });
+                continue;
+            }
+
+            foreach (var (runId, item) in record.RunIds.Select((r, i) => (r, i)))
+            {
+                if (await runs.GetResultAsync(runId, cancellationToken).ConfigureAwait(false) is { Status: CrewRunStatus.Completed } result)
+                {
+                    string what = step.Kind == Definitions.FlowStepKind.Agent ? "Agent" : "Crew";
+                    entries.Add(Entry(step.ForEach is null ? step.Name : $"{step.Name}[{item}]", entries.Count, $"{what} '{step.Crew!.Name}', run {runId}{iteration}", step.Crew, result, record.Labels));
+                }
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>A finished crew run as one entry of the flow's result.</summary>
+    static TaskOutput Entry(string name, int index, string description, Definitions.CrewDefinition crew, CrewOutput result, IReadOnlyList<string> context) => new()
+    {
+        Name = name,
+        Index = index,
+        Description = description,
+        ExpectedOutput = crew.Tasks[^1].ExpectedOutput,
+        Agent = crew.Name,
+        Raw = result.Raw,
+        Json = result.Json,
+        Context = context,
+        StartedAt = result.StartedAt,
+        FinishedAt = result.FinishedAt,
+        TokenUsage = result.TokenUsage,
+    };
 }

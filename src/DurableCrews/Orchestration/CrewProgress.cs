@@ -30,6 +30,9 @@ public sealed record CrewProgress
     /// <summary>Tokens spent so far.</summary>
     public long Tokens { get; init; }
 
+    /// <summary>For a CrewAI-style flow, how many times each step has started (the n of "iteration n of max_iterations"); null for a crew.</summary>
+    public IReadOnlyDictionary<string, int>? Iterations { get; init; }
+
     /// <summary>When the tasks run in a child orchestration (a crew with <c>max_execution_time</c>), its instance id: the progress is its status.</summary>
     public string? WorkInstance { get; init; }
 }

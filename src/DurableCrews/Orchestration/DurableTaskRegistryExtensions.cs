@@ -17,6 +17,8 @@ public static class DurableTaskRegistryExtensions
             .AddOrchestrator<FlowWorkOrchestrator>()
             .AddActivity<StartFlowActivity>()
             .AddActivity<StartFlowStepActivity>()
+            .AddActivity<BeginFlowStepActivity>()
+            .AddActivity<FinishFlowStepActivity>()
             .AddActivity<CompleteFlowActivity>()
             .AddActivity<StartRunActivity>()
             .AddActivity<PrepareTaskActivity>()

@@ -6,7 +6,8 @@ namespace DurableCrews.Orchestration;
 /// <summary>
 /// One flow run (instance id = run id): each step a crew run as a sub-orchestration <c>{runId}.{step}</c>, started as
 /// soon as the steps it depends on have finished, so independent steps run in parallel; under the flow's
-/// <c>max_execution_time</c> when it has one; its result gathered like a crew's.
+/// <c>max_execution_time</c> when it has one; its result gathered like a crew's. A flow with state, routing or loops
+/// runs by <see cref="FlowGraphRun"/> instead, chosen by its plan, so histories of the plain flows replay unchanged.
 /// </summary>
 public sealed class FlowOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSummary>
 {
@@ -21,7 +22,7 @@ public sealed class FlowOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
         CrewWorkOutcome outcome;
         if (plan.MaxExecutionTime is null)
         {
-            outcome = await RunStepsAsync(context, input.RunId, plan);
+            outcome = await RunAnyAsync(context, input.RunId, plan);
         }
         else
         {
@@ -42,6 +43,10 @@ public sealed class FlowOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
 
         return outcome.Status == CrewRunStatus.Failed ? throw new CrewRunFailedException(outcome.Error!) : summary;
     }
+
+    /// <summary>Runs a CrewAI-style flow's steps by its graph, or (for a flow of crews with <c>depends_on</c> only, and every plan recorded before graphs existed) as before.</summary>
+    internal static Task<CrewWorkOutcome> RunAnyAsync(TaskOrchestrationContext context, string runId, FlowPlan plan) =>
+        plan.Graph is { } graph ? FlowGraphRun.RunAsync(context, runId, graph) : RunStepsAsync(context, runId, plan);
 
     /// <summary>Runs the steps: each as soon as its dependencies have finished; after a failure, no new step starts.</summary>
     internal static async Task<CrewWorkOutcome> RunStepsAsync(TaskOrchestrationContext context, string runId, FlowPlan plan)

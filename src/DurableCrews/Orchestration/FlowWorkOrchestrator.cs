@@ -11,6 +11,6 @@ public sealed class FlowWorkOrchestrator : TaskOrchestrator<CrewRunInput, CrewWo
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var plan = await context.CallActivityAsync<FlowPlan>(nameof(StartFlowActivity), input.RunId, CrewOrchestrator.StoreOnlyRetry);
-        return await FlowOrchestrator.RunStepsAsync(context, input.RunId, plan);
+        return await FlowOrchestrator.RunAnyAsync(context, input.RunId, plan);
     }
 }

@@ -15,4 +15,10 @@ public sealed record RunningTask(int Index, string Name, string Agent, string? I
 
     /// <summary>The external event the task waits for, when it waits for one (<c>human_input</c>).</summary>
     public string? WaitingFor { get; init; }
+
+    /// <summary>What a flow's <c>human_feedback</c> step asks the person it waits for.</summary>
+    public string? Message { get; init; }
+
+    /// <summary>The outcomes a flow's <c>human_feedback</c> step accepts (<c>{"outcome": "…"}</c>); null otherwise.</summary>
+    public IReadOnlyList<string>? Outcomes { get; init; }
 }

@@ -53,7 +53,7 @@ public sealed class StartFlowStepActivity : TaskActivity<FlowStepRequest, string
             : result.TasksOutput.FirstOrDefault(t => t.Name == task)?.Raw ?? string.Empty;
 
         var inputs = step.Inputs.ToDictionary(i => i.Key, i => FlowInputs.Fill(i.Value, flow.Inputs, Resolve), StringComparer.Ordinal);
-        var filled = CrewInputs.Interpolate(step.Crew, inputs);
+        var filled = CrewInputs.Interpolate(step.Crew!, inputs);
         if (!filled.Succeeded)
         {
             throw new CrewDefinitionException(filled.Problems.Select(p => p with { Path = $"steps.{step.Name}.{p.Path}" }).ToList());

@@ -311,7 +311,7 @@ public sealed class RunApiTests
         await ProblemOf(await server.PostJsonAsync("flows/no-such-flow/kickoff", "{}"), HttpStatusCode.NotFound);
         var started = await server.PostJsonAsync("flows/enterprise-coordination/kickoff", """{"inputs":{"domain":"payments"},"runId":"http-flow"}""");
 
-        Assert.Equal(["enterprise-coordination"], flows.GetProperty("flows").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal(["enterprise-coordination", "lead-score", "self-evaluation-loop", "write-a-book"], flows.GetProperty("flows").EnumerateArray().Select(f => f.GetString()));
         Assert.Equal(["inputs.domain"], ErrorPaths(missing));
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var run = await server.WaitForEndAsync("http-flow");

@@ -46,4 +46,16 @@ public sealed class CliFlowTests : IDisposable
         Assert.Equal(CliApp.Invalid, exit);
         Assert.Contains("inputs.domain", cli.Stderr.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("self-evaluation-loop", "save_result|max_retry_exceeded_exit")]
+    [InlineData("write-a-book", "join_and_save_chapters")]
+    public async Task Run_of_a_crewai_flow_sample_completes_offline(string sample, string lastSteps)
+    {
+        int exit = await RunAsync("run", Path.Combine(RepoPaths.Root, "flows", sample), "--input", "topic=tidal power", "--json");
+
+        Assert.Equal(CliApp.Completed, exit);
+        using var output = JsonDocument.Parse(cli.Stdout.ToString());
+        Assert.Contains(output.RootElement.GetProperty("tasks_output").EnumerateArray().Last().GetProperty("name").GetString(), lastSteps.Split('|'));
+    }
 }

@@ -58,16 +58,7 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
 
     static string Completion(string content) => ChatCompletions.Text(content);
 
-    Dictionary<string, string> Settings(HttpStub model, string hub) => new()
-    {
-        ["DurableCrews__Storage__ConnectionString"] = azurite.ConnectionString,
-        ["DurableCrews__Engine__TaskHub"] = hub,
-        ["DurableCrews__Engine__WorkerId"] = $"{hub}-worker",
-        ["DurableCrews__Engine__VisibilityTimeoutSeconds"] = "5",
-        ["DurableCrews__Model__Provider"] = "openai-compatible",
-        ["DurableCrews__Model__Endpoint"] = new Uri(model.BaseAddress, "v1/").ToString(),
-        ["DurableCrews__Model__Name"] = "stub",
-    };
+    Dictionary<string, string> Settings(HttpStub model, string hub) => ServeSettings.OnAzurite(azurite, model, hub);
 
     static async Task WaitUntilAsync(Func<bool> condition)
     {

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Globalization;
+using DurableCrews.Api;
+using DurableCrews.Cli.Engine;
+using DurableCrews.Definitions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DurableCrews.Bench;
+
+/// <summary>
+/// What one iteration of a flow's loop costs beyond the crew run it makes: a flow whose one step (a one-task crew on
+/// the offline model, no latency) loops 10 times through its own router, against the same one-task crew run alone, and
+/// a bare orchestration calling a no-op activity, on the same engine. An iteration is the step's start and finish
+/// activities (templates, set and router, state.json) around its crew run as a sub-orchestration; the overhead is the
+/// iteration's median time less the crew run's, set against the bare activity's round trip.
+/// </summary>
+internal static class FlowLoopBench
+{
+    const int Iterations = 10;
+
+    const string Loop = """
+        state: { round: 0 }
+        steps:
+          work:
+            crew: work
+            start: true
+            listen: again
+            max_iterations: 10
+            inputs: { round: "{state.round}" }
+            set: { round: state.round + 1 }
+            router:
+              - when: state.round < 10
+                emit: again
+              - emit: done
+          wrap_up: { crew: work, listen: done, inputs: { round: last } }
+        """;
+
+    public static async Task RunAsync(string[] args)
+    {
+        Console.WriteLine($"flow loop: a {Iterations}-iteration loop flow (one-task crew per iteration, offline model, no latency) vs the one-task crew alone vs a bare activity; medians, ms");
+        Console.WriteLine("| engine | iteration | one-task crew run | iteration overhead beyond the crew | bare activity | overhead / bare activity |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        string only = args.Length > 0 ? args[0] : "both";
+        if (only is "both" or "in-memory")
+        {
+            await MeasureAsync("in-memory", null, warmUps: 30, repeats: 9);
+        }
+
+        if (only is "both" or "azurite")
+        {
+            using var azurite = await BenchAzurite.StartAsync();
+            await MeasureAsync("Azurite (Azure Storage provider)", azurite.ConnectionString, warmUps: 3, repeats: 5);
+        }
+    }
+
+    static async Task MeasureAsync(string name, string? storage, int warmUps, int repeats)
+    {
+        await using var engine = await BenchEngines.StartAsync(storage);
+        var crew = new CrewDefinition
+        {
+            Name = "work",
+            Agents = [new AgentDefinition { Name = "a", Role = "Worker", Goal = "g", Backstory = "b" }],
+            Tasks = [new TaskDefinition { Name = "round_task", Description = "Do round {round}", ExpectedOutput = "done", Agent = "a" }],
+        };
+        var loaded = FlowDefinitionLoader.Parse(Loop, "loop", "loop.yaml", n => n == "work" ? new CrewLoadResult { Definition = crew } : null);
+        var flow = loaded.Definition ?? throw new InvalidOperationException(string.Join("; ", loaded.Problems.Select(p => $"{p.Path}: {p.Message}")));
+        for (int i = 0; i < warmUps; i++)
+        {
+            await FlowOnceAsync(engine, flow);
+            await OverheadBench.CrewOnceAsync(engine, crew with { Tasks = [crew.Tasks[0] with { Description = "Do round 0" }] });
+            await OverheadBench.BareOnceAsync(engine, 1);
+        }
+
+        var flows = new List<double>();
+        var crews = new List<double>();
+        var bare = new List<double>();
+        for (int i = 0; i < repeats; i++)
+        {
+            flows.Add(await FlowOnceAsync(engine, flow));
+            crews.Add((await OverheadBench.CrewOnceAsync(engine, crew with { Tasks = [crew.Tasks[0] with { Description = "Do round 0" }] })).RecordedMs);
+            bare.Add((await OverheadBench.BareOnceAsync(engine, Iterations)).RecordedMs / Iterations);
+        }
+
+        // The flow makes 11 crew runs (10 iterations and the wrap-up) and starts and completes once.
+        double iteration = BenchApp.Median(flows) / (Iterations + 1);
+        double crewRun = BenchApp.Median(crews);
+        double activity = BenchApp.Median(bare);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {name} | {iteration:0.0} | {crewRun:0.0} | {iteration - crewRun:0.0} | {activity:0.0} | {(iteration - crewRun) / activity:0.0}x |"));
+    }
+
+    static async Task<double> FlowOnceAsync(CrewEngine engine, FlowDefinition flow)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        string runId = await engine.Services.GetRequiredService<FlowRunService>().KickoffAsync(flow, new KickoffRequest());
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var view = await engine.Runs.WaitAsync(runId, pollInterval: TimeSpan.FromMilliseconds(5), cancellationToken: limit.Token);
+        return view.Status == Runs.CrewRunStatus.Completed && view.LastUpdatedAt is { } ended
+            ? (ended - startedAt).TotalMilliseconds
+            : throw new InvalidOperationException($"{runId}: {view.Error}");
+    }
+}

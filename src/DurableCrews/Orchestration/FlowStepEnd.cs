@@ -1,0 +1,8 @@
+using System.Text.Json.Nodes;
+
+namespace DurableCrews.Orchestration;
+
+/// <summary>What <see cref="FinishFlowStepActivity"/> decided: the state after the step's <c>set</c>, and the labels it emits.</summary>
+/// <param name="State">The flow's state now.</param>
+/// <param name="Labels">The labels emitted: a person's outcome and the router's choice, in that order.</param>
+public sealed record FlowStepEnd(JsonObject State, IReadOnlyList<string> Labels);

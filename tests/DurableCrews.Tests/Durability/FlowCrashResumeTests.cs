@@ -1,0 +1,136 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using DurableCrews.Tests.Support;
+
+namespace DurableCrews.Tests.Durability;
+
+/// <summary>
+/// A CrewAI-style flow looping on <c>durablecrews serve</c> over Azurite, killed with SIGKILL in the middle of an
+/// iteration and started again: the loop goes on from that iteration, and no finished iteration's model call is
+/// made again; the run's API shows the loop's progress and state.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class FlowCrashResumeTests(Azurite azurite) : IDisposable
+{
+    readonly ManualResetEventSlim gate = new(false);
+    readonly TempFolder folder = new();
+
+    public void Dispose()
+    {
+        gate.Set();
+        gate.Dispose();
+        folder.Dispose();
+    }
+
+    const string LoopFlow = """
+        name: rounds
+        state: { round: 0 }
+        steps:
+          work:
+            crew: crews/round.yaml
+            start: true
+            listen: again
+            inputs: { round: "{state.round}" }
+            set: { round: state.round + 1 }
+            router:
+              - when: state.round < 4
+                emit: again
+              - emit: done
+          wrap_up:
+            crew: crews/round.yaml
+            listen: done
+            inputs: { round: final }
+        """;
+
+    const string RoundCrew = """
+        name: round
+        agents:
+          worker: { role: Worker, goal: Finish each round, backstory: Steady }
+        tasks:
+          round_task: { description: "Do round {round}", expected_output: The round done, agent: worker }
+        """;
+
+    static string TaskOf(StubRequest request)
+    {
+        using var body = JsonDocument.Parse(request.Body);
+        return body.RootElement.GetProperty("messages").EnumerateArray()
+            .Select(m => m.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : string.Empty)
+            .FirstOrDefault(t => t.StartsWith("Current Task: ", StringComparison.Ordinal))?.Split('\n')[0]["Current Task: ".Length..] ?? string.Empty;
+    }
+
+    Dictionary<string, string> Settings(HttpStub model, string hub)
+    {
+        var settings = ServeSettings.OnAzurite(azurite, model, hub);
+        settings["DurableCrews__Crews__FlowsPath"] = Path.Combine(folder.Path, "flows");
+        return settings;
+    }
+
+    static async Task<JsonElement> GetRunAsync(ServeProcess serve, string runId)
+    {
+        using var http = new HttpClient { BaseAddress = serve.Address };
+        return await http.GetFromJsonAsync<JsonElement>($"runs/{runId}");
+    }
+
+    static async Task<JsonElement> WaitForAsync(ServeProcess serve, string runId, Func<JsonElement, bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        while (true)
+        {
+            var run = await GetRunAsync(serve, runId);
+            if (condition(run))
+            {
+                return run;
+            }
+
+            await Task.Delay(200, timeout.Token);
+        }
+    }
+
+    static int Iterations(JsonElement run, string step) =>
+        run.TryGetProperty("progress", out var progress) && progress.ValueKind == JsonValueKind.Object
+        && progress.TryGetProperty("iterations", out var iterations) && iterations.ValueKind == JsonValueKind.Object
+        && iterations.TryGetProperty(step, out var count) ? count.GetInt32() : 0;
+
+    [Fact]
+    public async Task A_looping_flow_killed_mid_iteration_resumes_without_repeating_a_finished_iterations_model_call()
+    {
+        folder.Write("flows/rounds/flow.yaml", LoopFlow);
+        folder.Write("flows/rounds/crews/round.yaml", RoundCrew);
+        await using var model = await HttpStub.StartAsync(request =>
+        {
+            if (TaskOf(request) == "Do round 2")
+            {
+                gate.Wait(TimeSpan.FromSeconds(60));
+            }
+
+            return (200, ChatCompletions.Text($"finished {TaskOf(request)}"), null);
+        });
+        string hub = $"crashloop{Guid.NewGuid():N}"[..20];
+        var settings = Settings(model, hub);
+
+        JsonElement midway;
+        await using (var first = await ServeProcess.StartAsync(settings))
+        {
+            using var http = new HttpClient { BaseAddress = first.Address };
+            var started = await http.PostAsync("flows/rounds/kickoff", new StringContent("""{"runId":"loop-crash"}""", Encoding.UTF8, "application/json"));
+            Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
+            midway = await WaitForAsync(first, "loop-crash", run => Iterations(run, "work") == 3 && model.Requests.Any(r => TaskOf(r) == "Do round 2"));
+            await first.KillAsync();
+        }
+
+        gate.Set();
+        await using var second = await ServeProcess.StartAsync(settings);
+        var run = await WaitForAsync(second, "loop-crash", r => r.GetProperty("status").GetString() is not ("Pending" or "Running"));
+
+        Assert.Equal("Completed", run.GetProperty("status").GetString());
+        Assert.Equal(2, midway.GetProperty("flow").GetProperty("state").GetProperty("round").GetInt32());
+        Assert.Equal(4, run.GetProperty("flow").GetProperty("state").GetProperty("round").GetInt32());
+        var calls = model.Requests.Select(TaskOf).GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(1, calls["Do round 0"]);
+        Assert.Equal(1, calls["Do round 1"]);
+        Assert.True(calls["Do round 2"] >= 2, "round two's call was in flight at the kill and must be made again");
+        Assert.Equal(1, calls["Do round 3"]);
+        Assert.Equal(1, calls["Do round final"]);
+    }
+}
