@@ -2,6 +2,7 @@ using DurableCrews.Api;
 using DurableCrews.Configuration;
 using DurableCrews.Orchestration;
 using DurableCrews.Storage;
+using DurableCrews.Telemetry;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Microsoft.DurableTask;
