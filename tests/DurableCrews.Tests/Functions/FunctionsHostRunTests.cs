@@ -14,20 +14,6 @@ namespace DurableCrews.Tests.Functions;
 [Collection(FunctionsHostCollection.Name)]
 public sealed class FunctionsHostRunTests(FunctionsHostFixture fixture)
 {
-    const string Reviewed = """
-        agents:
-          writer:
-            role: Writer
-            goal: Write about {topic}
-            backstory: Clear
-        tasks:
-          draft:
-            description: Draft notes on {topic}
-            expected_output: A draft
-            agent: writer
-            human_input: true
-        """;
-
     static async Task<JsonElement> JsonOf(HttpResponseMessage response, HttpStatusCode status)
     {
         string body = await response.Content.ReadAsStringAsync();
@@ -38,9 +24,11 @@ public sealed class FunctionsHostRunTests(FunctionsHostFixture fixture)
     static IEnumerable<string?> Raws(JsonElement run) =>
         run.GetProperty("output").GetProperty("tasks_output").EnumerateArray().Select(t => t.GetProperty("raw").GetString());
 
-    async Task PutReviewedAsync(FunctionsHostProcess host)
+    /// <summary>Uploads the crew <c>reviewed</c>: one task that waits for a person's approval.</summary>
+    public static async Task PutReviewedAsync(FunctionsHostProcess host)
     {
-        using var stored = await host.Http.PutAsync("crews/reviewed", new StringContent(Reviewed, Encoding.UTF8, "application/yaml"));
+        ArgumentNullException.ThrowIfNull(host);
+        using var stored = await host.Http.PutAsync("crews/reviewed", new StringContent(DashboardE2e.ReviewedCrew, Encoding.UTF8, "application/yaml"));
         Assert.True(stored.IsSuccessStatusCode, await stored.Content.ReadAsStringAsync());
     }
 
