@@ -72,6 +72,7 @@ public sealed class CrewRunService
             CreatedAt = time.GetUtcNow(),
             Webhooks = (request.Webhooks ?? new WebhookTargets()).Over(crewTargets),
         };
+        using var starting = runs.Starting.Begin(runId);
         string etag;
         try
         {
@@ -289,6 +290,7 @@ public sealed class CrewRunService
 
         string replayId = newRunId ?? NewRunId(run.Definition.Name);
         var replay = run with { RunId = replayId, CreatedAt = time.GetUtcNow() };
+        using var starting = runs.Starting.Begin(replayId);
         string etag;
         try
         {

@@ -65,6 +65,7 @@ public sealed class FlowRunService
         }
 
         string runId = request.RunId ?? CrewRunService.NewRunId(flow.Name, time.GetUtcNow());
+        using var starting = runs.Starting.Begin(runId);
         try
         {
             await runs.SaveFlowAsync(new FlowRunRecord { RunId = runId, Flow = flow, Inputs = request.Inputs, CreatedAt = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
