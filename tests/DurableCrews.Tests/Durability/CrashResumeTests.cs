@@ -20,7 +20,7 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
         gate.Dispose();
     }
 
-    const string FourSteps = """
+    public const string FourSteps = """
         agents:
           worker:
             role: Worker
@@ -43,18 +43,7 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
           plan: { description: Plan the platform, expected_output: A plan }
         """;
 
-    /// <summary>What a request to the stub model is.</summary>
-    sealed record ModelCall(string System, string Task, bool HasToolResults);
-
-    static ModelCall Read(StubRequest request)
-    {
-        using var body = JsonDocument.Parse(request.Body);
-        var messages = body.RootElement.GetProperty("messages").EnumerateArray().ToList();
-        string Text(JsonElement m) => m.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : string.Empty;
-        string system = messages.Where(m => m.GetProperty("role").GetString() == "system").Select(Text).FirstOrDefault() ?? string.Empty;
-        string task = messages.Where(m => m.GetProperty("role").GetString() == "user").Select(Text).FirstOrDefault(t => t.StartsWith("Current Task: ", StringComparison.Ordinal))?.Split('\n')[0]["Current Task: ".Length..] ?? string.Empty;
-        return new ModelCall(system, task, messages.Any(m => m.GetProperty("role").GetString() == "tool"));
-    }
+    static StubModelCall Read(StubRequest request) => StubModelCall.Read(request);
 
     static string Completion(string content) => ChatCompletions.Text(content);
 
