@@ -81,7 +81,7 @@ internal sealed class TaskSequence
         {
             string key = attempt == 0 ? $"t{task.Index}" : $"t{task.Index}-r{attempt}";
             attempts[task.Index] = key;
-            var input = new AgentWorkInput(runId, key, task.Index, contextTasks, StepWebhook: plan.Webhooks?.Step, Folded: true, RunETag: plan.RunETag, NoEarlierOutput: attempt == 0 && task.NoEarlierOutput);
+            var input = new AgentWorkInput(runId, key, task.Index, contextTasks, StepWebhook: plan.Webhooks?.Step, Folded: OrchestrationVersions.FoldsWork(context.Version), RunETag: plan.RunETag, NoEarlierOutput: attempt == 0 && task.NoEarlierOutput);
             string failure;
             try
             {
