@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Azure.Data.Tables;
 using DurableCrews.Orchestration;
 using DurableCrews.Tests.Support;
 
@@ -56,28 +55,6 @@ public sealed class VersioningTests(Azurite azurite) : IDisposable
         }
     }
 
-    /// <summary>The version <paramref name="instanceId"/>'s start recorded, and the activities its history scheduled.</summary>
-    async Task<(string? Version, List<string> Activities)> HistoryAsync(string hub, string instanceId)
-    {
-        var table = new TableClient(azurite.ConnectionString, $"{hub}History");
-        string? version = null;
-        var activities = new List<string>();
-        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == instanceId))
-        {
-            switch (row.GetString("EventType"))
-            {
-                case "ExecutionStarted":
-                    version = row.GetString("Version");
-                    break;
-                case "TaskScheduled":
-                    activities.Add(row.GetString("Name"));
-                    break;
-            }
-        }
-
-        return (version, activities);
-    }
-
     [Fact]
     public async Task Runs_started_on_version_1_finish_on_their_steps_after_a_start_on_version_2_whose_steps_differ()
     {
@@ -121,8 +98,8 @@ public sealed class VersioningTests(Azurite azurite) : IDisposable
             Assert.Equal("Completed", await WaitForEndAsync(http, "on-version-2"));
         }
 
-        var oldRun = await HistoryAsync(hub, "on-version-1");
-        var newRun = await HistoryAsync(hub, "on-version-2");
+        var oldRun = await TaskHubHistory.ReadAsync(azurite.ConnectionString, hub, "on-version-1");
+        var newRun = await TaskHubHistory.ReadAsync(azurite.ConnectionString, hub, "on-version-2");
         Assert.Equal((OrchestrationVersions.SeparateBeginAndFinish, OrchestrationVersions.Current), (oldRun.Version, newRun.Version));
         string[] turnThenFinish = [nameof(AgentTurnActivity), nameof(FinishAgentWorkActivity)];
         Assert.Equal([.. Enumerable.Repeat(turnThenFinish, 4).SelectMany(a => a), nameof(CompleteRunActivity)], oldRun.Activities);

@@ -26,8 +26,17 @@ public sealed class ModelBackedFunctionsHost : IAsyncDisposable
     /// <summary>The running host (the latest one after <see cref="RestartAsync"/>).</summary>
     public FunctionsHostProcess Host { get; private set; } = null!;
 
-    /// <summary>Starts the model answering through <paramref name="respond"/>, Azurite, and the host; skips the test when there is no host.</summary>
-    public static async Task<ModelBackedFunctionsHost> StartAsync(Func<StubRequest, (int Status, string Body, IDictionary<string, string>? Headers)> respond)
+    /// <summary>The task hub the host works in.</summary>
+    public const string Hub = "ModelHostHub";
+
+    /// <summary>The Azurite the host works on.</summary>
+    public Azurite Storage => azurite;
+
+    /// <summary>
+    /// Starts the model answering through <paramref name="respond"/>, Azurite, and the host with <paramref name="extra"/>
+    /// settings; skips the test when there is no host.
+    /// </summary>
+    public static async Task<ModelBackedFunctionsHost> StartAsync(Func<StubRequest, (int Status, string Body, IDictionary<string, string>? Headers)> respond, IReadOnlyDictionary<string, string>? extra = null)
     {
         var host = new ModelBackedFunctionsHost { command = FunctionsHostInstall.FindOrSkip() };
         try
@@ -35,11 +44,11 @@ public sealed class ModelBackedFunctionsHost : IAsyncDisposable
             host.app = await FunctionsHostInstall.PublishedAppAsync();
             await host.azurite.InitializeAsync();
             host.Model = await HttpStub.StartAsync(respond);
-            host.settings = FunctionsHostFixture.Settings(host.azurite, "ModelHostHub");
+            host.settings = FunctionsHostFixture.Settings(host.azurite, Hub);
             host.settings["DurableCrews__Model__Provider"] = "openai-compatible";
             host.settings["DurableCrews__Model__Endpoint"] = new Uri(host.Model.BaseAddress, "v1/").ToString();
             host.settings["DurableCrews__Model__Name"] = "stub";
-            host.Host = await FunctionsHostProcess.StartAsync(host.command, host.app, host.port, host.home, host.settings);
+            host.Host = await FunctionsHostProcess.StartAsync(host.command, host.app, host.port, host.home, host.With(extra));
             return host;
         }
         catch
@@ -49,11 +58,25 @@ public sealed class ModelBackedFunctionsHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the host again on the same port, storage and keys, after <see cref="FunctionsHostProcess.KillAsync"/>.</summary>
-    public async Task RestartAsync()
+    /// <summary>
+    /// Starts the host again on the same port, storage and keys (with <paramref name="extra"/> settings instead of the
+    /// first start's), after <see cref="FunctionsHostProcess.KillAsync"/>.
+    /// </summary>
+    public async Task RestartAsync(IReadOnlyDictionary<string, string>? extra = null)
     {
         await Host.DisposeAsync();
-        Host = await FunctionsHostProcess.StartAsync(command, app, port, home, settings);
+        Host = await FunctionsHostProcess.StartAsync(command, app, port, home, With(extra));
+    }
+
+    Dictionary<string, string> With(IReadOnlyDictionary<string, string>? extra)
+    {
+        var all = new Dictionary<string, string>(settings);
+        foreach (var (name, value) in extra ?? new Dictionary<string, string>())
+        {
+            all[name] = value;
+        }
+
+        return all;
     }
 
     public async ValueTask DisposeAsync()
