@@ -1,13 +1,15 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using DurableCrews.Orchestration;
 using DurableCrews.Tests.Support;
 
 namespace DurableCrews.Tests.Durability;
 
 /// <summary>
 /// <c>durablecrews serve</c> on the Azure Storage backend (Azurite), killed with SIGKILL while a model call is in flight
-/// and started again: the run completes, and no model call that had finished before the kill is made again.
+/// and started again (the same build, or the next one with changed orchestrations): the run completes, and no model
+/// call that had finished before the kill is made again.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class CrashResumeTests(Azurite azurite) : IDisposable
@@ -372,5 +374,49 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
         var calls = model.Requests.Select(Read).GroupBy(c => c.Task).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(1, calls["Do step one"]);
         Assert.Equal(1, calls["Do step three"]);
+    }
+
+    /// <summary>
+    /// A deploy whose orchestrations differ: runs started on version 1 (each task's work finished by an activity of its
+    /// own, the run completed by another) are cut off mid-run, the next start runs version 2 (work and run finished in the
+    /// last turn), and every run completes on the steps of the version it started on, repeating no finished model call.
+    /// </summary>
+    [Fact]
+    public async Task Runs_started_on_version_1_finish_on_their_steps_after_a_start_on_version_2_whose_steps_differ()
+    {
+        await using var model = await HttpStub.StartAsync(request =>
+        {
+            var call = Read(request);
+            if (call.Task == "Do step two")
+            {
+                gate.Wait(TimeSpan.FromSeconds(60));
+            }
+
+            return (200, Completion($"done: {call.Task}"), null);
+        });
+        string hub = $"versions{Guid.NewGuid():N}"[..20];
+        var settings = Settings(model, hub);
+
+        await using (var before = await ServeProcess.StartAsync(new Dictionary<string, string>(settings) { ["DurableCrews__Versioning__StartVersion"] = OrchestrationVersions.SeparateBeginAndFinish }))
+        {
+            await StartRunAsync(before, "four-steps", FourSteps, "on-version-1");
+            await WaitUntilAsync(() => model.Requests.Any(r => Read(r).Task == "Do step two"));
+            await before.KillAsync();
+        }
+
+        gate.Set();
+        await using var after = await ServeProcess.StartAsync(settings);
+        await StartRunAsync(after, "four-steps", FourSteps, "on-version-2");
+
+        Assert.Equal("Completed", (await WaitForEndAsync(after, "on-version-1")).GetProperty("status").GetString());
+        Assert.Equal("Completed", (await WaitForEndAsync(after, "on-version-2")).GetProperty("status").GetString());
+        var oldRun = await TaskHubHistory.ReadAsync(azurite.ConnectionString, hub, "on-version-1");
+        var newRun = await TaskHubHistory.ReadAsync(azurite.ConnectionString, hub, "on-version-2");
+        Assert.Equal((OrchestrationVersions.SeparateBeginAndFinish, OrchestrationVersions.Current), (oldRun.Version, newRun.Version));
+        string[] turnThenFinish = [nameof(AgentTurnActivity), nameof(FinishAgentWorkActivity)];
+        Assert.Equal([.. Enumerable.Repeat(turnThenFinish, 4).SelectMany(a => a), nameof(CompleteRunActivity)], oldRun.Activities);
+        Assert.Equal(Enumerable.Repeat(nameof(AgentTurnActivity), 4), newRun.Activities);
+        var calls = model.Requests.Select(Read).GroupBy(c => c.Task).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal((2, 2, 2), (calls["Do step one"], calls["Do step three"], calls["Do step four"]));
     }
 }

@@ -11,6 +11,9 @@ namespace DurableCrews.Tests.Functions;
 /// </summary>
 public sealed class FunctionsHostFixture : IAsyncLifetime
 {
+    /// <summary>How long the offline model takes per call in the shared host, in milliseconds.</summary>
+    public const int OfflineLatencyMs = 300;
+
     readonly Azurite azurite = new();
     readonly string home = Path.Combine(Path.GetTempPath(), "durablecrews-tests", "functions-host-" + Guid.NewGuid().ToString("N"));
     FunctionsHostProcess? host;
@@ -60,7 +63,7 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
         Otlp = await HttpStub.StartAsync(_ => (200, string.Empty, null));
         var settings = Settings(azurite, "SharedHostHub");
         settings["DurableCrews__Model__Provider"] = "offline";
-        settings["DurableCrews__Model__OfflineLatencyMs"] = "300";
+        settings["DurableCrews__Model__OfflineLatencyMs"] = $"{OfflineLatencyMs}";
         foreach (var (name, value) in McpServerPackages.Stdio("everything", McpServerPackages.Everything))
         {
             settings[name.Replace(":", "__", StringComparison.Ordinal)] = value!;
