@@ -58,6 +58,19 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
             return;
         }
 
+        try
+        {
+            await StartAsync(command);
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    async Task StartAsync(FunctionsHostCommand command)
+    {
         string app = await FunctionsHostInstall.PublishedAppAsync();
         await azurite.InitializeAsync();
         Otlp = await HttpStub.StartAsync(_ => (200, string.Empty, null));

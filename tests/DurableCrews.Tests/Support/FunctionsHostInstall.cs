@@ -54,8 +54,8 @@ public static class FunctionsHostInstall
     }
 
     /// <summary>
-    /// <c>src/DurableCrews.Functions</c> published (once per test run) from the build the tests were built with, into a
-    /// folder under the temp folder.
+    /// <c>src/DurableCrews.Functions</c> published (once per test run) from the build the tests were built with, into
+    /// <c>functions-app</c> beside the tests.
     /// </summary>
     public static Task<string> PublishedAppAsync() => Published.Value;
 
@@ -63,7 +63,13 @@ public static class FunctionsHostInstall
     {
         // The tests' own build built the Functions app too (a project reference): publish that build, do not build again.
         string configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar))!);
-        string output = Path.Combine(Path.GetTempPath(), "durablecrews-tests", "functions-app-" + Guid.NewGuid().ToString("N"));
+        // Beside the tests' own build, replaced on each run (a temp folder would outlive the test host, which is killed).
+        string output = Path.Combine(AppContext.BaseDirectory, "functions-app");
+        if (Directory.Exists(output))
+        {
+            Directory.Delete(output, recursive: true);
+        }
+
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepoPaths.Root };
         foreach (string arg in new[] { "publish", Path.Combine("src", "DurableCrews.Functions", "DurableCrews.Functions.csproj"), "-c", configuration, "--no-build", "--nologo", "-o", output })
         {
@@ -79,19 +85,6 @@ public static class FunctionsHostInstall
             throw new InvalidOperationException($"dotnet publish of the Functions app failed ({process.ExitCode}): {await stdout}{await stderr}");
         }
 
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(output);
         return output;
-    }
-
-    static void TryDelete(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS to clean.
-        }
     }
 }
