@@ -47,6 +47,18 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
 
     static StubModelCall Read(StubRequest request) => StubModelCall.Read(request);
 
+    /// <summary>A model that answers each step at once, except step two, which it holds until <see cref="gate"/> opens.</summary>
+    Task<HttpStub> StepTwoHeldModelAsync() => HttpStub.StartAsync(request =>
+    {
+        var call = Read(request);
+        if (call.Task == "Do step two")
+        {
+            gate.Wait(TimeSpan.FromSeconds(60));
+        }
+
+        return (200, Completion($"done: {call.Task}"), null);
+    });
+
     static string Completion(string content) => ChatCompletions.Text(content);
 
     static string Delegations(params string[] coworkers) =>
@@ -128,16 +140,7 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
     [Fact]
     public async Task A_sequential_run_killed_during_its_second_task_resumes_without_repeating_finished_model_calls()
     {
-        await using var model = await HttpStub.StartAsync(request =>
-        {
-            var call = Read(request);
-            if (call.Task == "Do step two")
-            {
-                gate.Wait(TimeSpan.FromSeconds(60));
-            }
-
-            return (200, Completion($"done: {call.Task}"), null);
-        });
+        await using var model = await StepTwoHeldModelAsync();
         string hub = $"crashseq{Guid.NewGuid():N}"[..20];
         var settings = Settings(model, hub);
 
@@ -341,16 +344,7 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
     [Fact]
     public async Task Serve_stopped_with_sigterm_during_a_model_call_exits_0_and_the_run_resumes_on_the_next_start()
     {
-        await using var model = await HttpStub.StartAsync(request =>
-        {
-            var call = Read(request);
-            if (call.Task == "Do step two")
-            {
-                gate.Wait(TimeSpan.FromSeconds(60));
-            }
-
-            return (200, Completion($"done: {call.Task}"), null);
-        });
+        await using var model = await StepTwoHeldModelAsync();
         string hub = $"sigterm{Guid.NewGuid():N}"[..20];
         var settings = Settings(model, hub);
         settings["DurableCrews__Serve__DrainSeconds"] = "1";
@@ -384,16 +378,7 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
     [Fact]
     public async Task Runs_started_on_version_1_finish_on_their_steps_after_a_start_on_version_2_whose_steps_differ()
     {
-        await using var model = await HttpStub.StartAsync(request =>
-        {
-            var call = Read(request);
-            if (call.Task == "Do step two")
-            {
-                gate.Wait(TimeSpan.FromSeconds(60));
-            }
-
-            return (200, Completion($"done: {call.Task}"), null);
-        });
+        await using var model = await StepTwoHeldModelAsync();
         string hub = $"versions{Guid.NewGuid():N}"[..20];
         var settings = Settings(model, hub);
 
