@@ -26,6 +26,7 @@ public static class FunctionsApp
         builder.ConfigureFunctionsWebApplication();
         builder.Services.AddDurableCrews(builder.Configuration);
         AddAzureMonitor(builder.Services, builder.Configuration);
+        OtlpTelemetry.Add(builder.Services, builder.Configuration);
         return builder;
     }
 

@@ -2,6 +2,7 @@ using DurableCrews.Api;
 using DurableCrews.Configuration;
 using DurableCrews.Orchestration;
 using DurableCrews.Storage;
+using DurableCrews.Telemetry;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Microsoft.DurableTask;
@@ -133,6 +134,13 @@ public sealed class CrewEngine : IAsyncDisposable
             {
                 o.Concurrency.MaximumConcurrentActivityWorkItems = options.MaxConcurrentActivities;
                 o.Concurrency.MaximumConcurrentOrchestrationWorkItems = options.MaxConcurrentOrchestrations;
+                o.Versioning = new DurableTaskWorkerOptions.VersioningOptions
+                {
+                    Version = OrchestrationVersions.Current,
+                    DefaultVersion = OrchestrationVersions.Current,
+                    MatchStrategy = DurableTaskWorkerOptions.VersionMatchStrategy.CurrentOrOlder,
+                    FailureStrategy = DurableTaskWorkerOptions.VersionFailureStrategy.Reject,
+                };
             });
         });
         builder.Services.AddDurableTaskClient(client =>

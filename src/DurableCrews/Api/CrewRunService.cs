@@ -23,10 +23,13 @@ public sealed class CrewRunService
     readonly OutboundPolicies outbound;
     readonly InFlightModelCalls inFlight;
     readonly bool publishResults;
+    readonly string startVersion;
 
     /// <summary>Creates the service.</summary>
-    public CrewRunService(DurableTaskClient client, RunStore runs, TimeProvider time, OutboundPolicies outbound, InFlightModelCalls inFlight, Microsoft.Extensions.Options.IOptions<QueueOptions> queues)
+    public CrewRunService(DurableTaskClient client, RunStore runs, TimeProvider time, OutboundPolicies outbound, InFlightModelCalls inFlight, Microsoft.Extensions.Options.IOptions<QueueOptions> queues, Microsoft.Extensions.Options.IOptions<VersioningOptions> versioning)
     {
+        ArgumentNullException.ThrowIfNull(versioning);
+        startVersion = versioning.Value.StartVersion;
         ArgumentNullException.ThrowIfNull(queues);
         publishResults = queues.Value.PublishResults;
         ArgumentNullException.ThrowIfNull(inFlight);
@@ -73,6 +76,7 @@ public sealed class CrewRunService
             CreatedAt = time.GetUtcNow(),
             Webhooks = (request.Webhooks ?? new WebhookTargets()).Over(crewTargets),
         };
+        using var starting = runs.Starting.Begin(runId);
         string etag;
         try
         {
@@ -94,7 +98,7 @@ public sealed class CrewRunService
     async Task StartAsync(RunRecord run, string etag, int storedBefore, CancellationToken cancellationToken)
     {
         await client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(CrewOrchestrator), new CrewRunInput(run.RunId, CrewRunPlan.Of(run, etag, publishResults, storedBefore)), new StartOrchestrationOptions(run.RunId), cancellationToken).ConfigureAwait(false);
+            nameof(CrewOrchestrator), new CrewRunInput(run.RunId, CrewRunPlan.Of(run, etag, publishResults, storedBefore)), new StartOrchestrationOptions(run.RunId) { Version = startVersion }, cancellationToken).ConfigureAwait(false);
         Telemetry.CrewTelemetry.RunStarted(run.Definition.Name);
     }
 
@@ -316,6 +320,7 @@ public sealed class CrewRunService
 
         string replayId = newRunId ?? NewRunId(run.Definition.Name);
         var replay = run with { RunId = replayId, CreatedAt = time.GetUtcNow() };
+        using var starting = runs.Starting.Begin(replayId);
         string etag;
         try
         {

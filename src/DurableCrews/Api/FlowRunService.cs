@@ -16,10 +16,13 @@ public sealed class FlowRunService
     readonly DurableTaskClient client;
     readonly RunStore runs;
     readonly TimeProvider time;
+    readonly string startVersion;
 
     /// <summary>Creates the service.</summary>
-    public FlowRunService(DurableTaskClient client, RunStore runs, TimeProvider time)
+    public FlowRunService(DurableTaskClient client, RunStore runs, TimeProvider time, Microsoft.Extensions.Options.IOptions<VersioningOptions> versioning)
     {
+        ArgumentNullException.ThrowIfNull(versioning);
+        startVersion = versioning.Value.StartVersion;
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(runs);
         this.client = client;
@@ -104,6 +107,7 @@ public sealed class FlowRunService
         }
 
         string runId = request.RunId ?? CrewRunService.NewRunId(flow.Name, time.GetUtcNow());
+        using var starting = runs.Starting.Begin(runId);
         try
         {
             await runs.SaveFlowAsync(new FlowRunRecord { RunId = runId, Flow = flow, Inputs = request.Inputs, CreatedAt = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
@@ -114,7 +118,7 @@ public sealed class FlowRunService
         }
 
         await client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(FlowOrchestrator), new CrewRunInput(runId), new StartOrchestrationOptions(runId), cancellationToken).ConfigureAwait(false);
+            nameof(FlowOrchestrator), new CrewRunInput(runId), new StartOrchestrationOptions(runId) { Version = startVersion }, cancellationToken).ConfigureAwait(false);
         return runId;
     }
 }

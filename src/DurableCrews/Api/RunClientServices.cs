@@ -1,3 +1,4 @@
+using DurableCrews.Orchestration;
 using DurableCrews.Outbound;
 using DurableCrews.Reports;
 using DurableCrews.Storage;
@@ -24,10 +25,13 @@ public sealed class RunClientServices
     readonly Orchestration.InFlightModelCalls inFlight;
     readonly Agents.CrewKnowledge knowledge;
     readonly IOptions<QueueOptions> queues;
+    readonly IOptions<VersioningOptions> versioning;
 
     /// <summary>Creates the factory.</summary>
-    public RunClientServices(RunStore runs, TimeProvider time, OutboundPolicies outbound, CrewLibrary crews, RunReportService reports, IOptions<ApiOptions> options, ILoggerFactory loggers, Orchestration.InFlightModelCalls inFlight, Agents.CrewKnowledge knowledge, IOptions<QueueOptions> queues)
+    public RunClientServices(RunStore runs, TimeProvider time, OutboundPolicies outbound, CrewLibrary crews, RunReportService reports, IOptions<ApiOptions> options, ILoggerFactory loggers, Orchestration.InFlightModelCalls inFlight, Agents.CrewKnowledge knowledge, IOptions<QueueOptions> queues, IOptions<VersioningOptions> versioning)
     {
+        ArgumentNullException.ThrowIfNull(versioning);
+        this.versioning = versioning;
         ArgumentNullException.ThrowIfNull(queues);
         this.queues = queues;
         ArgumentNullException.ThrowIfNull(inFlight);
@@ -50,10 +54,10 @@ public sealed class RunClientServices
     }
 
     /// <summary>The crew run service over <paramref name="client"/>.</summary>
-    public CrewRunService Runs(DurableTaskClient client) => new(client, runs, time, outbound, inFlight, queues);
+    public CrewRunService Runs(DurableTaskClient client) => new(client, runs, time, outbound, inFlight, queues, versioning);
 
     /// <summary>The flow run service over <paramref name="client"/>.</summary>
-    public FlowRunService Flows(DurableTaskClient client) => new(client, runs, time);
+    public FlowRunService Flows(DurableTaskClient client) => new(client, runs, time, versioning);
 
     /// <summary>The run API over <paramref name="client"/>.</summary>
     public CrewApi Api(DurableTaskClient client) => new(Runs(client), Flows(client), crews, knowledge, reports, links, loggers.CreateLogger<CrewApi>());

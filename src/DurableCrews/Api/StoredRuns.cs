@@ -8,7 +8,8 @@ internal static class StoredRuns
 {
     /// <summary>
     /// A run the engine does not know (the embedded engine keeps no history across restarts) as its stored records tell it:
-    /// ended with its result, or, with a request and no result, cut off while it ran. Null when nothing is stored.
+    /// ended with its result, being started by this process, or, with a request and no result, cut off while it ran. Null
+    /// when nothing is stored.
     /// </summary>
     public static async Task<RunView?> GetAsync(RunStore runs, string runId, CancellationToken cancellationToken)
     {
@@ -26,6 +27,11 @@ internal static class StoredRuns
         else if (await runs.GetFlowAsync(runId, cancellationToken).ConfigureAwait(false) is { } flow)
         {
             (crew, created) = (flow.Flow.Name, flow.CreatedAt);
+        }
+
+        if (crew is not null && runs.Starting.IsStarting(runId))
+        {
+            return new RunView { RunId = runId, Crew = crew, Status = CrewRunStatus.Pending, CreatedAt = created };
         }
 
         return crew is null ? null : new RunView

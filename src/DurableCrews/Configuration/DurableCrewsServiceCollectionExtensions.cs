@@ -98,6 +98,8 @@ public static class DurableCrewsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QueueOptions>, QueueOptionsValidator>());
         services.AddOptions<ExecutionOptions>().Bind(configuration.GetSection(ExecutionOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExecutionOptions>, ExecutionOptionsValidator>());
+        services.AddOptions<VersioningOptions>().Bind(configuration.GetSection(VersioningOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VersioningOptions>, VersioningOptionsValidator>());
         services.TryAddTransient<StartRunActivity>();
         services.TryAddTransient<PrepareTaskActivity>();
         services.TryAddTransient<BeginAgentWorkActivity>();

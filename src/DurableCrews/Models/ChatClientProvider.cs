@@ -52,7 +52,7 @@ public sealed class ChatClientProvider : IChatClientProvider
     {
         var endpoint = RequireEndpoint(ModelProviders.AzureOpenAI);
         // Throttling and server errors are retried by the orchestration on durable timers, not inside the call.
-        var clientOptions = new AzureOpenAIClientOptions { RetryPolicy = new ClientRetryPolicy(maxRetries: 0) };
+        var clientOptions = new AzureOpenAIClientOptions { RetryPolicy = new ClientRetryPolicy(maxRetries: 0), NetworkTimeout = TimeSpan.FromSeconds(options.TimeoutSeconds) };
         var client = string.IsNullOrWhiteSpace(options.ApiKey)
             ? new AzureOpenAIClient(endpoint, new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ManagedIdentityClientId }), clientOptions)
             : new AzureOpenAIClient(endpoint, new AzureKeyCredential(options.ApiKey), clientOptions);
@@ -65,7 +65,7 @@ public sealed class ChatClientProvider : IChatClientProvider
 
         // Local servers (Ollama, LM Studio, vLLM) accept any key; the OpenAI client insists on one.
         var credential = new ApiKeyCredential(string.IsNullOrWhiteSpace(options.ApiKey) ? "not-needed" : options.ApiKey);
-        var clientOptions = new OpenAIClientOptions { Endpoint = endpoint, RetryPolicy = new ClientRetryPolicy(maxRetries: 0) };
+        var clientOptions = new OpenAIClientOptions { Endpoint = endpoint, RetryPolicy = new ClientRetryPolicy(maxRetries: 0), NetworkTimeout = TimeSpan.FromSeconds(options.TimeoutSeconds) };
         return new OpenAIClient(credential, clientOptions).GetChatClient(model).AsIChatClient();
     }
 

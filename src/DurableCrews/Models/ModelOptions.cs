@@ -26,4 +26,10 @@ public sealed record ModelOptions
 
     /// <summary>Simulated latency of the offline model per call, in milliseconds (demos, benchmarks, timeout tests).</summary>
     public int OfflineLatencyMs { get; init; }
+
+    /// <summary>
+    /// How long one call to Azure OpenAI or an OpenAI-compatible endpoint may take, in seconds (default 600, at most
+    /// 3600). The OpenAI SDK's own limit, 100 s, would cut off long reasoning answers.
+    /// </summary>
+    public int TimeoutSeconds { get; init; } = 600;
 }

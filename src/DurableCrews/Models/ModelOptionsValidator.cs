@@ -27,6 +27,11 @@ public sealed class ModelOptionsValidator : IValidateOptions<ModelOptions>
             }
         }
 
+        if (options.TimeoutSeconds is < 1 or > 3600)
+        {
+            failures.Add("DurableCrews:Model:TimeoutSeconds must be from 1 to 3600.");
+        }
+
         if (options.OfflineLatencyMs is < 0 or > 600_000)
         {
             failures.Add("DurableCrews:Model:OfflineLatencyMs must be from 0 to 600000.");

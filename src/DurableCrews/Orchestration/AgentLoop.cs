@@ -232,10 +232,10 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
     /// </summary>
     Task<AgentWorkSummary> DelegateAsync(DelegationOrder order)
     {
-        var child = new AgentWorkInput(input.RunId, order.Key, input.TaskIndex, [], input.Depth + 1, input.Key, input.StepWebhook, Folded: true, RunETag: input.RunETag);
+        var child = new AgentWorkInput(input.RunId, order.Key, input.TaskIndex, [], input.Depth + 1, input.Key, input.StepWebhook, Folded: order.Inline || OrchestrationVersions.FoldsWork(context.Version), RunETag: input.RunETag);
         return order.Inline
             ? new AgentLoop(context, child, null, _ => { }).RunAsync()
-            : context.CallSubOrchestratorAsync<AgentWorkSummary>(nameof(AgentWorkOrchestrator), child, new SubOrchestrationOptions { InstanceId = child.InstanceId });
+            : context.CallSubOrchestratorAsync<AgentWorkSummary>(nameof(AgentWorkOrchestrator), child, OrchestrationVersions.Child(context, child.InstanceId));
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ internal static class ChildDeadline
     /// <summary>The child's result, or <c>TimedOut</c> when the deadline passed first.</summary>
     public static async Task<(bool TimedOut, T? Result)> CallAsync<T>(TaskOrchestrationContext context, string orchestrator, string instanceId, IReadOnlyList<string> descendants, object input, int? seconds, string what)
     {
-        var child = context.CallSubOrchestratorAsync<T>(orchestrator, input, new SubOrchestrationOptions { InstanceId = instanceId });
+        var child = context.CallSubOrchestratorAsync<T>(orchestrator, input, OrchestrationVersions.Child(context, instanceId));
         if (seconds is not int limit)
         {
             return (false, await child);

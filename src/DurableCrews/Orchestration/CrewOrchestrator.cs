@@ -76,8 +76,8 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
     static Task PlanAsync(TaskOrchestrationContext context, string runId, CrewRunPlan plan)
     {
         context.SetCustomStatus(new CrewProgress { TasksTotal = plan.Tasks.Count, Running = [new RunningTask(-1, AgentWorkInput.PlanningKey, Agents.PlanningPrompt.Role, $"{runId}/{AgentWorkInput.PlanningKey}")] });
-        var input = new AgentWorkInput(runId, AgentWorkInput.PlanningKey, -1, [], Folded: true, RunETag: plan.RunETag);
-        return context.CallSubOrchestratorAsync<AgentWorkSummary>(nameof(AgentWorkOrchestrator), input, new SubOrchestrationOptions { InstanceId = input.InstanceId });
+        var input = new AgentWorkInput(runId, AgentWorkInput.PlanningKey, -1, [], Folded: OrchestrationVersions.FoldsWork(context.Version), RunETag: plan.RunETag);
+        return context.CallSubOrchestratorAsync<AgentWorkSummary>(nameof(AgentWorkOrchestrator), input, OrchestrationVersions.Child(context, input.InstanceId));
     }
 
     /// <summary>Runs the tasks in the child <c>{runId}/work</c>, raced against the crew's deadline.</summary>

@@ -63,7 +63,7 @@ public sealed class FlowOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
                 try
                 {
                     string stepRun = await context.CallActivityAsync<string>(nameof(StartFlowStepActivity), new FlowStepRequest(runId, step.Name), CrewOrchestrator.StoreOnlyRetry);
-                    running[step.Name] = (stepRun, context.CallSubOrchestratorAsync<CrewRunSummary>(nameof(CrewOrchestrator), new CrewRunInput(stepRun), new SubOrchestrationOptions { InstanceId = stepRun }));
+                    running[step.Name] = (stepRun, context.CallSubOrchestratorAsync<CrewRunSummary>(nameof(CrewOrchestrator), new CrewRunInput(stepRun), OrchestrationVersions.Child(context, stepRun)));
                 }
                 catch (TaskFailedException ex)
                 {

@@ -177,7 +177,7 @@ internal sealed class TaskSequence
                 attempts[task.Index] = key;
             }
 
-            var input = new AgentWorkInput(runId, key, task.Index, contextTasks, StepWebhook: plan.Webhooks?.Step, Folded: true, RunETag: plan.RunETag, NoEarlierOutput: attempt == 0 && task.NoEarlierOutput, Item: item);
+            var input = new AgentWorkInput(runId, key, task.Index, contextTasks, StepWebhook: plan.Webhooks?.Step, Folded: OrchestrationVersions.FoldsWork(context.Version), RunETag: plan.RunETag, NoEarlierOutput: attempt == 0 && task.NoEarlierOutput, Item: item);
             string failure;
             try
             {

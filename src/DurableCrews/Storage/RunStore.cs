@@ -17,6 +17,9 @@ public sealed class RunStore
     public const int ParallelOutputReads = 16;
 
     readonly AsyncLocal<ReadScope?> readOnce = new();
+
+    /// <summary>The runs whose requests this process has stored and not yet handed to the engine.</summary>
+    public RunStarts Starting { get; } = new();
     readonly IBlobStore blobs;
 
     // Run requests as last read, with their blob's ETag. A request never changes, but a deleted run's id can be started

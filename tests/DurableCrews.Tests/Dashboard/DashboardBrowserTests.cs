@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using DurableCrews.Dashboard;
@@ -13,20 +12,6 @@ namespace DurableCrews.Tests.Dashboard;
 /// </summary>
 public sealed class DashboardBrowserTests
 {
-    const string Reviewed = """
-        agents:
-          writer:
-            role: Writer
-            goal: Write about {topic}
-            backstory: Clear
-        tasks:
-          draft:
-            description: Draft notes on {topic}
-            expected_output: A draft
-            agent: writer
-            human_input: true
-        """;
-
     [Fact]
     public async Task Serve_answers_the_dashboard_at_the_root_with_a_strict_content_security_policy_and_no_key()
     {
@@ -50,9 +35,7 @@ public sealed class DashboardBrowserTests
     [SkippableFact]
     public async Task The_dashboard_starts_watches_approves_and_terminates_runs_in_headless_chromium()
     {
-        bool required = Environment.GetEnvironmentVariable("DURABLECREWS_REQUIRE_CHROMIUM") == "1";
-        Skip.If(!required && !File.Exists("/usr/bin/chromium"), "Debian's chromium is not installed (apt-get install chromium); .ci/run installs it.");
-        Assert.True(File.Exists("/usr/bin/chromium"), "Debian's chromium is needed (.ci/run installs it: apt-get install chromium)");
+        DashboardE2e.RequireChromium();
 
         using var folder = new TempFolder();
         await using var serve = await ServeProcess.StartAsync(new Dictionary<string, string>
@@ -62,29 +45,12 @@ public sealed class DashboardBrowserTests
         });
         using (var http = new HttpClient { BaseAddress = serve.Address })
         {
-            var stored = await http.PutAsync("crews/reviewed", new StringContent(Reviewed, Encoding.UTF8, "application/yaml"));
+            var stored = await http.PutAsync("crews/reviewed", new StringContent(DashboardE2e.ReviewedCrew, Encoding.UTF8, "application/yaml"));
             Assert.True(stored.IsSuccessStatusCode, await stored.Content.ReadAsStringAsync());
         }
 
-        string artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts", "dashboard");
-        if (Directory.Exists(artifacts))
-        {
-            Directory.Delete(artifacts, recursive: true);
-        }
+        var screenshots = await DashboardE2e.WalkAsync(new Uri(serve.Address, "/").ToString().TrimEnd('/'), Path.Combine(AppContext.BaseDirectory, "artifacts", "dashboard"));
 
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(RepoPaths.Root, "tests", "DurableCrews.Tests", "Dashboard", "dashboard.e2e.mjs"));
-        start.ArgumentList.Add(new Uri(serve.Address, "/").ToString().TrimEnd('/'));
-        start.ArgumentList.Add(artifacts);
-        using var node = Process.Start(start)!;
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        await node.WaitForExitAsync(timeout.Token);
-
-        Assert.True(node.ExitCode == 0, $"{await stdout}\n{await stderr}");
-        Assert.Equal(
-            ["01-runs.png", "02-hierarchical-running.png", "03-hierarchical-completed.png", "04-replayed.png", "05-human-input-waiting.png", "06-human-input-approved.png", "07-terminated.png", "08-runs-filtered.png"],
-            Directory.GetFiles(artifacts).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(DashboardE2e.Screenshots, screenshots);
     }
 }

@@ -1,10 +1,12 @@
 // The dashboard in a real browser: Debian's Chromium driven by puppeteer-core (no browser download).
-// Usage: node dashboard.e2e.mjs BASE_URL ARTIFACTS_DIR. Exits 0 when every step passed; a screenshot per step.
+// Usage: node dashboard.e2e.mjs BASE_URL ARTIFACTS_DIR [PAGE_PATH]. PAGE_PATH is where the page is served (default "/"; the
+// Functions app serves it at "/api/dashboard?code=KEY"). Exits 0 when every step passed; a screenshot per step.
 import puppeteer from "puppeteer-core";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-const [base, artifacts] = process.argv.slice(2);
+const [base, artifacts, pagePath = "/"] = process.argv.slice(2);
+const at = hash => `${base}${pagePath}${hash}`;
 mkdirSync(artifacts, { recursive: true });
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -25,7 +27,7 @@ try {
     await page.waitForFunction(w => document.querySelector("h1 [data-testid=status]")?.textContent === w, { timeout, polling: 200 }, wanted);
   };
   const startCrew = async (crew, inputs) => {
-    await page.goto(`${base}/#/start/${crew}`, { waitUntil: "networkidle0" });
+    await page.goto(at(`#/start/${crew}`), { waitUntil: "networkidle0" });
     await page.waitForSelector("[data-testid=start-form]");
     for (const [name, value] of Object.entries(inputs)) {
       await page.waitForSelector(`input[data-input="${name}"]`);
@@ -37,7 +39,7 @@ try {
   };
 
   // 1. The runs list.
-  await page.goto(`${base}/`, { waitUntil: "networkidle0" });
+  await page.goto(at(""), { waitUntil: "networkidle0" });
   await page.waitForSelector("[data-testid=runs]");
   await shot("runs");
 
@@ -76,10 +78,13 @@ try {
   await shot("terminated");
 
   // 6. The list filtered by status and crew shows that run.
-  await page.goto(`${base}/#/`, { waitUntil: "networkidle0" });
+  await page.goto(at("#/"), { waitUntil: "networkidle0" });
   await page.waitForSelector("[data-testid=runs]");
   await page.select("[data-testid=filter-status]", "Terminated");
-  await page.waitForFunction(id => [...document.querySelectorAll("tr[data-run]")].map(r => r.dataset.run).join(",") === id, { timeout: 15000 }, longRun);
+  await page.waitForFunction((id, completed) => {
+    const shown = [...document.querySelectorAll("tr[data-run]")].map(r => r.dataset.run);
+    return shown.includes(id) && !completed.some(c => shown.includes(c));
+  }, { timeout: 15000 }, longRun, [platformRun, replayRun, reviewedRun]);
   await page.select("[data-testid=filter-status]", "Completed");
   await page.waitForFunction(ids => ids.every(id => document.querySelector(`tr[data-run="${id}"]`)), { timeout: 15000 }, [platformRun, replayRun, reviewedRun]);
   await shot("runs-filtered");

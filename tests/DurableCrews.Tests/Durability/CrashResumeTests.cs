@@ -1,11 +1,13 @@
 using System.Text.Json;
+using DurableCrews.Orchestration;
 using DurableCrews.Tests.Support;
 
 namespace DurableCrews.Tests.Durability;
 
 /// <summary>
 /// <c>durablecrews serve</c> on the Azure Storage backend (Azurite), killed with SIGKILL while a model call is in flight
-/// and started again: the run completes, and no model call that had finished before the kill is made again.
+/// and started again (the same build, or the next one with changed orchestrations): the run completes, and no model
+/// call that had finished before the kill is made again.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class CrashResumeTests(Azurite azurite) : IDisposable
@@ -18,7 +20,7 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
         gate.Dispose();
     }
 
-    const string FourSteps = """
+    public const string FourSteps = """
         agents:
           worker:
             role: Worker
@@ -56,6 +58,18 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
 
     static StubModelCall Read(StubRequest request) => StubModelCall.Read(request);
 
+    /// <summary>A model that answers each step at once, except step two, which it holds until <see cref="gate"/> opens.</summary>
+    Task<HttpStub> StepTwoHeldModelAsync() => HttpStub.StartAsync(request =>
+    {
+        var call = Read(request);
+        if (call.Task == "Do step two")
+        {
+            gate.Wait(TimeSpan.FromSeconds(60));
+        }
+
+        return (200, Completion($"done: {call.Task}"), null);
+    });
+
     static string Completion(string content) => ChatCompletions.Text(content);
 
     Dictionary<string, string> Settings(HttpStub model, string hub) => ServeSettings.OnAzurite(azurite, model, hub);
@@ -72,16 +86,7 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
     [Fact]
     public async Task A_sequential_run_killed_during_its_second_task_resumes_without_repeating_finished_model_calls()
     {
-        await using var model = await HttpStub.StartAsync(request =>
-        {
-            var call = Read(request);
-            if (call.Task == "Do step two")
-            {
-                gate.Wait(TimeSpan.FromSeconds(60));
-            }
-
-            return (200, Completion($"done: {call.Task}"), null);
-        });
+        await using var model = await StepTwoHeldModelAsync();
         string hub = $"crashseq{Guid.NewGuid():N}"[..20];
         var settings = Settings(model, hub);
 
@@ -327,16 +332,7 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
     [Fact]
     public async Task Serve_stopped_with_sigterm_during_a_model_call_exits_0_and_the_run_resumes_on_the_next_start()
     {
-        await using var model = await HttpStub.StartAsync(request =>
-        {
-            var call = Read(request);
-            if (call.Task == "Do step two")
-            {
-                gate.Wait(TimeSpan.FromSeconds(60));
-            }
-
-            return (200, Completion($"done: {call.Task}"), null);
-        });
+        await using var model = await StepTwoHeldModelAsync();
         string hub = $"sigterm{Guid.NewGuid():N}"[..20];
         var settings = Settings(model, hub);
         settings["DurableCrews__Serve__DrainSeconds"] = "1";
@@ -360,5 +356,40 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
         var calls = model.Requests.Select(Read).GroupBy(c => c.Task).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(1, calls["Do step one"]);
         Assert.Equal(1, calls["Do step three"]);
+    }
+
+    /// <summary>
+    /// A deploy whose orchestrations differ: runs started on version 1 (each task's work finished by an activity of its
+    /// own, the run completed by another) are cut off mid-run, the next start runs version 2 (work and run finished in the
+    /// last turn), and every run completes on the steps of the version it started on, repeating no finished model call.
+    /// </summary>
+    [Fact]
+    public async Task Runs_started_on_version_1_finish_on_their_steps_after_a_start_on_version_2_whose_steps_differ()
+    {
+        await using var model = await StepTwoHeldModelAsync();
+        string hub = $"versions{Guid.NewGuid():N}"[..20];
+        var settings = Settings(model, hub);
+
+        await using (var before = await ServeProcess.StartAsync(new Dictionary<string, string>(settings) { ["DurableCrews__Versioning__StartVersion"] = OrchestrationVersions.SeparateBeginAndFinish }))
+        {
+            await before.StartRunAsync("four-steps", FourSteps, "on-version-1");
+            await WaitUntilAsync(() => model.Requests.Any(r => Read(r).Task == "Do step two"));
+            await before.KillAsync();
+        }
+
+        gate.Set();
+        await using var after = await ServeProcess.StartAsync(settings);
+        await after.StartRunAsync("four-steps", FourSteps, "on-version-2");
+
+        Assert.Equal("Completed", (await after.WaitForEndAsync("on-version-1", TimeSpan.FromSeconds(120))).GetProperty("status").GetString());
+        Assert.Equal("Completed", (await after.WaitForEndAsync("on-version-2", TimeSpan.FromSeconds(120))).GetProperty("status").GetString());
+        var oldRun = await TaskHubHistory.ReadAsync(azurite.ConnectionString, hub, "on-version-1");
+        var newRun = await TaskHubHistory.ReadAsync(azurite.ConnectionString, hub, "on-version-2");
+        Assert.Equal((OrchestrationVersions.SeparateBeginAndFinish, OrchestrationVersions.Current), (oldRun.Version, newRun.Version));
+        string[] turnThenFinish = [nameof(AgentTurnActivity), nameof(FinishAgentWorkActivity)];
+        Assert.Equal([.. Enumerable.Repeat(turnThenFinish, 4).SelectMany(a => a), nameof(CompleteRunActivity)], oldRun.Activities);
+        Assert.Equal(Enumerable.Repeat(nameof(AgentTurnActivity), 4), newRun.Activities);
+        var calls = model.Requests.Select(Read).GroupBy(c => c.Task).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal((2, 2, 2), (calls["Do step one"], calls["Do step three"], calls["Do step four"]));
     }
 }

@@ -76,4 +76,24 @@ public sealed class RunStoreTests : IDisposable
 
         Assert.Null(await runs.GetWorkAsync("lost", "t0"));
     }
+
+    [Fact]
+    public async Task A_run_stored_and_not_yet_handed_to_the_engine_reads_pending_and_once_the_start_is_over_cut_off()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        await harness.Runs.SaveRunAsync(Run("starting", new CrewBuilder().Agent("a").Task("first", "a").Build()));
+
+        DurableCrews.Api.RunView? whileStarting;
+        using (harness.Runs.Starting.Begin("starting"))
+        {
+            whileStarting = await harness.Engine.Runs.GetAsync("starting");
+        }
+
+        var afterwards = await harness.Engine.Runs.GetAsync("starting");
+
+        Assert.Equal(CrewRunStatus.Pending, whileStarting!.Status);
+        Assert.Null(whileStarting.Error);
+        Assert.Equal((CrewRunStatus.Failed, (bool?)true), (afterwards!.Status, afterwards.Interrupted));
+        Assert.False(harness.Runs.Starting.IsStarting("starting"));
+    }
 }

@@ -11,7 +11,7 @@ public sealed record StubModelCall(string System, string Task, bool HasToolResul
         ArgumentNullException.ThrowIfNull(request);
         using var body = JsonDocument.Parse(request.Body);
         var messages = body.RootElement.GetProperty("messages").EnumerateArray().ToList();
-        string Text(JsonElement m) => m.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : string.Empty;
+        static string Text(JsonElement m) => m.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : string.Empty;
         string system = messages.Where(m => m.GetProperty("role").GetString() == "system").Select(Text).FirstOrDefault() ?? string.Empty;
         string task = messages.Where(m => m.GetProperty("role").GetString() == "user").Select(Text).FirstOrDefault(t => t.StartsWith("Current Task: ", StringComparison.Ordinal))?.Split('\n')[0]["Current Task: ".Length..] ?? string.Empty;
         return new StubModelCall(system, task, messages.Any(m => m.GetProperty("role").GetString() == "tool"));

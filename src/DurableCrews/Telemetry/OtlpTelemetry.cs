@@ -1,4 +1,3 @@
-using DurableCrews.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Exporter;
@@ -6,20 +5,23 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace DurableCrews.Cli.Engine;
+namespace DurableCrews.Telemetry;
 
 /// <summary>
-/// OTLP export of DurableCrews' traces and metrics from <c>run</c> and <c>serve</c>, on when the standard
+/// OTLP export of DurableCrews' traces and metrics from every host (<c>run</c>, <c>serve</c>, the Functions worker), on when the standard
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (with <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>: <c>grpc</c>, the default, or
 /// <c>http/protobuf</c>; <c>OTEL_SERVICE_NAME</c>; <c>OTEL_METRIC_EXPORT_INTERVAL</c> in ms); nothing at all when it is not.
-/// Whatever is buffered is sent when the engine stops.
+/// Whatever is buffered is sent when the host stops.
 /// </summary>
-internal static class OtlpTelemetry
+public static class OtlpTelemetry
 {
+    /// <summary>The setting that turns the export on: the receiver's base address.</summary>
     public const string EndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>Adds the export when <see cref="EndpointSetting"/> holds an absolute URI; nothing otherwise.</summary>
     public static void Add(IServiceCollection services, IConfiguration configuration)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         if (configuration[EndpointSetting] is not { Length: > 0 } endpoint || !Uri.TryCreate(endpoint, UriKind.Absolute, out var baseUri))
         {
             return;

@@ -1,0 +1,39 @@
+using Microsoft.DurableTask;
+
+namespace DurableCrews.Orchestration;
+
+/// <summary>
+/// The versions of DurableCrews' orchestrations, and the one place that names the current one. A run is stamped with the
+/// version it starts on and keeps it to its end, its child orchestrations included: after a deploy whose orchestrations
+/// differ, a run started before it replays the steps of its own version, and only new runs take the new steps. Workers
+/// run every version up to <see cref="Current"/> and leave newer ones alone (the Durable Task SDK's
+/// <c>CurrentOrOlder</c> match with <c>Reject</c>), so during a rolling deploy an older worker never runs a newer run.
+/// Runs recorded before versions existed carry no version and count as older than every version.
+/// </summary>
+public static class OrchestrationVersions
+{
+    /// <summary>
+    /// Agent work finished by an activity of its own (and, in an orchestration of its own, begun by one), and the run
+    /// completed by an activity of its own after its last task.
+    /// </summary>
+    public const string SeparateBeginAndFinish = "1";
+
+    /// <summary>Agent work folded into its turns: the first turn's activity begins it and the last one's finishes it (and the run, after its last task).</summary>
+    public const string FoldedWork = "2";
+
+    /// <summary>The version new runs start on, and the newest this build runs. host.json's <c>defaultVersion</c> names it too.</summary>
+    public const string Current = FoldedWork;
+
+    /// <summary>Every version this build runs, oldest first.</summary>
+    public static IReadOnlyList<string> All { get; } = [SeparateBeginAndFinish, FoldedWork];
+
+    /// <summary>Whether agent work started by an orchestration of <paramref name="version"/> is folded into its turns.</summary>
+    public static bool FoldsWork(string? version) => version != SeparateBeginAndFinish;
+
+    /// <summary>The options of a child orchestration <paramref name="instanceId"/>, which keeps the version of the run that starts it.</summary>
+    public static SubOrchestrationOptions Child(TaskOrchestrationContext context, string instanceId)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new SubOrchestrationOptions { InstanceId = instanceId, Version = context.Version };
+    }
+}

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using DurableCrews.Orchestration;
+using DurableCrews.Tests.Support;
+
+namespace DurableCrews.Tests.Orchestration;
+
+/// <summary>The app's orchestration version: named once in code, the same in host.json, and only known versions start runs.</summary>
+public sealed class OrchestrationVersionTests
+{
+    [Fact]
+    public void Host_json_starts_and_matches_orchestrations_on_the_current_version_and_leaves_newer_ones_alone()
+    {
+        using var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")));
+        var durable = hostJson.RootElement.GetProperty("extensions").GetProperty("durableTask");
+
+        Assert.Equal(OrchestrationVersions.Current, durable.GetProperty("defaultVersion").GetString());
+        Assert.Equal("CurrentOrOlder", durable.GetProperty("versionMatchStrategy").GetString());
+        Assert.Equal("Reject", durable.GetProperty("versionFailureStrategy").GetString());
+        Assert.Equal(OrchestrationVersions.Current, OrchestrationVersions.All[^1]);
+    }
+
+    [Theory]
+    [InlineData("3")]
+    [InlineData("")]
+    [InlineData("v2")]
+    public void A_start_version_this_build_does_not_run_is_refused(string version)
+    {
+        var result = new VersioningOptionsValidator().Validate(null, new VersioningOptions { StartVersion = version });
+
+        Assert.True(result.Failed);
+        Assert.Contains("DurableCrews:Versioning:StartVersion must be one of 1, 2", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Runs_recorded_before_versions_and_version_2_fold_agent_work_and_version_1_does_not()
+    {
+        Assert.Equal([true, true, false], new[] { string.Empty, OrchestrationVersions.FoldedWork, OrchestrationVersions.SeparateBeginAndFinish }.Select(OrchestrationVersions.FoldsWork));
+    }
+}
