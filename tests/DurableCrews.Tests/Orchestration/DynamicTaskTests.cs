@@ -43,6 +43,18 @@ public sealed class DynamicTaskTests
     }
 
     [Fact]
+    public async Task Each_item_writes_its_own_output_file_and_an_item_cannot_steer_it_out_of_the_run()
+    {
+        var model = Model(Names("acme", "../../escape"));
+        await using var harness = await EngineHarness.StartAsync(model);
+
+        var run = await harness.RunAsync(Crew().WithTask("profile", t => t with { OutputFile = "profiles/{item.name}.md" }), runId: "files");
+
+        Assert.True(run.Status == CrewRunStatus.Completed, run.Output?.Error);
+        Assert.Equal(["files/files/profiles/acme.md", "files/files/profiles/{item.name}-1.md"], run.Output!.TasksOutput.Where(t => t.Item is not null).Select(t => t.OutputFile));
+    }
+
+    [Fact]
     public async Task A_task_whose_context_names_a_for_each_task_gets_every_item_output_in_order()
     {
         var model = Model(Names("acme", "globex", "initech"));
