@@ -40,6 +40,16 @@ public sealed class DynamicTaskTests
         Assert.Equal(["answer to: profile acme as number 0", "answer to: profile globex as number 1", "answer to: profile initech as number 2"], run.Output.TasksOutput.Where(t => t.Item is not null).Select(t => t.Raw));
         Assert.Contains("a profile of {\"name\":\"globex\"}", model.Requests.Single(r => r.TaskLine == "profile globex as number 1").Prompt, StringComparison.Ordinal);
         Assert.NotNull(await harness.Engine.Client.GetInstanceAsync("fan/t1/i2"));
+        Assert.Equal("answer to: profile globex as number 1", (await harness.Engine.Runs.GetTaskAsync("fan", "profile[1]"))?.Raw);
+        Assert.Null(await harness.Engine.Runs.GetTaskAsync("fan", "profile[../../x]"));
+    }
+
+    [Fact]
+    public void A_bound_on_items_below_one_is_refused_when_the_host_starts()
+    {
+        var result = new ExecutionOptionsValidator().Validate(null, new ExecutionOptions { MaxForEachItems = 0 });
+
+        Assert.Equal(["DurableCrews:Execution:MaxForEachItems must be at least 1, not 0."], result.Failures);
     }
 
     [Fact]
