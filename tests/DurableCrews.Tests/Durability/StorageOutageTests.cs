@@ -9,7 +9,7 @@ namespace DurableCrews.Tests.Durability;
 /// work is in flight, then brought back: the run completes soon after storage returns, and no model or tool call
 /// that had finished is made again.
 /// </summary>
-public sealed class StorageOutageTests : IDisposable
+public sealed class StorageOutageTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     static readonly TimeSpan Outage = TimeSpan.FromSeconds(20);
     static readonly TimeSpan Recovery = TimeSpan.FromSeconds(30);
@@ -102,6 +102,7 @@ public sealed class StorageOutageTests : IDisposable
 
         var back = Stopwatch.StartNew();
         var run = await serve.WaitForEndAsync(runId, TimeSpan.FromSeconds(120));
+        output.WriteLine($"{runId}: storage {(freeze ? "frozen" : "stopped")} for {Outage.TotalSeconds:0} s; the run ended {back.Elapsed.TotalSeconds:0.0} s after it returned");
         Assert.True(back.Elapsed <= Recovery, $"the run ended {back.Elapsed.TotalSeconds:0.0} s after storage returned: {serve.Stderr}");
         return (run, back.Elapsed);
     }
