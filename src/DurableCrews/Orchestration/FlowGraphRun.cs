@@ -99,13 +99,14 @@ internal sealed class FlowGraphRun
         foreach (string name in ready)
         {
             var step = graph.Steps.First(s => s.Name == name);
-            int iteration = iterations[name] = iterations.GetValueOrDefault(name) + 1;
+            int iteration = iterations.GetValueOrDefault(name) + 1;
             if (iteration > step.MaxIterations)
             {
                 ready.Clear();
                 return $"Step '{name}' was started a {Ordinal(iteration)} time; its max_iterations is {step.MaxIterations}, so the loop through it did not end.";
             }
 
+            iterations[name] = iteration;
             running[name] = RunStepAsync(step, iteration);
         }
 

@@ -194,6 +194,7 @@ public sealed class FlowGraphTests
 
         Assert.Equal(CrewRunStatus.Failed, run.Status);
         Assert.Contains("Step 'draft' was started a 3rd time; its max_iterations is 2", run.Error, StringComparison.Ordinal);
+        Assert.Equal(2, run.Progress!.Iterations!["draft"]);
         Assert.False(await RanAsync(harness, "endless.draft.3"));
     }
 
