@@ -38,7 +38,7 @@ public sealed class AppSettingsTests
         ["DurableCrews__Execution__HumanInputTimeoutSeconds"] = "tuning; the default (a day) suits the deployed app",
         ["DurableCrews__Execution__RetryDelaySeconds"] = "tuning; the default first backoff (2 s) suits Azure OpenAI",
         ["DurableCrews__Execution__MaxRetryDelaySeconds"] = "tuning; the default cap (300 s) suits Azure OpenAI",
-        ["DurableCrews__Execution__MaxForEachItems"] = "tuning; the default (100) bounds the items one for_each task or flow step runs",
+        ["DurableCrews__Execution__MaxForEachItems"] = "tuning; the default (100 items per for_each task) bounds one task's fan-out",
         ["DurableCrews__Tools__TimeoutSeconds"] = "tuning; a crew sets each tool's timeout, and the default (60 s) suits the rest",
         ["DurableCrews__Tools__MaxResultChars"] = "tuning; a crew sets each tool's limit, and the default (16,000) suits current models",
         ["DurableCrews__Tools__MaxResponseBytes"] = "tuning; the default (2 MB) bounds what web_fetch and http tools read",

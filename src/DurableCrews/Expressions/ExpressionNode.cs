@@ -1,6 +1,7 @@
 namespace DurableCrews.Expressions;
 
 /// <summary>A node of a parsed expression; <see cref="Position"/> is where its text starts, for errors.</summary>
+/// <remarks>The node kinds are one closed set that the parser builds and the evaluator matches on, so they are kept together here.</remarks>
 internal abstract record ExpressionNode(int Position);
 
 /// <summary>A literal: int (long), double, string, bool or null, held as its JSON value.</summary>

@@ -3,18 +3,6 @@ using System.Text.Json.Nodes;
 
 namespace DurableCrews.Expressions;
 
-/// <summary>The CEL type of a JSON value.</summary>
-internal enum ValueKind
-{
-    Null,
-    Bool,
-    Int,
-    Double,
-    String,
-    List,
-    Map,
-}
-
 /// <summary>Reads JSON values as CEL's types: a number is an int when it is integral as written (<c>3</c>), else a double (<c>3.0</c>).</summary>
 internal static class ValueKinds
 {

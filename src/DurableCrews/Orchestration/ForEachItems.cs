@@ -1,3 +1,4 @@
+using System.Text.Json;
 using DurableCrews.Definitions;
 using DurableCrews.Runs;
 using DurableCrews.Storage;
@@ -20,7 +21,24 @@ internal static class ForEachItems
             Name = TaskOutput.ItemName(task.Name, item),
             Description = CrewInputs.FillItem(task.Description, value, item),
             ExpectedOutput = CrewInputs.FillItem(task.ExpectedOutput, value, item),
-            OutputFile = task.OutputFile is { } file ? CrewInputs.FillItem(file, value, item) : null,
+            OutputFile = task.OutputFile is { } file ? OutputFileFor(file, value, item) : null,
         };
+    }
+
+    /// <summary>
+    /// An item's own output file. Its placeholders are filled from the item, which a model wrote, so the filled path is
+    /// checked again; one that is refused, or the same for every item (no placeholder), becomes the template with the
+    /// item's index before its extension (<c>report.md</c> → <c>report-2.md</c>).
+    /// </summary>
+    static string OutputFileFor(string template, JsonElement value, int item)
+    {
+        string filled = CrewInputs.FillItem(template, value, item);
+        if (filled != template && OutputFilePath.Normalize(filled, out _) is { } path)
+        {
+            return path;
+        }
+
+        int dot = template.LastIndexOf('.');
+        return dot > template.LastIndexOf('/') + 1 ? $"{template[..dot]}-{item}{template[dot..]}" : $"{template}-{item}";
     }
 }

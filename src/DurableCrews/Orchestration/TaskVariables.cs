@@ -10,7 +10,7 @@ namespace DurableCrews.Orchestration;
 /// by its name as <c>{output: text, json: parsed output_json or null}</c> with the fields of its JSON object beside
 /// them, so that both <c>research.json.count</c> and CrewAI's shorter <c>explore.datasets</c> read the JSON. A
 /// <c>for_each</c> task reads as all its items: <c>output</c> their texts joined, <c>json</c> and <c>outputs</c> lists in
-/// item order. A skipped task reads with an empty output and <c>skipped</c>, the reason.
+/// item order, <c>items</c> the list it ran over. A skipped task reads with an empty output and <c>skipped</c>, the reason.
 /// </summary>
 internal static class TaskVariables
 {

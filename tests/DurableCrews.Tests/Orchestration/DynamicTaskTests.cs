@@ -40,6 +40,28 @@ public sealed class DynamicTaskTests
         Assert.Equal(["answer to: profile acme as number 0", "answer to: profile globex as number 1", "answer to: profile initech as number 2"], run.Output.TasksOutput.Where(t => t.Item is not null).Select(t => t.Raw));
         Assert.Contains("a profile of {\"name\":\"globex\"}", model.Requests.Single(r => r.TaskLine == "profile globex as number 1").Prompt, StringComparison.Ordinal);
         Assert.NotNull(await harness.Engine.Client.GetInstanceAsync("fan/t1/i2"));
+        Assert.Equal("answer to: profile globex as number 1", (await harness.Engine.Runs.GetTaskAsync("fan", "profile[1]"))?.Raw);
+        Assert.Null(await harness.Engine.Runs.GetTaskAsync("fan", "profile[../../x]"));
+    }
+
+    [Fact]
+    public void A_bound_on_items_below_one_is_refused_when_the_host_starts()
+    {
+        var result = new ExecutionOptionsValidator().Validate(null, new ExecutionOptions { MaxForEachItems = 0 });
+
+        Assert.Equal(["DurableCrews:Execution:MaxForEachItems must be at least 1, not 0."], result.Failures);
+    }
+
+    [Fact]
+    public async Task Each_item_writes_its_own_output_file_and_an_item_cannot_steer_it_out_of_the_run()
+    {
+        var model = Model(Names("acme", "../../escape"));
+        await using var harness = await EngineHarness.StartAsync(model);
+
+        var run = await harness.RunAsync(Crew().WithTask("profile", t => t with { OutputFile = "profiles/{item.name}.md" }), runId: "files");
+
+        Assert.True(run.Status == CrewRunStatus.Completed, run.Output?.Error);
+        Assert.Equal(["files/files/profiles/acme.md", "files/files/profiles/{item.name}-1.md"], run.Output!.TasksOutput.Where(t => t.Item is not null).Select(t => t.OutputFile));
     }
 
     [Fact]
