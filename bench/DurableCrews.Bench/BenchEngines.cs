@@ -14,6 +14,25 @@ internal static class BenchEngines
 
     const string EngineVariablePrefix = "DurableCrews__Engine__";
 
+    /// <summary>
+    /// Measures on the engines the first argument names (<c>in-memory</c>, <c>azurite</c>, or both by default):
+    /// <paramref name="measure"/> gets the engine's name and its storage (null in memory, Azurite's connection string).
+    /// </summary>
+    public static async Task OnEnginesAsync(string[] args, Func<string, string?, Task> measure)
+    {
+        string only = args.Length > 0 ? args[0] : "both";
+        if (only is "both" or "in-memory")
+        {
+            await measure("in-memory", null);
+        }
+
+        if (only is "both" or "azurite")
+        {
+            using var azurite = await BenchAzurite.StartAsync();
+            await measure("Azurite (Azure Storage provider)", azurite.ConnectionString);
+        }
+    }
+
     public static Task<CrewEngine> StartAsync(string? storage, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null, IDictionary<string, string?>? settings = null)
     {
         var values = new Dictionary<string, string?>

@@ -40,17 +40,9 @@ internal static class FlowLoopBench
         Console.WriteLine($"flow loop: a {Iterations}-iteration loop flow (one-task crew per iteration, offline model, no latency) vs the one-task crew alone vs a bare activity; medians, ms");
         Console.WriteLine("| engine | iteration | one-task crew run | iteration overhead beyond the crew | bare activity | overhead / bare activity |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
-        string only = args.Length > 0 ? args[0] : "both";
-        if (only is "both" or "in-memory")
-        {
-            await MeasureAsync("in-memory", null, warmUps: 30, repeats: 9);
-        }
-
-        if (only is "both" or "azurite")
-        {
-            using var azurite = await BenchAzurite.StartAsync();
-            await MeasureAsync("Azurite (Azure Storage provider)", azurite.ConnectionString, warmUps: 3, repeats: 5);
-        }
+        await BenchEngines.OnEnginesAsync(args, (name, storage) => storage is null
+            ? MeasureAsync(name, null, warmUps: 30, repeats: 9)
+            : MeasureAsync(name, storage, warmUps: 3, repeats: 5));
     }
 
     static async Task MeasureAsync(string name, string? storage, int warmUps, int repeats)

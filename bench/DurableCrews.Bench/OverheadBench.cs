@@ -41,19 +41,12 @@ internal static class OverheadBench
         Console.WriteLine($"framework overhead: {Tasks}-task sequential crew (offline model, no latency) vs a bare orchestration calling a no-op activity {Tasks} times; medians, ms per task (per activity) until the engine recorded the end, and as a caller polling every 5 ms saw it");
         Console.WriteLine("| engine | warm-up runs | crew ms per task | bare ms per activity | ratio | seen: crew | seen: bare | seen: ratio | activities per task | orchestration steps per task | blob reads per task | blob writes per task | with default context: ms per task | blobs in process memory: ms per task | blobs in process memory: ratio |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        string only = args.Length > 0 ? args[0] : "both";
-        if (only is "both" or "in-memory")
-        {
-            await MeasureAsync("in-memory", null, warmUps: 300, repeats: 21);
-        }
 
-        if (only is "both" or "azurite")
-        {
-            using var azurite = await BenchAzurite.StartAsync();
-            // Fewer on Azurite: its in-memory tables slow down as runs pile up (past a few hundred runs its partition table
-            // answers take over 2 s and the provider's leases start to lapse), which would measure Azurite, not the engine.
-            await MeasureAsync("Azurite (Azure Storage provider)", azurite.ConnectionString, warmUps: 40, repeats: 9);
-        }
+        // Fewer on Azurite: its in-memory tables slow down as runs pile up (past a few hundred runs its partition table
+        // answers take over 2 s and the provider's leases start to lapse), which would measure Azurite, not the engine.
+        await BenchEngines.OnEnginesAsync(args, (name, storage) => storage is null
+            ? MeasureAsync(name, null, warmUps: 300, repeats: 21)
+            : MeasureAsync(name, storage, warmUps: 40, repeats: 9));
     }
 
     static async Task MeasureAsync(string name, string? storage, int warmUps, int repeats)

@@ -214,6 +214,16 @@ public static class FlowDefinitionLoader
 
         if (graph)
         {
+            foreach (string key in new[] { "prompt", "expected_output", "output_json" }.Where(k => kind != FlowStepKind.Agent && step.Has(k)))
+            {
+                step.Problem(key, $"only an agent step takes {key}; a crew's tasks say what they expect");
+            }
+
+            if (kind == FlowStepKind.HumanFeedback && step.Has("for_each"))
+            {
+                step.Problem("for_each", "a human_feedback step asks once; run the steps around it per item instead");
+            }
+
             if (crew is not null)
             {
                 foreach (string needed in CrewInputs.RequiredInputs(crew).Where(n => !inputs.ContainsKey(n)))

@@ -99,13 +99,14 @@ internal sealed class FlowGraphRun
         foreach (string name in ready)
         {
             var step = graph.Steps.First(s => s.Name == name);
-            int iteration = iterations[name] = iterations.GetValueOrDefault(name) + 1;
+            int iteration = iterations.GetValueOrDefault(name) + 1;
             if (iteration > step.MaxIterations)
             {
                 ready.Clear();
                 return $"Step '{name}' was started a {Ordinal(iteration)} time; its max_iterations is {step.MaxIterations}, so the loop through it did not end.";
             }
 
+            iterations[name] = iteration;
             running[name] = RunStepAsync(step, iteration);
         }
 
@@ -186,7 +187,7 @@ internal sealed class FlowGraphRun
             while (failure is null && active.Count < step.MaxParallel && pending.TryDequeue(out var child))
             {
                 var input = new CrewRunInput(child.RunId, plans?[child.Item]);
-                active[context.CallSubOrchestratorAsync<CrewRunSummary>(nameof(CrewOrchestrator), input, new SubOrchestrationOptions { InstanceId = child.RunId })] = child.RunId;
+                active[context.CallSubOrchestratorAsync<CrewRunSummary>(nameof(CrewOrchestrator), input, OrchestrationVersions.Child(context, child.RunId))] = child.RunId;
                 shown[child.RunId] = new RunningTask(child.Item, runIds.Count == 1 ? step.Name : $"{step.Name}[{child.Item}]", step.Crew ?? step.Name, child.RunId);
             }
 

@@ -100,4 +100,19 @@ public sealed class FlowSampleTests
         Assert.Contains("weigh accessibility work highly", (await harness.Runs.GetRunAsync("leads.score_leads.2.i0"))!.Definition.Tasks[0].Description, StringComparison.Ordinal);
         Assert.Equal(4, run.Output!.TasksOutput.Count(t => t.Name.StartsWith("write_invitations[", StringComparison.Ordinal) || t.Name.StartsWith("write_rejections[", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task In_the_lead_score_sample_a_person_choosing_quit_ends_the_flow_without_emails()
+    {
+        await using var harness = await EngineHarness.StartAsync(new OfflineChatClient());
+        string runId = await KickoffAsync(harness, "lead-score", "quit-leads");
+
+        await WaitForPersonAsync(harness, runId, 1);
+        await harness.Engine.Runs.RaiseEventAsync(runId, HumanFeedbackAnswer.EventName, "quit");
+        var run = await WaitAsync(harness, runId);
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        Assert.Equal("human_in_the_loop", run.Output!.TasksOutput[^1].Name);
+        Assert.DoesNotContain(run.Output.TasksOutput, t => t.Name.StartsWith("write_", StringComparison.Ordinal));
+    }
 }

@@ -39,6 +39,8 @@ public sealed class FlowValidationTests
     [InlineData("h:\n    human_feedback: { message: ok?, outcomes: [yes], default: 'yes' }\n  y: { crew: c, listen: 'yes' }", "steps.h.human_feedback.default", "give a timeout")]
     [InlineData("a:\n    agent: { role: r, goal: g }\n    prompt: hi", "steps.a.agent.backstory", "required")]
     [InlineData("a: { crew: c, for_each: state.n, as: steps }", "steps.a.as", "cannot name the item")]
+    [InlineData("a: { crew: c, prompt: hello }", "steps.a.prompt", "only an agent step takes prompt")]
+    [InlineData("h:\n    for_each: state.n\n    human_feedback: { message: ok?, outcomes: [done] }", "steps.h.for_each", "asks once")]
     public void Each_mistake_in_a_flow_is_reported_with_its_path(string steps, string path, string message)
     {
         var result = Parse($"state: {{ n: 1 }}\nsteps:\n  {steps}\n");

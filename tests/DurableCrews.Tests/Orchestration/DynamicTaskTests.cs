@@ -90,7 +90,7 @@ public sealed class DynamicTaskTests
 
         Assert.Equal(CrewRunStatus.Completed, run.Status);
         var items = model.Requests.Where(r => r.TaskLine.StartsWith("profile ", StringComparison.Ordinal)).ToList();
-        int most = items.Max(i => items.Count(o => o.StartedAt < i.FinishedAt && i.StartedAt < o.FinishedAt));
+        int most = items.Max(i => items.Count(o => o.StartedAt <= i.StartedAt && i.StartedAt < o.FinishedAt));
         Assert.Equal(6, items.Count);
         Assert.Equal(2, most);
     }
