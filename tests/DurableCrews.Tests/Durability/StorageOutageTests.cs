@@ -17,6 +17,9 @@ public sealed class StorageOutageTests(Xunit.Abstractions.ITestOutputHelper outp
     readonly ManualResetEventSlim gate = new(false);
     readonly TempFolder data = new();
 
+    /// <summary>This test's own task hub: a worker id is held machine-wide, and other test runs may share the machine.</summary>
+    readonly string hub = $"outage{Guid.NewGuid():N}"[..20];
+
     public void Dispose()
     {
         gate.Set();
@@ -36,16 +39,12 @@ public sealed class StorageOutageTests(Xunit.Abstractions.ITestOutputHelper outp
           step_three: { description: Do step three, expected_output: Step three done, agent: worker }
         """;
 
-    static Dictionary<string, string> Settings(Azurite azurite, HttpStub model) => new()
+    Dictionary<string, string> Settings(Azurite azurite, HttpStub model)
     {
-        ["DurableCrews__Storage__ConnectionString"] = azurite.ConnectionString,
-        ["DurableCrews__Engine__TaskHub"] = "outage",
-        ["DurableCrews__Engine__WorkerId"] = "outage-worker",
-        ["DurableCrews__Engine__VisibilityTimeoutSeconds"] = "10",
-        ["DurableCrews__Model__Provider"] = "openai-compatible",
-        ["DurableCrews__Model__Endpoint"] = new Uri(model.BaseAddress, "v1/").ToString(),
-        ["DurableCrews__Model__Name"] = "stub",
-    };
+        var settings = ServeSettings.OnAzurite(azurite, model, hub);
+        settings["DurableCrews__Engine__VisibilityTimeoutSeconds"] = "10";
+        return settings;
+    }
 
     /// <summary>A model that answers each task with its name, holding the answer to <paramref name="held"/> until the gate opens.</summary>
     Task<HttpStub> ModelAsync(string held) => HttpStub.StartAsync(request =>
@@ -157,8 +156,8 @@ public sealed class StorageOutageTests(Xunit.Abstractions.ITestOutputHelper outp
         var settings = new Dictionary<string, string>
         {
             ["DurableCrews__Storage__ConnectionString"] = azurite.ConnectionString,
-            ["DurableCrews__Engine__TaskHub"] = "outage",
-            ["DurableCrews__Engine__WorkerId"] = "outage-worker",
+            ["DurableCrews__Engine__TaskHub"] = hub,
+            ["DurableCrews__Engine__WorkerId"] = $"{hub}-worker",
             ["DurableCrews__Engine__VisibilityTimeoutSeconds"] = "10",
             ["DurableCrews__Tools__AllowedHosts"] = "127.0.0.1",
         };

@@ -51,11 +51,13 @@ public sealed class ChaosSoak
         int toolPort = Azurite.FreePort();
         var tool = await HttpStub.StartAsync(AnswerTool, toolPort);
         var servers = new ServeProcess?[3];
+        // A hub of its own: worker ids are held machine-wide, and other runs may share the machine.
+        string hub = $"chaos{Guid.NewGuid():N}"[..20];
         var settings = Enumerable.Range(0, servers.Length).Select(i => new Dictionary<string, string>
         {
             ["DurableCrews__Storage__ConnectionString"] = azurite.ConnectionString,
-            ["DurableCrews__Engine__TaskHub"] = "chaos",
-            ["DurableCrews__Engine__WorkerId"] = $"chaos-worker-{i}",
+            ["DurableCrews__Engine__TaskHub"] = hub,
+            ["DurableCrews__Engine__WorkerId"] = $"{hub}-{i}",
             ["DurableCrews__Engine__VisibilityTimeoutSeconds"] = "10",
             ["DurableCrews__Model__Provider"] = "openai-compatible",
             ["DurableCrews__Model__Endpoint"] = new Uri(model.BaseAddress, "v1/").ToString(),
