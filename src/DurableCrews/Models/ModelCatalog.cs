@@ -75,7 +75,9 @@ public sealed class ModelCatalog
         ArgumentNullException.ThrowIfNull(reference);
         if (reference.Source is null)
         {
-            return TryFindDefault(reference.Name, out target, out problem);
+            return reference.Name is { } alone && named.TryGetValue(alone, out var byName)
+                ? TryFindNamed(alone, byName, null, out target, out problem)
+                : TryFindDefault(reference.Name, out target, out problem);
         }
 
         if (named.TryGetValue(reference.Source, out var endpoint))
