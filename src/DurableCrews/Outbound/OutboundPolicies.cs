@@ -99,7 +99,7 @@ public sealed class OutboundPolicies
 
         if (crew.Embedder is { } embedder && embedders.Problem(embedder) is { } embedderProblem)
         {
-            problems.Add(new DefinitionProblem("embedder.provider", embedderProblem));
+            problems.Add(new DefinitionProblem("crew.embedder.provider", embedderProblem));
         }
     }
 
