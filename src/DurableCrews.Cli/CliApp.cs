@@ -311,7 +311,15 @@ public static class CliApp
         if (loaded.Definition is { } crew)
         {
             using var services = RunCommands.Services(cli);
-            problems.AddRange(services.GetRequiredService<Outbound.OutboundPolicies>().CheckCrew(crew));
+            try
+            {
+                problems.AddRange(services.GetRequiredService<Outbound.OutboundPolicies>().CheckCrew(crew));
+            }
+            catch (OptionsValidationException ex)
+            {
+                await cli.Stderr.WriteLineAsync($"error: the settings are invalid: {string.Join(" ", ex.Failures)}").ConfigureAwait(false);
+                return (null, inputs);
+            }
             if (requireInputs)
             {
                 problems.AddRange(CrewInputs.Interpolate(crew, inputs).Problems);

@@ -84,9 +84,8 @@ public sealed class EmbedderProvider : IEmbedderProvider
             return "Anthropic has no embeddings API; use openai, azure, ollama, gemini, a model endpoint's name or offline";
         }
 
-        return embedder.Model is null
-            ? $"the {embedder.Provider} embedder needs a model: set config.model"
-            : catalog.Problem($"{embedder.Provider}/{embedder.Model}");
+        return catalog.Problem($"{embedder.Provider}/{embedder.Model ?? "embeddings"}")
+            ?? (embedder.Model is null ? $"the {embedder.Provider} embedder needs a model: set config.model" : null);
     }
 
     bool UsesDefault(string? requested)
