@@ -112,7 +112,7 @@ public sealed class ModelCatalog
             return TryFindDefault(reference.Name, out target, out problem);
         }
 
-        return TryBuild(provider, WithEnvironment(provider, new ModelEndpoint()), reference.Name, $"DurableCrews__Models__{provider}", out target, out problem);
+        return TryBuild(provider, WithEnvironment(provider, new ModelEndpoint()), reference.Name, $"DurableCrews__Models__{provider}", readsEnvironment: true, out target, out problem);
     }
 
     bool TryFindDefault(string? name, out ModelTarget target, out string problem)
@@ -156,7 +156,7 @@ public sealed class ModelCatalog
             ApiVersion = defaults.ApiVersion,
             ManagedIdentityClientId = defaults.ManagedIdentityClientId,
         };
-        return TryBuild(provider, WithEnvironment(provider, settings), name, DefaultSettings, out target, out problem);
+        return TryBuild(provider, WithEnvironment(provider, settings), name, DefaultSettings, readsEnvironment: true, out target, out problem);
     }
 
     bool TryFindNamed(string endpointName, ModelEndpoint endpoint, string? name, out ModelTarget target, out string problem)
@@ -180,8 +180,8 @@ public sealed class ModelCatalog
         }
 
         // An endpoint named after its provider (DurableCrews__Models__openai__…) still takes what it leaves out from CrewAI's variables.
-        var merged = ModelProviders.Find(endpointName) == provider ? WithEnvironment(provider, endpoint) : endpoint;
-        return TryBuild(provider, merged, name, settings, out target, out problem);
+        bool namedAfterProvider = ModelProviders.Find(endpointName) == provider;
+        return TryBuild(provider, namedAfterProvider ? WithEnvironment(provider, endpoint) : endpoint, name, settings, namedAfterProvider, out target, out problem);
     }
 
     ModelEndpoint WithEnvironment(string provider, ModelEndpoint settings) => environment.For(provider) is { } fromEnvironment
@@ -193,14 +193,14 @@ public sealed class ModelCatalog
         }
         : settings;
 
-    static bool TryBuild(string provider, ModelEndpoint settings, string? name, string origin, out ModelTarget target, out string problem)
+    static bool TryBuild(string provider, ModelEndpoint settings, string? name, string origin, bool readsEnvironment, out ModelTarget target, out string problem)
     {
         target = null!;
         string? model = name ?? NonEmpty(settings.Model) ?? NonEmpty(settings.Deployment);
         if (model is null)
         {
-            problem = $"the {provider} provider needs a model: name it in the llm ('{Example(provider)}') or set {origin}__{(provider == ModelProviders.AzureOpenAI ? "Deployment" : "Model")}"
-                + (origin == DefaultSettings ? $" ({DefaultSettings}__Name)" : string.Empty);
+            string setting = origin == DefaultSettings ? "Name" : provider == ModelProviders.AzureOpenAI ? "Deployment" : "Model";
+            problem = $"the {provider} provider needs a model: name it in the llm ('{Example(provider)}') or set {origin}__{setting}";
             return false;
         }
 
@@ -224,13 +224,14 @@ public sealed class ModelCatalog
 
         if (endpoint is null)
         {
-            problem = $"the {provider} provider needs an endpoint: set {origin}__Endpoint{EnvironmentHint(provider, "AZURE_API_BASE", null)}";
+            problem = $"the {provider} provider needs an endpoint: set {origin}__Endpoint{VariableHint(readsEnvironment && provider == ModelProviders.AzureOpenAI ? "AZURE_API_BASE" : null)}";
             return false;
         }
 
         if (Empty(settings.ApiKey) && provider is ModelProviders.OpenAI or ModelProviders.Anthropic or ModelProviders.Gemini)
         {
-            problem = $"the {provider} provider needs an API key: set {origin}__ApiKey{EnvironmentHint(provider, null, provider switch { ModelProviders.OpenAI => "OPENAI_API_KEY", ModelProviders.Anthropic => "ANTHROPIC_API_KEY", _ => "GEMINI_API_KEY" })}";
+            string variable = provider switch { ModelProviders.OpenAI => "OPENAI_API_KEY", ModelProviders.Anthropic => "ANTHROPIC_API_KEY", _ => "GEMINI_API_KEY" };
+            problem = $"the {provider} provider needs an API key: set {origin}__ApiKey{VariableHint(readsEnvironment ? variable : null)}";
             return false;
         }
 
@@ -260,13 +261,7 @@ public sealed class ModelCatalog
         _ => null,
     };
 
-    static string EnvironmentHint(string provider, string? azureEndpoint, string? key) =>
-        (provider, azureEndpoint, key) switch
-        {
-            (ModelProviders.AzureOpenAI, { } variable, _) => $" (or the {variable} environment variable)",
-            (_, null, { } variable) => $" (or the {variable} environment variable)",
-            _ => string.Empty,
-        };
+    static string VariableHint(string? variable) => variable is null ? string.Empty : $" (or the {variable} environment variable)";
 
     static string Example(string provider) => provider switch
     {

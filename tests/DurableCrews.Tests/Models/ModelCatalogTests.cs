@@ -127,6 +127,22 @@ public sealed class ModelCatalogTests
     }
 
     [Fact]
+    public void A_named_endpoint_names_its_own_settings_and_not_CrewAIs_variables_it_does_not_read()
+    {
+        string? problem = ModelSettings.Catalog(("DurableCrews__Models__writers__Provider", "anthropic")).Problem("writers/claude-haiku-4-5");
+
+        Assert.Equal("the anthropic provider needs an API key: set DurableCrews__Models__writers__ApiKey", problem);
+    }
+
+    [Fact]
+    public void A_default_model_without_a_name_asks_for_DurableCrews__Model__Name()
+    {
+        string? problem = ModelSettings.Catalog(("DurableCrews__Model__Provider", "openai"), ("DurableCrews__Model__ApiKey", "k")).Problem(null);
+
+        Assert.Equal("the openai provider needs a model: name it in the llm ('openai/gpt-4o-mini') or set DurableCrews__Model__Name", problem);
+    }
+
+    [Fact]
     public void A_named_endpoint_without_a_provider_says_which_setting_is_missing()
     {
         string? problem = ModelSettings.Catalog(("DurableCrews__Models__fast__Endpoint", "https://x.example.com/")).Problem("fast/m");
