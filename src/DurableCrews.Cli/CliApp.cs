@@ -26,6 +26,9 @@ public static class CliApp
     /// <summary>The definition, its inputs or the command line are invalid; nothing ran.</summary>
     public const int Invalid = 2;
 
+    /// <summary>The command the .NET tool installs, and the name usage text gives.</summary>
+    public const string ToolCommandName = "durablecrews";
+
     /// <summary>Runs the command line.</summary>
     /// <param name="args">The arguments.</param>
     /// <param name="stdout">Where results go (the final output, or JSON with <c>--json</c>).</param>
@@ -37,8 +40,12 @@ public static class CliApp
     {
         ArgumentNullException.ThrowIfNull(args);
         var context = new CliContext(stdout, stderr, configuration ?? CliSettings.Load(), configureServices, shutdown);
-        var root = new RootCommand("DurableCrews: CrewAI-style crews run as durable orchestrations.")
+        // Named for the installed tool's command, whatever the executable is called (DurableCrews.Cli.dll under `dotnet run`).
+        var root = new Command(ToolCommandName, "DurableCrews: CrewAI-style crews run as durable orchestrations.")
         {
+            new System.CommandLine.Help.HelpOption(),
+            new VersionOption(),
+            CreateCommands.Create(stdout, stderr),
             RunCommand(context),
             ValidateCommand(context),
             MemoryCommands.Create(stdout, stderr, context.Configuration),
@@ -304,7 +311,15 @@ public static class CliApp
         if (loaded.Definition is { } crew)
         {
             using var services = RunCommands.Services(cli);
-            problems.AddRange(services.GetRequiredService<Outbound.OutboundPolicies>().CheckCrew(crew));
+            try
+            {
+                problems.AddRange(services.GetRequiredService<Outbound.OutboundPolicies>().CheckCrew(crew));
+            }
+            catch (OptionsValidationException ex)
+            {
+                await cli.Stderr.WriteLineAsync($"error: the settings are invalid: {string.Join(" ", ex.Failures)}").ConfigureAwait(false);
+                return (null, inputs);
+            }
             if (requireInputs)
             {
                 problems.AddRange(CrewInputs.Interpolate(crew, inputs).Problems);

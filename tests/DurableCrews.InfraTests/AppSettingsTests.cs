@@ -27,6 +27,8 @@ public sealed class AppSettingsTests
         ["DurableCrews__Versioning__StartVersion"] = "rollback or canary only; new runs start on the build's current orchestration version",
 
         // Tuning whose default suits the deployed app; an app setting overrides it.
+        ["DurableCrews__Model__ApiVersion"] = "tuning; the Azure OpenAI SDK's own api-version suits the deployed model until an operator pins another",
+        ["DurableCrews__Models"] = "optional; named model endpoints (a second deployment, another provider) are added by an operator, with their keys as Key Vault references",
         ["DurableCrews__Webhooks__TimeoutSeconds"] = "tuning; the default (10 s) suits the deployed app",
         ["DurableCrews__Webhooks__AllowedHosts"] = "optional; by default webhooks go to public https hosts only, which is what a deployment should start with",
         ["DurableCrews__Outbound__AllowedHosts"] = "optional; by default outbound calls go to public https hosts only",

@@ -37,7 +37,10 @@ public static class DurableCrewsServiceCollectionExtensions
     {
         services.AddOptions<ModelOptions>().Bind(configuration.GetSection(ModelOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>());
+        services.AddOptions<ModelEndpointsOptions>().Bind(configuration.GetSection(ModelEndpointsOptions.SectionName));
+        services.AddOptions<CrewAIEnvironment>().Bind(configuration);
         services.AddOptions<EmbeddingOptions>().Bind(configuration.GetSection(EmbeddingOptions.SectionName));
+        services.TryAddSingleton<ModelCatalog>();
         services.TryAddSingleton<IChatClientProvider, ChatClientProvider>();
         services.TryAddSingleton<IEmbedderProvider, EmbedderProvider>();
         services.TryAddSingleton<CrewMemory>();

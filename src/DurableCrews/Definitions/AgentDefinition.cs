@@ -18,6 +18,9 @@ public sealed record AgentDefinition
     /// <summary>The model, as <c>provider/name</c> or a bare name for the default provider; null for the crew's default.</summary>
     public string? Llm { get; init; }
 
+    /// <summary>The model for turns that offer tools (CrewAI's <c>function_calling_llm</c>); null for the crew's, then <see cref="Llm"/>.</summary>
+    public string? FunctionCallingLlm { get; init; }
+
     /// <summary>Tool names the agent may call.</summary>
     public IReadOnlyList<string> Tools { get; init; } = [];
 

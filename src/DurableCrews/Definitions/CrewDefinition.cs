@@ -48,6 +48,9 @@ public sealed record CrewDefinition
     /// <summary>The planner's model.</summary>
     public string? PlanningLlm { get; init; }
 
+    /// <summary>The model for turns that offer tools, for agents without their own <c>function_calling_llm</c>.</summary>
+    public string? FunctionCallingLlm { get; init; }
+
     /// <summary>A URL that receives a POST after every agent step.</summary>
     public string? StepCallback { get; init; }
 

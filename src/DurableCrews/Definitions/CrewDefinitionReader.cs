@@ -12,24 +12,24 @@ internal static class CrewDefinitionReader
     [
         "name", "process", "agents", "tasks", "manager_agent", "manager_llm", "llm", "memory", "embedder", "cache",
         "max_rpm", "max_execution_time", "planning", "planning_llm", "step_callback", "task_callback", "verbose",
-        "tools", "files", "knowledge_sources", "knowledge_config",
+        "tools", "files", "knowledge_sources", "knowledge_config", "function_calling_llm",
     ];
 
     static readonly HashSet<string> IgnoredCrewFields =
     [
-        "full_output", "share_crew", "output_log_file", "function_calling_llm", "language", "language_file",
+        "full_output", "share_crew", "output_log_file", "language", "language_file",
         "prompt_file", "chat_llm", "before_kickoff_callbacks", "after_kickoff_callbacks", "stream", "tracing",
     ];
 
     static readonly HashSet<string> AgentFields =
     [
         "role", "goal", "backstory", "llm", "tools", "allow_delegation", "max_iter", "max_rpm", "max_execution_time",
-        "max_retry_limit", "memory", "verbose", "knowledge_sources", "knowledge_config",
+        "max_retry_limit", "memory", "verbose", "knowledge_sources", "knowledge_config", "function_calling_llm",
     ];
 
     static readonly HashSet<string> IgnoredAgentFields =
     [
-        "function_calling_llm", "system_template", "prompt_template", "response_template", "cache",
+        "system_template", "prompt_template", "response_template", "cache",
         "allow_code_execution", "code_execution_mode", "respect_context_window", "use_system_prompt", "step_callback",
         "max_tokens", "inject_date", "date_format", "reasoning", "max_reasoning_attempts", "multimodal",
         "embedder", "callbacks", "config",
@@ -102,6 +102,7 @@ internal static class CrewDefinitionReader
             MaxExecutionTime = crew.Int("max_execution_time", 1),
             Planning = crew.Bool("planning") ?? false,
             PlanningLlm = Llm(crew, "planning_llm"),
+            FunctionCallingLlm = Llm(crew, "function_calling_llm"),
             StepCallback = Url(crew, "step_callback"),
             TaskCallback = Url(crew, "task_callback"),
             Verbose = crew.Bool("verbose") ?? false,
@@ -134,6 +135,7 @@ internal static class CrewDefinitionReader
             Goal = agent.String("goal", required: true) ?? string.Empty,
             Backstory = agent.String("backstory", required: true) ?? string.Empty,
             Llm = Llm(agent, "llm"),
+            FunctionCallingLlm = Llm(agent, "function_calling_llm"),
             Tools = ToolDefinitionReader.ResolveAgentTools(agent, agent.StringList("tools") ?? [], tools),
             AllowDelegation = agent.Bool("allow_delegation") ?? false,
             MaxIter = agent.Int("max_iter", 1, 1000) ?? 20,
@@ -221,16 +223,25 @@ internal static class CrewDefinitionReader
         embedder.CheckKnown(EmbedderFields, NoFields);
         var config = embedder.Mapping("config");
         config?.CheckKnown(EmbedderConfigFields, NoFields);
+        foreach (string setting in (string[])["api_key", "url", "api_base"])
+        {
+            if (config?.String(setting) is not null)
+            {
+                config.Problem(setting, "keys and endpoints come from the server's settings, never from a crew (they would be stored with every run): "
+                    + "define a model endpoint (DurableCrews__Models__NAME__Provider, __Endpoint, __ApiKey) and name it as the embedder's provider");
+            }
+        }
+
         string? provider = embedder.String("provider", required: true);
         if (provider is not null && !EmbedderDefinition.IsKnownProvider(provider))
         {
-            embedder.Problem("provider", $"'{provider}' is not an embedder provider here; use {string.Join(", ", ModelProviders.All)} or openai (the configured default)");
+            embedder.Problem("provider", $"'{provider}' is not an embedder provider here; use one of {string.Join(", ", ModelProviders.All)} or a model endpoint's name");
         }
 
         return new EmbedderDefinition
         {
             Provider = provider ?? ModelProviders.Offline,
-            Model = config?.String("model"),
+            Model = config?.String("model") ?? config?.String("deployment_id"),
             Dimensions = config?.Int("dimensions", 1, 65536),
             ChunkSize = config?.Int("chunk_size", 1),
         };

@@ -37,6 +37,7 @@ public static class CrewDocument
         Add(document, "max_execution_time", crew.MaxExecutionTime);
         AddFlag(document, "planning", crew.Planning);
         Add(document, "planning_llm", crew.PlanningLlm);
+        Add(document, "function_calling_llm", crew.FunctionCallingLlm);
         Add(document, "step_callback", crew.StepCallback);
         Add(document, "task_callback", crew.TaskCallback);
         AddFlag(document, "verbose", crew.Verbose);
@@ -46,6 +47,7 @@ public static class CrewDocument
         {
             var fields = new JsonObject { ["role"] = agent.Role, ["goal"] = agent.Goal, ["backstory"] = agent.Backstory };
             Add(fields, "llm", agent.Llm);
+            Add(fields, "function_calling_llm", agent.FunctionCallingLlm);
             if (agent.Tools.Count > 0)
             {
                 fields["tools"] = new JsonArray(agent.Tools.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray());

@@ -1,79 +1,69 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Collections.Concurrent;
-using Azure;
-using Azure.AI.OpenAI;
-using Azure.Identity;
+using Anthropic;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
-using OpenAI;
 
 namespace DurableCrews.Models;
 
 /// <summary>
-/// Resolves model references against the configured default (<see cref="ModelOptions"/>): Azure OpenAI
-/// (API key or <c>DefaultAzureCredential</c>), an OpenAI-compatible endpoint, or the offline model.
-/// Clients are built once per provider and model and shared.
+/// Turns model references into chat clients through <see cref="ModelCatalog"/>: Azure OpenAI (API key or
+/// <c>DefaultAzureCredential</c>), OpenAI, Anthropic (its official SDK), Ollama, Gemini and any OpenAI-compatible endpoint
+/// (the OpenAI SDK), or the offline model. No client retries: throttling and server errors are retried by the
+/// orchestration on durable timers. Clients are built once per target and shared.
 /// </summary>
 public sealed class ChatClientProvider : IChatClientProvider
 {
-    readonly ModelOptions options;
-    readonly TimeProvider time;
-    readonly ConcurrentDictionary<(string Provider, string? Name), ResolvedModel> clients = new();
+    /// <summary>The answer length asked of Anthropic models when the settings give none (the Messages API requires one).</summary>
+    public const int DefaultAnthropicMaxTokens = 4096;
 
-    /// <summary>Creates the provider from the model settings.</summary>
-    public ChatClientProvider(IOptions<ModelOptions> options, TimeProvider time)
+    readonly ModelCatalog catalog;
+    readonly ModelOptions defaults;
+    readonly TimeProvider time;
+    readonly ConcurrentDictionary<ModelTarget, ResolvedModel> clients = new();
+
+    /// <summary>Creates the provider over the model catalog; the offline model's latency comes from <paramref name="defaults"/>.</summary>
+    public ChatClientProvider(ModelCatalog catalog, IOptions<ModelOptions> defaults, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        this.options = options.Value;
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(defaults);
+        this.catalog = catalog;
+        this.defaults = defaults.Value;
         this.time = time;
     }
+
+    /// <summary>A provider of the default model alone (<see cref="ModelCatalog.Of"/>).</summary>
+    public static ChatClientProvider Of(ModelOptions defaults, TimeProvider time) => new(ModelCatalog.Of(defaults), Options.Create(defaults), time);
 
     /// <inheritdoc />
     public ResolvedModel Resolve(ModelReference reference)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        string provider = reference.Provider ?? options.Provider;
-        string? name = reference.Name ?? options.Name;
-        return clients.GetOrAdd((provider, name), key => Create(key.Provider, key.Name));
+        return clients.GetOrAdd(catalog.Find(reference), Create);
     }
 
-    ResolvedModel Create(string provider, string? name) => provider switch
+    ResolvedModel Create(ModelTarget target) => target.Provider switch
     {
         ModelProviders.Offline => new ResolvedModel(
-            new OfflineChatClient(TimeSpan.FromMilliseconds(options.OfflineLatencyMs), time),
-            name is null || options.Provider == ModelProviders.Offline && name == options.Name ? "offline" : $"offline (stand-in for {name})"),
-        ModelProviders.AzureOpenAI => new ResolvedModel(CreateAzure(RequireName(provider, name)), $"{provider}/{name}"),
-        ModelProviders.OpenAICompatible => new ResolvedModel(CreateCompatible(RequireName(provider, name)), $"{provider}/{name}"),
-        _ => throw new ModelConfigurationException($"Unknown model provider '{provider}'; use one of {string.Join(", ", ModelProviders.All)}."),
+            new OfflineChatClient(TimeSpan.FromMilliseconds(defaults.OfflineLatencyMs), time),
+            target.Model is null || ModelProviders.Find(defaults.Provider) == ModelProviders.Offline && target.Model == defaults.Name ? "offline" : $"offline (stand-in for {target.Model})"),
+        ModelProviders.AzureOpenAI => new ResolvedModel(ProviderClients.Azure(target, ModelCallTimeout).GetChatClient(target.Model).AsIChatClient(), target.ToString()),
+        ModelProviders.Anthropic => new ResolvedModel(CreateAnthropic(target), target.ToString()),
+        _ => new ResolvedModel(ProviderClients.OpenAI(target, ModelCallTimeout).GetChatClient(target.Model).AsIChatClient(), target.ToString()),
     };
 
-    IChatClient CreateAzure(string deployment)
+    /// <summary>How long one model call may take (<c>DurableCrews:Model:TimeoutSeconds</c>), beyond the SDKs' own 100 s.</summary>
+    TimeSpan ModelCallTimeout => TimeSpan.FromSeconds(defaults.TimeoutSeconds);
+
+    IChatClient CreateAnthropic(ModelTarget target)
     {
-        var endpoint = RequireEndpoint(ModelProviders.AzureOpenAI);
-        // Throttling and server errors are retried by the orchestration on durable timers, not inside the call.
-        var clientOptions = new AzureOpenAIClientOptions { RetryPolicy = new ClientRetryPolicy(maxRetries: 0), NetworkTimeout = TimeSpan.FromSeconds(options.TimeoutSeconds) };
-        var client = string.IsNullOrWhiteSpace(options.ApiKey)
-            ? new AzureOpenAIClient(endpoint, new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ManagedIdentityClientId }), clientOptions)
-            : new AzureOpenAIClient(endpoint, new AzureKeyCredential(options.ApiKey), clientOptions);
-        return client.GetChatClient(deployment).AsIChatClient();
+        var http = new HttpClient(new ModelResponseStatusHandler(time) { InnerHandler = new SocketsHttpHandler() }) { Timeout = ModelCallTimeout };
+        var client = new AnthropicClient(new Anthropic.Core.ClientOptions
+        {
+            ApiKey = target.ApiKey,
+            BaseUrl = target.Endpoint!.AbsoluteUri.TrimEnd('/'),
+            MaxRetries = 0,
+            HttpClient = http,
+        });
+        return client.AsIChatClient(target.Model!, target.MaxTokens ?? DefaultAnthropicMaxTokens);
     }
-
-    IChatClient CreateCompatible(string model)
-    {
-        var endpoint = RequireEndpoint(ModelProviders.OpenAICompatible);
-
-        // Local servers (Ollama, LM Studio, vLLM) accept any key; the OpenAI client insists on one.
-        var credential = new ApiKeyCredential(string.IsNullOrWhiteSpace(options.ApiKey) ? "not-needed" : options.ApiKey);
-        var clientOptions = new OpenAIClientOptions { Endpoint = endpoint, RetryPolicy = new ClientRetryPolicy(maxRetries: 0), NetworkTimeout = TimeSpan.FromSeconds(options.TimeoutSeconds) };
-        return new OpenAIClient(credential, clientOptions).GetChatClient(model).AsIChatClient();
-    }
-
-    Uri RequireEndpoint(string provider) =>
-        options.Endpoint ?? throw new ModelConfigurationException($"The {provider} provider needs DurableCrews:Model:Endpoint (environment variable DurableCrews__Model__Endpoint).");
-
-    static string RequireName(string provider, string? name) =>
-        string.IsNullOrWhiteSpace(name)
-            ? throw new ModelConfigurationException($"The {provider} provider needs a model name: set DurableCrews:Model:Name, or give the agent an llm such as '{(provider == ModelProviders.AzureOpenAI ? "azure/my-deployment" : "openai-compatible/llama3")}'.")
-            : name;
 }

@@ -2,14 +2,15 @@ namespace DurableCrews.Models;
 
 /// <summary>
 /// The default model, bound from the <c>DurableCrews:Model</c> configuration section
-/// (environment variables <c>DurableCrews__Model__*</c>). An agent's <c>llm:</c> overrides the name.
+/// (environment variables <c>DurableCrews__Model__*</c>): what an agent without an <c>llm:</c>, or with a bare model
+/// name, reaches. Named endpoints (<see cref="ModelEndpointsOptions"/>) and CrewAI's environment variables add more.
 /// </summary>
 public sealed record ModelOptions
 {
     /// <summary>The configuration section these options bind to.</summary>
     public const string SectionName = "DurableCrews:Model";
 
-    /// <summary><c>offline</c> (default), <c>azure-openai</c> or <c>openai-compatible</c>.</summary>
+    /// <summary>One of <see cref="ModelProviders"/> (or an alias such as <c>azure</c>); <c>offline</c> by default.</summary>
     public string Provider { get; init; } = ModelProviders.Offline;
 
     /// <summary>The Azure OpenAI resource endpoint, or the base URL of an OpenAI-compatible API (for example <c>http://localhost:11434/v1</c>).</summary>
@@ -20,6 +21,9 @@ public sealed record ModelOptions
 
     /// <summary>The API key. When empty, Azure OpenAI is reached with <c>DefaultAzureCredential</c>.</summary>
     public string? ApiKey { get; init; }
+
+    /// <summary>The Azure OpenAI <c>api-version</c>; the SDK's when empty.</summary>
+    public string? ApiVersion { get; init; }
 
     /// <summary>The client id of a user-assigned managed identity for <c>DefaultAzureCredential</c>.</summary>
     public string? ManagedIdentityClientId { get; init; }

@@ -10,20 +10,21 @@ public sealed class ModelOptionsValidator : IValidateOptions<ModelOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (!ModelProviders.All.Contains(options.Provider))
+        string? provider = ModelProviders.Find(options.Provider);
+        if (provider is null)
         {
             failures.Add($"DurableCrews:Model:Provider must be one of {string.Join(", ", ModelProviders.All)}, not '{options.Provider}'.");
         }
-        else if (options.Provider != ModelProviders.Offline)
+        else if (provider is ModelProviders.AzureOpenAI or ModelProviders.OpenAICompatible)
         {
             if (options.Endpoint is null)
             {
-                failures.Add($"DurableCrews:Model:Endpoint is required for the {options.Provider} provider.");
+                failures.Add($"DurableCrews:Model:Endpoint is required for the {provider} provider.");
             }
 
             if (string.IsNullOrWhiteSpace(options.Name))
             {
-                failures.Add($"DurableCrews:Model:Name (the {(options.Provider == ModelProviders.AzureOpenAI ? "deployment" : "model")} name) is required for the {options.Provider} provider.");
+                failures.Add($"DurableCrews:Model:Name (the {(provider == ModelProviders.AzureOpenAI ? "deployment" : "model")} name) is required for the {provider} provider.");
             }
         }
 

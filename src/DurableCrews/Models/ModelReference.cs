@@ -1,32 +1,25 @@
+using System.Text.RegularExpressions;
+
 namespace DurableCrews.Models;
 
 /// <summary>
-/// An agent's <c>llm:</c> value read as a provider and a model name. <c>azure/gpt-4o</c> names an Azure OpenAI
-/// deployment, <c>openai-compatible/llama3</c> (or <c>ollama/llama3</c>) a model on the configured compatible
-/// endpoint, <c>offline</c> the offline model; a bare name (<c>gpt-4</c>) or <c>openai/gpt-4</c> asks the
-/// configured default provider for that model.
+/// An agent's <c>llm:</c> value read as CrewAI and LiteLLM users write it: <c>source/model</c>, where the source is a
+/// provider (<c>openai</c>, <c>azure</c>, <c>anthropic</c>, <c>ollama</c>, <c>gemini</c>, <c>openai-compatible</c>) or
+/// the name of an endpoint defined in the settings (<c>DurableCrews__Models__{name}__…</c>); <c>offline</c> alone; or a
+/// bare model name for the configured default. Which source it is, and whether it is configured, is decided against the
+/// settings (<see cref="ModelCatalog"/>); this type only checks the text.
 /// </summary>
-/// <param name="Provider">The provider, or null for the configured default.</param>
-/// <param name="Name">The model or deployment name, or null for the configured one.</param>
-public sealed record ModelReference(string? Provider, string? Name)
+/// <param name="Source">The provider or named endpoint as written (lower case), or null for the configured default.</param>
+/// <param name="Name">The model or deployment name, or null for the source's configured one.</param>
+public sealed partial record ModelReference(string? Source, string? Name)
 {
-    static readonly Dictionary<string, string?> Prefixes = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["offline"] = ModelProviders.Offline,
-        ["azure"] = ModelProviders.AzureOpenAI,
-        ["azure-openai"] = ModelProviders.AzureOpenAI,
-        ["azure_openai"] = ModelProviders.AzureOpenAI,
-        ["openai-compatible"] = ModelProviders.OpenAICompatible,
-        ["ollama"] = ModelProviders.OpenAICompatible,
-        ["lm_studio"] = ModelProviders.OpenAICompatible,
-        ["hosted_vllm"] = ModelProviders.OpenAICompatible,
-        ["openai"] = null,
-    };
+    /// <summary>The longest model name accepted.</summary>
+    public const int MaxNameLength = 256;
 
     /// <summary>The configured default model.</summary>
     public static ModelReference Default { get; } = new(null, null);
 
-    /// <summary>Reads an <c>llm:</c> value; returns false with a message when its provider is unknown.</summary>
+    /// <summary>Reads an <c>llm:</c> value; returns false with a message when it cannot name a model.</summary>
     public static bool TryParse(string? llm, out ModelReference reference, out string? error)
     {
         error = null;
@@ -37,43 +30,54 @@ public sealed record ModelReference(string? Provider, string? Name)
         }
 
         string text = llm.Trim();
-        if (Prefixes.TryGetValue(text, out string? bareProvider) && bareProvider == ModelProviders.Offline)
+        if (ModelProviders.Find(text) == ModelProviders.Offline)
         {
             reference = new ModelReference(ModelProviders.Offline, null);
             return true;
         }
 
         int slash = text.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0)
+        string? source = slash < 0 ? null : text[..slash].Trim().ToLowerInvariant();
+        string name = slash < 0 ? text : text[(slash + 1)..].Trim();
+        if (source is not null && !SourcePattern().IsMatch(source))
         {
-            reference = new ModelReference(null, text);
-            return true;
-        }
-
-        string prefix = text[..slash];
-        string name = text[(slash + 1)..].Trim();
-        if (!Prefixes.TryGetValue(prefix, out string? provider))
-        {
-            error = $"provider '{prefix}' is not available; write azure/DEPLOYMENT, openai-compatible/MODEL, ollama/MODEL, offline, or a bare model name for the configured provider";
+            error = $"'{Shown(source)}' before the '/' must be a provider ({string.Join(", ", ModelProviders.All)}) or the name of a model endpoint in the settings: 1-64 letters, digits, '-', '_' or '.'";
             return false;
         }
 
         if (name.Length == 0)
         {
-            error = $"'{text}' names no model after the '/'";
+            error = $"'{Shown(text)}' names no model after the '/'";
             return false;
         }
 
-        reference = new ModelReference(provider, name);
+        if (name.Length > MaxNameLength || !NamePattern().IsMatch(name) || name.Contains("..", StringComparison.Ordinal))
+        {
+            error = $"the model name '{Shown(name)}' is not one a provider accepts: at most {MaxNameLength} letters, digits and . _ - : / @ +, without '..'";
+            return false;
+        }
+
+        reference = new ModelReference(source, name);
         return true;
     }
 
     /// <inheritdoc />
-    public override string ToString() => (Provider, Name) switch
+    public override string ToString() => (Source, Name) switch
     {
         (null, null) => "default",
         (null, { } name) => name,
-        ({ } provider, null) => provider,
-        ({ } provider, { } name) => $"{provider}/{name}",
+        ({ } source, null) => source,
+        ({ } source, { } name) => $"{source}/{name}",
     };
+
+    static string Shown(string text) => text.Length > 80 ? text[..80] + "…" : ControlCharacters().Replace(text, "?");
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_.-]{0,63}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SourcePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex(@"\p{C}", RegexOptions.CultureInvariant)]
+    private static partial Regex ControlCharacters();
 }

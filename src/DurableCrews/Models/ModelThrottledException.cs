@@ -53,11 +53,12 @@ public sealed class ModelThrottledException : Exception
                 case System.ClientModel.ClientResultException result when IsTransient(result.Status):
                     var headers = result.GetRawResponse()?.Headers;
                     TimeSpan? wait = null;
-                    if (headers is not null && headers.TryGetValue("retry-after-ms", out string? ms) && double.TryParse(ms, System.Globalization.CultureInfo.InvariantCulture, out double milliseconds))
+                    if (headers is not null && headers.TryGetValue("retry-after-ms", out string? ms))
                     {
-                        wait = TimeSpan.FromMilliseconds(milliseconds);
+                        wait = ParseRetryAfterMilliseconds(ms);
                     }
-                    else if (headers is not null && headers.TryGetValue("Retry-After", out string? after))
+
+                    if (wait is null && headers is not null && headers.TryGetValue("Retry-After", out string? after))
                     {
                         wait = ParseRetryAfter(after, now);
                     }
@@ -73,7 +74,14 @@ public sealed class ModelThrottledException : Exception
 
     static bool IsTransient(int status) => status == 429 || status >= 500;
 
-    static TimeSpan? ParseRetryAfter(string? value, DateTimeOffset now)
+    /// <summary>Reads a <c>retry-after-ms</c> header; null when it is not a number of milliseconds.</summary>
+    internal static TimeSpan? ParseRetryAfterMilliseconds(string? value) =>
+        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double milliseconds) && milliseconds >= 0
+            ? TimeSpan.FromMilliseconds(milliseconds)
+            : null;
+
+    /// <summary>Reads a <c>Retry-After</c> header: seconds or an HTTP date; null when it is neither.</summary>
+    internal static TimeSpan? ParseRetryAfter(string? value, DateTimeOffset now)
     {
         if (double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds))
         {

@@ -213,7 +213,9 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
                 break;
         }
 
-        ModelReference.TryParse(agent?.Llm ?? crew.Llm, out var reference, out _);
+        // CrewAI's function_calling_llm takes the turns that may call tools; the agent's llm the others.
+        string? llm = chatOptions is not null ? agent?.FunctionCallingLlm ?? crew.FunctionCallingLlm ?? agent?.Llm ?? crew.Llm : agent?.Llm ?? crew.Llm;
+        ModelReference.TryParse(llm, out var reference, out _);
         var model = models.Resolve(reference);
         var traced = Traced.GetValue(model.Client, client => new ChatClientBuilder(client).UseOpenTelemetry(sourceName: Telemetry.CrewTelemetry.GenAiSourceName).Build());
         IChatClient sender = request.RateScopes is { Count: > 0 } scopes

@@ -1,4 +1,5 @@
 using DurableCrews.Definitions;
+using DurableCrews.Models;
 using DurableCrews.Notifications;
 using DurableCrews.Tools;
 using Microsoft.Extensions.Options;
@@ -11,9 +12,19 @@ public sealed class OutboundPolicies
     /// <summary>The setting that allows hosts for webhooks only.</summary>
     public const string WebhookAllowedHostsSetting = "DurableCrews__Webhooks__AllowedHosts";
 
-    /// <summary>Creates the policies from the settings.</summary>
+    /// <summary>Creates the policies from the settings, for a server whose only model is the offline default.</summary>
     public OutboundPolicies(IOptions<OutboundOptions> outbound, IOptions<WebhookOptions> webhooks, IOptions<ToolOptions> tools)
+        : this(outbound, webhooks, tools, ModelCatalog.Of(new ModelOptions()), new EmbedderProvider(Options.Create(new EmbeddingOptions()), Options.Create(new ModelOptions())))
     {
+    }
+
+    /// <summary>Creates the policies from the settings.</summary>
+    public OutboundPolicies(IOptions<OutboundOptions> outbound, IOptions<WebhookOptions> webhooks, IOptions<ToolOptions> tools, ModelCatalog models, IEmbedderProvider embedders)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(embedders);
+        this.models = models;
+        this.embedders = embedders;
         ArgumentNullException.ThrowIfNull(outbound);
         ArgumentNullException.ThrowIfNull(webhooks);
         ArgumentNullException.ThrowIfNull(tools);
@@ -27,6 +38,8 @@ public sealed class OutboundPolicies
     }
 
     readonly HashSet<string> mcpServers;
+    readonly ModelCatalog models;
+    readonly IEmbedderProvider embedders;
 
     /// <summary>Where tools (web_fetch, http tools, MCP servers a crew names by URL) may go.</summary>
     public DestinationPolicy Tools { get; }
@@ -36,7 +49,8 @@ public sealed class OutboundPolicies
 
     /// <summary>
     /// Every destination of a crew that its policy refuses, with its path: webhooks, http tools and MCP servers by URL,
-    /// and MCP servers named that this server's settings do not define.
+    /// MCP servers named that this server's settings do not define, and models (<c>llm</c>s and the embedder) whose
+    /// provider or endpoint is unknown or not configured here.
     /// </summary>
     public IReadOnlyList<DefinitionProblem> CheckCrew(CrewDefinition crew)
     {
@@ -59,7 +73,34 @@ public sealed class OutboundPolicies
             }
         }
 
+        AddModelProblems(problems, crew);
         return problems;
+    }
+
+    void AddModelProblems(List<DefinitionProblem> problems, CrewDefinition crew)
+    {
+        var llms = new List<(string Path, string? Llm)>
+        {
+            ("crew.llm", crew.Llm), ("crew.manager_llm", crew.ManagerLlm), ("crew.planning_llm", crew.PlanningLlm), ("crew.function_calling_llm", crew.FunctionCallingLlm),
+        };
+        foreach (var agent in crew.Agents)
+        {
+            llms.Add(($"agents.{agent.Name}.llm", agent.Llm));
+            llms.Add(($"agents.{agent.Name}.function_calling_llm", agent.FunctionCallingLlm));
+        }
+
+        foreach (var (path, llm) in llms)
+        {
+            if (llm is not null && models.Problem(llm) is { } problem)
+            {
+                problems.Add(new DefinitionProblem(path, problem));
+            }
+        }
+
+        if (crew.Embedder is { } embedder && embedders.Problem(embedder) is { } embedderProblem)
+        {
+            problems.Add(new DefinitionProblem("crew.embedder.provider", embedderProblem));
+        }
     }
 
     /// <summary>Every webhook destination of a kickoff that the policy refuses, with its path under <paramref name="path"/>.</summary>

@@ -8,8 +8,8 @@ namespace DurableCrews.Tests.Execution;
 /// <summary>429 and 5xx answers from Azure OpenAI, read at the wire: no hidden client retries, and the wait the service asked for.</summary>
 public sealed class ThrottlingWireTests
 {
-    static IChatClient Azure(Uri endpoint) => new ChatClientProvider(
-        Options.Create(new ModelOptions { Provider = ModelProviders.AzureOpenAI, Endpoint = endpoint, Name = "gpt-test", ApiKey = "k" }),
+    static IChatClient Azure(Uri endpoint) => ChatClientProvider.Of(
+        new ModelOptions { Provider = ModelProviders.AzureOpenAI, Endpoint = endpoint, Name = "gpt-test", ApiKey = "k" },
         TimeProvider.System).Resolve(ModelReference.Default).Client;
 
     [Fact]

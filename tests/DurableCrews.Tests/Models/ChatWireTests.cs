@@ -26,7 +26,7 @@ public sealed class ChatWireTests
     static ResolvedModel Resolve(ModelOptions options, string? llm = null)
     {
         Assert.True(ModelReference.TryParse(llm, out var reference, out string? error), error);
-        return new ChatClientProvider(Options.Create(options), TimeProvider.System).Resolve(reference);
+        return ChatClientProvider.Of(options, TimeProvider.System).Resolve(reference);
     }
 
     static List<ChatMessage> Prompt() =>

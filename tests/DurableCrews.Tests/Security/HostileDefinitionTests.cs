@@ -1,5 +1,6 @@
 using System.Text;
 using DurableCrews.Definitions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DurableCrews.Tests.Security;
 
@@ -190,9 +191,19 @@ public sealed class HostileDefinitionTests
     [Fact]
     public void An_unknown_embedder_provider_is_refused_with_the_known_ones()
     {
-        var problems = ProblemsOf("embedder: {provider: unknown}\n" + Crew(string.Empty));
+        // Whether a name is a provider or a model endpoint is the settings' to say, so the check is made against them.
+        var crew = CrewDefinitionLoader.Parse("embedder: {provider: unknown, config: {model: m}}\n" + Crew(string.Empty), "hostile").Definition!;
 
-        var problem = Assert.Single(problems);
+        string? problem = Support.ModelSettings.Services().GetRequiredService<DurableCrews.Models.IEmbedderProvider>().Problem(crew.Embedder!);
+
+        Assert.Contains("'unknown' is neither a model provider (offline", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_embedder_provider_that_cannot_be_a_name_is_refused_when_read()
+    {
+        var problem = Assert.Single(ProblemsOf("embedder: {provider: \"../x\"}\n" + Crew(string.Empty)));
+
         Assert.Equal("crew.embedder.provider", problem.Path);
         Assert.Contains("offline", problem.Message);
     }
