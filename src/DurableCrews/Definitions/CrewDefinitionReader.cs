@@ -104,7 +104,7 @@ internal static class CrewDefinitionReader
             PlanningLlm = Llm(crew, "planning_llm"),
             StepCallback = Url(crew, "step_callback"),
             TaskCallback = Url(crew, "task_callback"),
-            Verbose = crew.Bool("verbose") ?? false,
+            Verbose = crew.Verbose("verbose") ?? false,
             Tools = tools,
             Files = files,
             KnowledgeSources = KnowledgeSourceReader.Read(crew, files, problems),
@@ -141,7 +141,7 @@ internal static class CrewDefinitionReader
             MaxExecutionTime = agent.Int("max_execution_time", 1),
             MaxRetryLimit = agent.Int("max_retry_limit", 0, 100) ?? 2,
             Memory = agent.Bool("memory"),
-            Verbose = agent.Bool("verbose") ?? false,
+            Verbose = agent.Verbose("verbose") ?? false,
             KnowledgeSources = KnowledgeSourceReader.Read(agent, files, problems),
             KnowledgeConfig = KnowledgeSourceReader.ReadConfig(agent),
         };

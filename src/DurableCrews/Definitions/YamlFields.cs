@@ -73,7 +73,7 @@ internal sealed class YamlFields
                 continue;
             }
 
-            string? close = known.FirstOrDefault(k => Distance(k, key) <= 2);
+            string? close = known.FirstOrDefault(k => NameSuggestions.Distance(k, key) <= 2);
             string hint = close is null ? $"known fields: {string.Join(", ", known.Order())}" : $"did you mean '{close}'?";
             problems.Add(new DefinitionProblem(Child(key), $"unknown field; {hint}", Where(value, source)));
         }
@@ -122,6 +122,26 @@ internal sealed class YamlFields
                 return false;
             default:
                 problems.Add(new DefinitionProblem(Child(key), $"must be true or false, not '{text}'", Where(field.Value, field.Source)));
+                return null;
+        }
+    }
+
+    /// <summary>CrewAI's <c>verbose</c>: true/false, or the levels 0, 1 and 2 that older crews (and crew.py) use; any level above 0 is on.</summary>
+    public bool? Verbose(string key)
+    {
+        if (!TryScalar(key, out string? text, out var field))
+        {
+            return null;
+        }
+
+        switch (text!.ToLowerInvariant())
+        {
+            case "true" or "yes" or "on" or "1" or "2":
+                return true;
+            case "false" or "no" or "off" or "0":
+                return false;
+            default:
+                problems.Add(new DefinitionProblem(Child(key), $"must be true or false (or CrewAI's levels 0, 1, 2), not '{text}'", Where(field.Value, field.Source)));
                 return null;
         }
     }
@@ -376,23 +396,5 @@ internal sealed class YamlFields
         }
 
         return JsonValue.Create(text);
-    }
-
-    static int Distance(string a, string b)
-    {
-        var row = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (int i = 1; i <= a.Length; i++)
-        {
-            int previous = row[0];
-            row[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int current = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
-                previous = current;
-            }
-        }
-
-        return row[b.Length];
     }
 }

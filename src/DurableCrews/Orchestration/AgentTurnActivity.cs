@@ -418,8 +418,10 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
                 var tool = agentTools.FirstOrDefault(t => t.Name == call.Name);
                 if (tool is null)
                 {
-                    string offered = string.Join(", ", agentTools.Select(t => t.Name).Concat(work.Coworkers.Count > 0 ? [DelegationTools.DelegateWork, DelegationTools.AskQuestion] : []));
-                    pending.Add(new PendingToolResult { CallId = call.CallId, Result = $"Error: there is no tool named '{call.Name}'. {(offered.Length > 0 ? $"Your tools: {offered}." : "You have no tools; answer directly.")}" });
+                    var offeredNames = agentTools.Select(t => t.Name).Concat(work.Coworkers.Count > 0 ? [DelegationTools.DelegateWork, DelegationTools.AskQuestion] : []).Distinct(StringComparer.Ordinal).ToList();
+                    string offered = string.Join(", ", offeredNames);
+                    string hint = NameSuggestions.Closest(call.Name, offeredNames) is { } close ? $" Did you mean '{close}'?" : string.Empty;
+                    pending.Add(new PendingToolResult { CallId = call.CallId, Result = $"Error: there is no tool named '{call.Name}'.{hint} {(offered.Length > 0 ? $"Your tools: {offered}." : "You have no tools; answer directly.")}" });
                     continue;
                 }
 

@@ -1,0 +1,122 @@
+using DurableCrews.Definitions;
+using DurableCrews.Outbound;
+
+namespace DurableCrews.Tests.Definitions;
+
+/// <summary>Errors point at the fix: the close name for a typo, the host checked and the setting that allows it, CrewAI's values.</summary>
+public sealed class ErrorHintTests
+{
+    static CrewLoadResult Load(string agentExtra = "", string taskExtra = "", string crewExtra = "", string summaryAgent = "researcher") => CrewDefinitionLoader.Parse($$"""
+        {{crewExtra}}
+        agents:
+          researcher:
+            role: Researcher
+            goal: Find facts about {topic}
+            backstory: Curious
+            {{agentExtra}}
+        tasks:
+          research:
+            description: Research {topic}
+            expected_output: Facts
+            agent: researcher
+          summary:
+            description: Sum up
+            expected_output: A summary
+            agent: {{summaryAgent}}
+            {{taskExtra}}
+        """, "hints");
+
+    static string MessageAt(CrewLoadResult result, string path) =>
+        result.Problems.SingleOrDefault(p => p.Path == path)?.Message ?? throw new Xunit.Sdk.XunitException($"no problem at {path}; problems: {string.Join(" | ", result.Problems)}");
+
+    [Fact]
+    public void A_misspelt_agent_suggests_the_close_name()
+    {
+        var result = Load(summaryAgent: "reseacher");
+
+        Assert.Contains("did you mean 'researcher'?", MessageAt(result, "crew.tasks.summary.agent"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_misspelt_context_task_suggests_the_close_name()
+    {
+        var result = Load(taskExtra: "context: [reserch]");
+
+        Assert.Contains("did you mean 'research'?", MessageAt(result, "crew.tasks.summary.context[0]"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_name_far_from_every_agent_gets_no_suggestion()
+    {
+        var result = Load(summaryAgent: "accountant");
+
+        Assert.DoesNotContain("did you mean", MessageAt(result, "crew.tasks.summary.agent"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_misspelt_tool_suggests_the_built_in()
+    {
+        var result = Load(agentExtra: "tools: [file_raed]");
+
+        Assert.Contains("did you mean 'file_read'?", MessageAt(result, "crew.agents.researcher.tools[0]"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_misspelt_crewai_tool_class_suggests_the_class()
+    {
+        var result = Load(agentExtra: "tools: [FileReadTol]");
+
+        Assert.Contains("did you mean 'FileReadTool'?", MessageAt(result, "crew.agents.researcher.tools[0]"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_input_suggests_the_close_input_the_kickoff_gave()
+    {
+        var crew = Load().Definition!;
+
+        var result = CrewInputs.Interpolate(crew, new Dictionary<string, string> { ["topc"] = "tides" });
+
+        Assert.Contains("did you mean 'topc'?", MessageAt(result, "inputs.topic"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2", true)]
+    [InlineData("1", true)]
+    [InlineData("0", false)]
+    [InlineData("true", true)]
+    public void Verbose_takes_crewai_levels(string value, bool verbose)
+    {
+        var result = Load(crewExtra: $"verbose: {value}", agentExtra: $"verbose: {value}");
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems));
+        Assert.Equal(verbose, result.Definition!.Verbose);
+        Assert.Equal(verbose, result.Definition.Agents[0].Verbose);
+    }
+
+    [Fact]
+    public void Verbose_refuses_other_values_and_names_the_levels()
+    {
+        var result = Load(crewExtra: "verbose: 3");
+
+        Assert.Contains("0, 1, 2", MessageAt(result, "crew.verbose"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_plain_http_refusal_names_the_host_checked_and_the_setting_that_allows_it()
+    {
+        string? refused = DestinationPolicy.Strict.Check("http://api.example.com/v1", out _);
+
+        Assert.NotNull(refused);
+        Assert.Contains("'api.example.com' was checked", refused, StringComparison.Ordinal);
+        Assert.Contains($"add 'api.example.com' there", refused, StringComparison.Ordinal);
+        Assert.Contains(DestinationPolicy.AllowedHostsSetting, refused, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_internal_host_refusal_says_to_add_that_host_to_the_setting()
+    {
+        string? refused = DestinationPolicy.Strict.Check("https://10.0.0.5/hook", out _);
+
+        Assert.Contains($"adding '10.0.0.5' to {DestinationPolicy.AllowedHostsSetting}", refused, StringComparison.Ordinal);
+    }
+}
