@@ -76,13 +76,7 @@ public static class RunReportHtml
             }
         }
 
-        html.Append("</table><h2>Insights</h2><ul>");
-        foreach (string insight in report.Insights.DefaultIfEmpty("No topic the seed's analysis looks for was found."))
-        {
-            html.Append(c, $"<li>{E(insight)}</li>");
-        }
-
-        html.Append(c, $"</ul><p>Quality score {report.QualityScore:0.#}/10, completeness {report.CompletenessScore:0.#}/10.</p></body></html>\n");
+        html.Append("</table></body></html>\n");
         return html.ToString();
     }
 

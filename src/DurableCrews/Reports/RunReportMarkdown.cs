@@ -52,13 +52,7 @@ public static class RunReportMarkdown
             md.Append(c, $"{label,-34} |{new string(' ', from)}{new string(bar.Kind switch { "task" => '█', "tool" => '░', _ => '▒' }, to - from)}{new string(' ', Math.Max(0, Width - to))}| {bar.StartSeconds:0.00}–{bar.EndSeconds:0.00} s\n");
         }
 
-        md.Append("```\n\n## Insights\n\n");
-        foreach (string insight in report.Insights.DefaultIfEmpty("No topic the seed's analysis looks for was found."))
-        {
-            md.Append("- ").Append(insight).Append('\n');
-        }
-
-        md.Append(c, $"\nQuality score {report.QualityScore:0.#}/10, completeness {report.CompletenessScore:0.#}/10.\n");
+        md.Append("```\n");
         return md.ToString();
     }
 

@@ -74,9 +74,21 @@ public sealed partial class RunReportTests : IDisposable
         Assert.Equal((0, 2, 6.0), (analyst.Tasks, analyst.Delegations, analyst.BusySeconds));
         Assert.Equal(2100, report.Agents.Single(a => a.Agent == "Manager").Tokens);
         Assert.Equal(6.5, report.CharsPerSecond);
-        Assert.Contains("Contains pipeline architecture insights", report.Insights);
         Assert.Equal(["task", "delegation", "delegation", "delegation", "task"], report.Timeline.Select(b => b.Kind));
         Assert.Equal([0, 1, 2, 1, 0], report.Timeline.Select(b => b.Depth));
+    }
+
+    [Theory]
+    [InlineData("markdown")]
+    [InlineData("html")]
+    public void A_report_scores_no_topics_of_its_own_choosing(string format)
+    {
+        var report = RunReportBuilder.Build(Output(), Prices);
+
+        string text = format == "html" ? RunReportHtml.Render(report) : RunReportMarkdown.Render(report);
+
+        Assert.DoesNotContain("Quality score", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Insights", text, StringComparison.Ordinal);
     }
 
     [Fact]
