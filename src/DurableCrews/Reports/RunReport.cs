@@ -41,6 +41,9 @@ public sealed record RunReport
     /// <summary>Characters of final output per second of run.</summary>
     public double CharsPerSecond { get; init; }
 
+    /// <summary>What went wrong in tasks that still finished, each as <c>task: warning</c>.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>The tasks and their delegations over time, for the Gantt chart.</summary>
     public IReadOnlyList<TimelineBar> Timeline { get; init; } = [];
 }

@@ -61,6 +61,7 @@ public static class RunReportBuilder
             TokenUsage = output.TokenUsage,
             Cost = costs.All(c => c.HasValue) ? costs.Sum(c => c!.Value) : null,
             CharsPerSecond = Math.Round(output.Raw.Length / duration, 1),
+            Warnings = output.Warnings,
             Timeline = timeline,
         };
     }

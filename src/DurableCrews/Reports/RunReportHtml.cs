@@ -76,7 +76,19 @@ public static class RunReportHtml
             }
         }
 
-        html.Append("</table></body></html>\n");
+        html.Append("</table>");
+        if (report.Warnings.Count > 0)
+        {
+            html.Append("<h2>Warnings</h2><ul>");
+            foreach (string warning in report.Warnings)
+            {
+                html.Append(c, $"<li>⚠ {E(warning)}</li>");
+            }
+
+            html.Append("</ul>");
+        }
+
+        html.Append("</body></html>\n");
         return html.ToString();
     }
 

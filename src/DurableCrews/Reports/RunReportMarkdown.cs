@@ -53,6 +53,15 @@ public static class RunReportMarkdown
         }
 
         md.Append("```\n");
+        if (report.Warnings.Count > 0)
+        {
+            md.Append("\n## Warnings\n\n");
+            foreach (string warning in report.Warnings)
+            {
+                md.Append("- ⚠ ").Append(warning.Replace('\n', ' ')).Append('\n');
+            }
+        }
+
         return md.ToString();
     }
 

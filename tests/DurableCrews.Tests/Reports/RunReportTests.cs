@@ -92,6 +92,16 @@ public sealed partial class RunReportTests : IDisposable
     }
 
     [Fact]
+    public void A_run_with_warnings_lists_them_in_both_formats()
+    {
+        var output = Output() with { TasksOutput = [.. Output().TasksOutput.Select((t, i) => i == 0 ? t with { Warnings = ["the answer is not <JSON>"] } : t)] };
+        var report = RunReportBuilder.Build(output, Prices);
+
+        Assert.Contains("## Warnings\n\n- ⚠ plan: the answer is not <JSON>", RunReportMarkdown.Render(report), StringComparison.Ordinal);
+        Assert.Contains("<h2>Warnings</h2><ul><li>⚠ plan: the answer is not &lt;JSON&gt;</li>", RunReportHtml.Render(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Offline_runs_cost_nothing()
     {
         var output = Output() with { TasksOutput = [.. Output().TasksOutput.Select(t => t with { Model = "offline" })] };
