@@ -14,6 +14,8 @@ public sealed class CrewProjectLayoutTests : IDisposable
 
     public void Dispose() => project.Dispose();
 
+    string OnlyProblem() => Assert.Single(CrewDefinitionLoader.Load(project.Path).Problems).Message;
+
     string Package(string package = "job_posting")
     {
         project.Write("pyproject.toml", "[project]\nname = \"job_posting\"\n");
@@ -69,10 +71,7 @@ public sealed class CrewProjectLayoutTests : IDisposable
         Package("first");
         Package("second");
 
-        var result = CrewDefinitionLoader.Load(project.Path);
-
-        var problem = Assert.Single(result.Problems);
-        Assert.Contains("2 CrewAI packages (first, second)", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("2 CrewAI packages (first, second)", OnlyProblem(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -81,10 +80,7 @@ public sealed class CrewProjectLayoutTests : IDisposable
         project.Write("pyproject.toml", "[project]\nname = \"empty\"\n");
         project.Write(Path.Combine("src", "empty", "main.py"), "print()");
 
-        var result = CrewDefinitionLoader.Load(project.Path);
-
-        var problem = Assert.Single(result.Problems);
-        Assert.Contains("no src/<package>/config/ holds agents.yaml and tasks.yaml", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("no src/<package>/config/ holds agents.yaml and tasks.yaml", OnlyProblem(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -94,10 +90,7 @@ public sealed class CrewProjectLayoutTests : IDisposable
         project.Write("crew.yaml", Assignments);
         project.Write(Path.Combine("src", "job_posting", "crew.yaml"), Assignments);
 
-        var result = CrewDefinitionLoader.Load(project.Path);
-
-        var problem = Assert.Single(result.Problems);
-        Assert.Contains("found 2 crew.yaml files", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("found 2 crew.yaml files", OnlyProblem(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,9 +98,6 @@ public sealed class CrewProjectLayoutTests : IDisposable
     {
         project.Write("notes.txt", "nothing here");
 
-        var result = CrewDefinitionLoader.Load(project.Path);
-
-        var problem = Assert.Single(result.Problems);
-        Assert.Contains("in config/, or in a CrewAI project's src/<package>/config/", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("in config/, or in a CrewAI project's src/<package>/config/", OnlyProblem(), StringComparison.Ordinal);
     }
 }

@@ -29,45 +29,26 @@ public sealed class ErrorHintTests
     static string MessageAt(CrewLoadResult result, string path) =>
         result.Problems.SingleOrDefault(p => p.Path == path)?.Message ?? throw new Xunit.Sdk.XunitException($"no problem at {path}; problems: {string.Join(" | ", result.Problems)}");
 
-    [Fact]
-    public void A_misspelt_agent_suggests_the_close_name()
+    [Theory]
+    [InlineData("agent", "reseacher", "crew.tasks.summary.agent", "researcher")]
+    [InlineData("context", "reserch", "crew.tasks.summary.context[0]", "research")]
+    [InlineData("tools", "file_raed", "crew.agents.researcher.tools[0]", "file_read")]
+    [InlineData("tools", "FileReadTol", "crew.agents.researcher.tools[0]", "FileReadTool")]
+    public void A_misspelt_name_suggests_the_close_one(string field, string typo, string path, string suggestion)
     {
-        var result = Load(summaryAgent: "reseacher");
+        var result = field switch
+        {
+            "agent" => Load(summaryAgent: typo),
+            "context" => Load(taskExtra: $"context: [{typo}]"),
+            _ => Load(agentExtra: $"tools: [{typo}]"),
+        };
 
-        Assert.Contains("did you mean 'researcher'?", MessageAt(result, "crew.tasks.summary.agent"), StringComparison.Ordinal);
+        Assert.Contains($"did you mean '{suggestion}'?", MessageAt(result, path), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void A_misspelt_context_task_suggests_the_close_name()
-    {
-        var result = Load(taskExtra: "context: [reserch]");
-
-        Assert.Contains("did you mean 'research'?", MessageAt(result, "crew.tasks.summary.context[0]"), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void A_name_far_from_every_agent_gets_no_suggestion()
-    {
-        var result = Load(summaryAgent: "accountant");
-
-        Assert.DoesNotContain("did you mean", MessageAt(result, "crew.tasks.summary.agent"), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void A_misspelt_tool_suggests_the_built_in()
-    {
-        var result = Load(agentExtra: "tools: [file_raed]");
-
-        Assert.Contains("did you mean 'file_read'?", MessageAt(result, "crew.agents.researcher.tools[0]"), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void A_misspelt_crewai_tool_class_suggests_the_class()
-    {
-        var result = Load(agentExtra: "tools: [FileReadTol]");
-
-        Assert.Contains("did you mean 'FileReadTool'?", MessageAt(result, "crew.agents.researcher.tools[0]"), StringComparison.Ordinal);
-    }
+    public void A_name_far_from_every_agent_gets_no_suggestion() =>
+        Assert.DoesNotContain("did you mean", MessageAt(Load(summaryAgent: "accountant"), "crew.tasks.summary.agent"), StringComparison.Ordinal);
 
     [Fact]
     public void A_missing_input_suggests_the_close_input_the_kickoff_gave()
