@@ -10,7 +10,7 @@ namespace DurableCrews.Definitions;
 /// Every read records its problem with the field's path and source line instead of throwing,
 /// so that one pass over a definition reports everything that is wrong with it.
 /// </summary>
-internal sealed class YamlFields
+internal sealed partial class YamlFields
 {
     readonly Dictionary<string, (YamlNode Value, string Source)> fields = new(StringComparer.Ordinal);
     readonly List<DefinitionProblem> problems;
@@ -270,7 +270,11 @@ internal sealed class YamlFields
             }
             catch (JsonException ex)
             {
-                problems.Add(new DefinitionProblem(Child(name), $"must be a JSON schema (a mapping, or JSON text): {ex.Message}", Where(field.Value, field.Source)));
+                string message = ClassName().IsMatch(text)
+                    ? $"'{text}' names a class, as crew.py does with a pydantic model; DurableCrews needs the JSON schema itself: print it in Python with " +
+                      $"'import json; print(json.dumps({text}.model_json_schema()))' and put it here (JSON text, or the same as a YAML mapping)"
+                    : $"must be a JSON schema (a mapping, or JSON text): {ex.Message}";
+                problems.Add(new DefinitionProblem(Child(name), message, Where(field.Value, field.Source)));
                 return null;
             }
         }
@@ -397,4 +401,8 @@ internal sealed class YamlFields
 
         return JsonValue.Create(text);
     }
+
+    /// <summary>A Python class name (possibly dotted), as crew.py passes one to <c>output_json</c>.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")]
+    private static partial System.Text.RegularExpressions.Regex ClassName();
 }

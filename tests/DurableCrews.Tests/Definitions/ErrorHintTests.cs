@@ -51,6 +51,19 @@ public sealed class ErrorHintTests
         Assert.DoesNotContain("did you mean", MessageAt(Load(summaryAgent: "accountant"), "crew.tasks.summary.agent"), StringComparison.Ordinal);
 
     [Fact]
+    public void A_class_name_in_output_json_says_the_schema_itself_is_needed_and_how_to_print_it()
+    {
+        string message = MessageAt(Load(taskExtra: "output_json: Itinerary"), "crew.tasks.summary.output_json");
+
+        Assert.Contains("'Itinerary' names a class", message, StringComparison.Ordinal);
+        Assert.Contains("json.dumps(Itinerary.model_json_schema())", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Broken_json_text_in_output_json_still_gets_the_parser_s_reason() =>
+        Assert.Contains("must be a JSON schema", MessageAt(Load(taskExtra: "output_json: '{\"type\": '"), "crew.tasks.summary.output_json"), StringComparison.Ordinal);
+
+    [Fact]
     public void A_missing_input_suggests_the_close_input_the_kickoff_gave()
     {
         var crew = Load().Definition!;
