@@ -193,7 +193,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
                 messages.Add(new ChatMessage(ChatRole.User, FinalAnswerNow));
                 break;
             case AgentTurnMode.Work:
-                agentTools = await crewTools.ForAgentAsync(crew, agent, cancellationToken).ConfigureAwait(false);
+                agentTools = await crewTools.ForAgentAsync(crew, WithTaskTools(crew, work, agent), cancellationToken).ConfigureAwait(false);
                 var offered = new List<AITool>();
                 if (work.Coworkers.Count > 0)
                 {
@@ -496,6 +496,12 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
 
         return (work with { Pending = pending, DelegationsStarted = started }, orders, toolOrders, new TokenUsage { CacheHits = hits, CacheMisses = misses });
     }
+
+    /// <summary>The agent as it works this turn: a crew task's own <c>tools:</c> replace the agent's, as in CrewAI; delegated work keeps the agent's.</summary>
+    static AgentDefinition? WithTaskTools(CrewDefinition crew, AgentWorkState work, AgentDefinition? agent) =>
+        agent is not null && work.Kind == "task" && work.TaskIndex < crew.Tasks.Count && crew.Tasks[work.TaskIndex].Tools is { } tools
+            ? agent with { Tools = tools }
+            : agent;
 
     static string ToolKey(CrewDefinition crew, DelegationRecord delegation) =>
         ToolResultCache.KeyOf(crew.Name, delegation.Kind, delegation.Coworker, delegation.Task, delegation.Context);

@@ -173,7 +173,7 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
         }
 
         var work = NewWork(input, crew, agent, "task");
-        bool offersTools = agent.Tools.Count > 0 || work.Coworkers.Count > 0;
+        bool offersTools = (task.Tools ?? agent.Tools).Count > 0 || work.Coworkers.Count > 0;
         work = work with
         {
             Context = context.Select(c => c.Name).ToList(),
