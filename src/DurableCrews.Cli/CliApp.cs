@@ -87,13 +87,14 @@ public static class CliApp
         var json = new Option<bool>("--json") { Description = "Print the CrewOutput as JSON on stdout; progress goes to stderr." };
         var runId = new Option<string?>("--run-id") { Description = "The run id to use; a new one by default." };
         var mcp = McpOption();
-        var command = new Command("run", "Run a crew on the Durable Task engine in this process and print its output.") { path, inputs, json, runId, mcp };
+        var strict = new Option<bool>("--strict") { Description = "Exit 1 when the run completes with warnings (JSON that did not parse, tool calls that all failed, max_iter reached)." };
+        var command = new Command("run", "Run a crew on the Durable Task engine in this process and print its output.") { path, inputs, json, runId, mcp, strict };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var withServers = WithMcpServers(cli, parse.GetValue(mcp) ?? []);
             return withServers is null
                 ? Invalid
-                : await RunCrewAsync(withServers, parse.GetValue(path)!, parse.GetValue(inputs) ?? [], parse.GetValue(json), parse.GetValue(runId), cancellationToken).ConfigureAwait(false);
+                : await RunCrewAsync(withServers, parse.GetValue(path)!, parse.GetValue(inputs) ?? [], parse.GetValue(json), parse.GetValue(runId), parse.GetValue(strict), cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -175,7 +176,7 @@ public static class CliApp
         return Completed;
     }
 
-    static async Task<int> RunCrewAsync(CliContext cli, string path, string[] inputArgs, bool json, string? runId, CancellationToken cancellationToken)
+    static async Task<int> RunCrewAsync(CliContext cli, string path, string[] inputArgs, bool json, string? runId, bool strict, CancellationToken cancellationToken)
     {
         if (FlowDefinitionLoader.IsFlow(path))
         {
@@ -212,7 +213,7 @@ public static class CliApp
         }
 
         await cli.Stderr.WriteLineAsync($"▶ crew '{crew.Name}' run {id}: {crew.Tasks.Count} task(s), {crew.Process.ToString().ToLowerInvariant()}").ConfigureAwait(false);
-        return await FollowAsync(cli, engine, id, json, cancellationToken).ConfigureAwait(false);
+        return await FollowAsync(cli, engine, id, json, cancellationToken, strict).ConfigureAwait(false);
     }
 
     /// <summary>Starts the engine, or says why the settings keep it from starting.</summary>
@@ -234,8 +235,8 @@ public static class CliApp
         }
     }
 
-    /// <summary>Shows a run's progress until it ends, prints its output, and returns the exit code.</summary>
-    internal static async Task<int> FollowAsync(CliContext cli, CrewEngine engine, string id, bool json, CancellationToken cancellationToken)
+    /// <summary>Shows a run's progress until it ends, prints its output and its warnings, and returns the exit code (with <paramref name="strict"/>, 1 for a run with warnings).</summary>
+    internal static async Task<int> FollowAsync(CliContext cli, CrewEngine engine, string id, bool json, CancellationToken cancellationToken, bool strict = false)
     {
         var display = new ProgressDisplay(cli.Stderr);
         RunView view;
@@ -260,14 +261,23 @@ public static class CliApp
             await cli.Stdout.WriteLineAsync(output.Raw.TrimEnd()).ConfigureAwait(false);
         }
 
+        var warnings = output?.Warnings ?? [];
+        foreach (string warning in warnings)
+        {
+            await cli.Stderr.WriteLineAsync($"⚠ {warning}").ConfigureAwait(false);
+        }
+
         string tokens = output is null ? string.Empty : $", {output.TokenUsage.TotalTokens} tokens, {output.DurationSeconds:0.###} s";
-        await cli.Stderr.WriteLineAsync($"{(view.Status == CrewRunStatus.Completed ? "✔" : "✘")} run {id} {view.Status}{tokens}").ConfigureAwait(false);
+        bool completed = view.Status == CrewRunStatus.Completed;
+        string mark = !completed ? "✘" : warnings.Count > 0 ? "⚠" : "✔";
+        string withWarnings = completed && warnings.Count > 0 ? $" with {warnings.Count} warning(s)" : string.Empty;
+        await cli.Stderr.WriteLineAsync($"{mark} run {id} {view.Status}{withWarnings}{tokens}").ConfigureAwait(false);
         if (view.Error is { } error)
         {
             await cli.Stderr.WriteLineAsync($"  {error}").ConfigureAwait(false);
         }
 
-        return view.Status == CrewRunStatus.Completed ? Completed : RunFailed;
+        return !completed || (strict && warnings.Count > 0) ? RunFailed : Completed;
     }
 
     /// <summary>

@@ -17,8 +17,12 @@ public static class PromptBuilder
         return new ChatMessage(ChatRole.System, $"{PromptSections.Role}{agent.Role}. {agent.Backstory}\n{PromptSections.Goal}{agent.Goal}");
     }
 
-    /// <summary>The task message: description, expected output, JSON schema, the outputs of the context tasks, and recalled memories.</summary>
-    public static ChatMessage Task(TaskDefinition task, IReadOnlyList<TaskOutput> context, IReadOnlyList<string>? memories = null, IReadOnlyList<string>? knowledge = null)
+    /// <summary>
+    /// The task message: description, expected output, JSON schema, the outputs of the context tasks, and recalled memories;
+    /// it ends with CrewAI's "Begin! … use the tools available" only when <paramref name="offersTools"/> (tools or coworkers).
+    /// The stable part (who the agent is) is the system message before it, so a provider's prompt cache covers it.
+    /// </summary>
+    public static ChatMessage Task(TaskDefinition task, IReadOnlyList<TaskOutput> context, IReadOnlyList<string>? memories = null, IReadOnlyList<string>? knowledge = null, bool offersTools = true)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(context);
@@ -42,8 +46,12 @@ public static class PromptBuilder
 
         AppendList(text, PromptSections.Knowledge, knowledge);
         AppendList(text, PromptSections.Memory, memories);
-        text.Append(PromptSections.Begin);
-        return new ChatMessage(ChatRole.User, text.ToString());
+        if (offersTools)
+        {
+            text.Append(PromptSections.Begin);
+        }
+
+        return new ChatMessage(ChatRole.User, text.ToString().TrimEnd());
     }
 
     static void AppendList(StringBuilder text, string heading, IReadOnlyList<string>? items)

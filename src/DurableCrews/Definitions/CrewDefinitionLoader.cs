@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 namespace DurableCrews.Definitions;
 
 /// <summary>
-/// Loads crews written for CrewAI: a folder with <c>agents.yaml</c> and <c>tasks.yaml</c> (plus an optional
+/// Loads crews written for CrewAI: a folder with <c>agents.yaml</c> and <c>tasks.yaml</c> in any CrewAI layout (see <see cref="CrewProjectLayout"/>) (plus an optional
 /// <c>crew.yaml</c> with crew settings and per-agent or per-task additions such as task-to-agent assignments),
 /// or one YAML or JSON document holding the crew settings with <c>agents</c> and <c>tasks</c> inside.
 /// Every problem is collected with its path; nothing is thrown for bad input.
@@ -66,36 +66,31 @@ public static class CrewDefinitionLoader
 
     static CrewLoadResult LoadFolder(string folder)
     {
-        var problems = new List<DefinitionProblem>();
-        var warnings = new List<DefinitionProblem>();
-        string agentsFile = Path.Combine(folder, "agents.yaml");
-        string tasksFile = Path.Combine(folder, "tasks.yaml");
-        string crewFile = Path.Combine(folder, CrewFileName);
-        string name = Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar));
-
-        if (!File.Exists(agentsFile) && !File.Exists(tasksFile))
+        if (CrewProjectLayout.Find(folder, out var layoutProblem) is not { } layout)
         {
             string? single = new[] { CrewFileName, "crew.yml", "crew.json" }.Select(f => Path.Combine(folder, f)).FirstOrDefault(File.Exists);
-            return single is null
-                ? Failed(new DefinitionProblem("crew", $"'{folder}' has neither agents.yaml and tasks.yaml nor a crew.yaml holding agents and tasks"))
-                : ParseFile(single, name);
+            return layoutProblem is not null ? Failed(layoutProblem)
+                : single is null ? Failed(new DefinitionProblem("crew", $"'{folder}' has neither agents.yaml and tasks.yaml (directly, in config/, or in a CrewAI project's src/<package>/config/) nor a crew.yaml holding agents and tasks"))
+                : ParseFile(single, Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar)));
         }
 
+        var problems = new List<DefinitionProblem>();
+        var warnings = new List<DefinitionProblem>();
         var crew = new YamlFields("crew", problems, warnings);
         var agents = new List<YamlFields>();
         var tasks = new List<YamlFields>();
-        ReadEntriesFile(agentsFile, "agents", agents, problems, warnings);
-        ReadEntriesFile(tasksFile, "tasks", tasks, problems, warnings);
+        ReadEntriesFile(Path.Combine(layout.ConfigFolder, "agents.yaml"), "agents", agents, problems, warnings);
+        ReadEntriesFile(Path.Combine(layout.ConfigFolder, "tasks.yaml"), "tasks", tasks, problems, warnings);
 
-        if (File.Exists(crewFile) && DefinitionFile.Read(crewFile, CrewFileName, problems) is { } crewText && ReadMapping(crewText, CrewFileName, problems) is { } crewRoot)
+        if (layout.CrewFile is { } crewFile && DefinitionFile.Read(crewFile, CrewFileName, problems) is { } crewText && ReadMapping(crewText, CrewFileName, problems) is { } crewRoot)
         {
             crew.Add(crewRoot, CrewFileName);
             Overlay(crew.Mapping("agents"), agents, "agents", problems);
             Overlay(crew.Mapping("tasks"), tasks, "tasks", problems);
         }
 
-        var files = CrewFiles.ReadFolder(folder, problems);
-        return CrewDefinitionReader.Build(crew, agents, tasks, name, problems, warnings, files);
+        var files = CrewFiles.ReadFolder(layout.HomeFolder, problems);
+        return CrewDefinitionReader.Build(crew, agents, tasks, layout.Name, problems, warnings, files);
     }
 
     static void ReadEntriesFile(string file, string section, List<YamlFields> into, List<DefinitionProblem> problems, List<DefinitionProblem> warnings)

@@ -38,12 +38,12 @@ internal static class CrewDefinitionReader
     static readonly HashSet<string> TaskFields =
     [
         "description", "expected_output", "agent", "context", "output_json", "output_file", "async_execution",
-        "human_input", "guardrail", "guardrail_max_retries", "output_pydantic", "for_each", "max_parallel", "condition",
+        "human_input", "guardrail", "guardrail_max_retries", "output_pydantic", "for_each", "max_parallel", "condition", "tools",
     ];
 
     static readonly HashSet<string> IgnoredTaskFields =
     [
-        "tools", "callback", "create_directory", "markdown", "config", "name", "converter_cls",
+        "callback", "create_directory", "markdown", "config", "name", "converter_cls",
         "max_retries",
     ];
 
@@ -85,7 +85,7 @@ internal static class CrewDefinitionReader
 
         var agents = agentFields.Select(a => ReadAgent(a, tools, files, problems)).ToList();
 
-        var tasks = taskFields.Select(t => ReadTask(t, process, agents)).ToList();
+        var tasks = taskFields.Select(t => ReadTask(t, process, agents, tools)).ToList();
         var definition = new CrewDefinition
         {
             Name = name,
@@ -105,7 +105,7 @@ internal static class CrewDefinitionReader
             FunctionCallingLlm = Llm(crew, "function_calling_llm"),
             StepCallback = Url(crew, "step_callback"),
             TaskCallback = Url(crew, "task_callback"),
-            Verbose = crew.Bool("verbose") ?? false,
+            Verbose = crew.Verbose("verbose") ?? false,
             Tools = tools,
             Files = files,
             KnowledgeSources = KnowledgeSourceReader.Read(crew, files, problems),
@@ -143,13 +143,13 @@ internal static class CrewDefinitionReader
             MaxExecutionTime = agent.Int("max_execution_time", 1),
             MaxRetryLimit = agent.Int("max_retry_limit", 0, 100) ?? 2,
             Memory = agent.Bool("memory"),
-            Verbose = agent.Bool("verbose") ?? false,
+            Verbose = agent.Verbose("verbose") ?? false,
             KnowledgeSources = KnowledgeSourceReader.Read(agent, files, problems),
             KnowledgeConfig = KnowledgeSourceReader.ReadConfig(agent),
         };
     }
 
-    static TaskDefinition ReadTask(YamlFields task, CrewProcess process, IReadOnlyList<AgentDefinition> agents)
+    static TaskDefinition ReadTask(YamlFields task, CrewProcess process, IReadOnlyList<AgentDefinition> agents, IReadOnlyList<ToolDefinition> tools)
     {
         task.CheckKnown(TaskFields, IgnoredTaskFields);
         string name = task.Key;
@@ -194,6 +194,7 @@ internal static class CrewDefinitionReader
             ForEach = task.String("for_each"),
             MaxParallel = task.Int("max_parallel", 1, TaskExpressionChecks.MaxParallel) ?? 8,
             Condition = task.String("condition"),
+            Tools = task.StringList("tools") is { } listed ? ToolDefinitionReader.ResolveAgentTools(task, listed, tools) : null,
         };
     }
 

@@ -73,6 +73,11 @@ public static class CrewDocument
         {
             var fields = new JsonObject { ["description"] = task.Description, ["expected_output"] = task.ExpectedOutput };
             Add(fields, "agent", task.Agent);
+            if (task.Tools is { } tools)
+            {
+                fields["tools"] = new JsonArray(tools.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray());
+            }
+
             if (task.Context is { } context)
             {
                 fields["context"] = new JsonArray(context.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray());

@@ -60,7 +60,7 @@ public static partial class CrewInputs
 
                 if (reported.Add(name))
                 {
-                    problems.Add(new DefinitionProblem($"inputs.{name}", $"required: {path} uses {{{name}}}, and the kickoff gave no input '{name}'"));
+                    problems.Add(new DefinitionProblem($"inputs.{name}", $"required: {path} uses {{{name}}}, and the kickoff gave no input '{name}'{NameSuggestions.Hint(name, inputs.Keys)}"));
                 }
 
                 return match.Value;

@@ -13,7 +13,7 @@ internal static class CrewReferences
             var fields = taskFields[i];
             if (task.Agent is { } agent && !agentNames.Contains(agent))
             {
-                fields.Problem("agent", $"no agent named '{agent}'; agents: {known}");
+                fields.Problem("agent", $"no agent named '{agent}'{NameSuggestions.Hint(agent, agentNames)}; agents: {known}");
             }
 
             if (task.Context is null)
@@ -28,7 +28,7 @@ internal static class CrewReferences
                 string path = $"{fields.Child("context")}[{c}]";
                 if (index < 0)
                 {
-                    problems.Add(new DefinitionProblem(path, $"no task named '{reference}'", fields.LocationOf("context")));
+                    problems.Add(new DefinitionProblem(path, $"no task named '{reference}'{NameSuggestions.Hint(reference, crew.Tasks.Select(t => t.Name))}", fields.LocationOf("context")));
                 }
                 else if (index >= i)
                 {
@@ -45,7 +45,7 @@ internal static class CrewReferences
             }
             else if (!agentNames.Contains(manager))
             {
-                crewFields.Problem("manager_agent", $"no agent named '{manager}'; agents: {known}");
+                crewFields.Problem("manager_agent", $"no agent named '{manager}'{NameSuggestions.Hint(manager, agentNames)}; agents: {known}");
             }
             else if (crew.Agents.Count < 2)
             {

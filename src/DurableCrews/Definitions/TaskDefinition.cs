@@ -53,4 +53,7 @@ public sealed record TaskDefinition
 
     /// <summary>An expression over the earlier tasks (<c>research.json.count &gt; 3</c>) and <c>inputs</c>; false skips the task. Null: it always runs.</summary>
     public string? Condition { get; init; }
+
+    /// <summary>The tools of this task (canonical names), which replace its agent's for this task as in CrewAI; null for the agent's own.</summary>
+    public IReadOnlyList<string>? Tools { get; init; }
 }

@@ -112,14 +112,16 @@ internal static partial class ToolDefinitionReader
     static string Missing(string name, HashSet<string> known)
     {
         string key = ToolName().IsMatch(name) ? name : "my_tool";
-        string available = string.Join(", ", BuiltinNames.Concat(known.Order()));
+        var availableNames = BuiltinNames.Concat(known.Order(StringComparer.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
+        string available = string.Join(", ", availableNames);
+        string hint = NameSuggestions.Hint(name, availableNames.Concat(CrewAiNames.Keys));
         string provide =
             $"to provide it, define it in crew.yaml under 'tools:', as an MCP server's tools ('{key}: {{kind: mcp, server: NAME}}' with the server in the settings " +
             $"DurableCrews__Tools__Mcp__NAME__Command, or 'url: https://…' for a streamable HTTP server) or as one HTTP call " +
             $"('{key}: {{kind: http, url: https://…, parameters: {{type: object, properties: {{…}}}}}}')";
         return name.EndsWith("Tool", StringComparison.Ordinal)
-            ? $"'{name}' is a CrewAI tool that DurableCrews does not have built in (built in: {string.Join(", ", CrewAiNames.Keys)}); {provide}. Tools here: {available}"
-            : $"no tool named '{name}'; {provide}. Tools here: {available}";
+            ? $"'{name}' is a CrewAI tool that DurableCrews does not have built in (built in: {string.Join(", ", CrewAiNames.Keys.Distinct(StringComparer.Ordinal))}){hint}; {provide}. Tools here: {available}"
+            : $"no tool named '{name}'{hint}; {provide}. Tools here: {available}";
     }
 
     static ToolDefinition? ReadOne(string name, YamlFields fields)

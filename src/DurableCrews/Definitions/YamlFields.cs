@@ -10,7 +10,7 @@ namespace DurableCrews.Definitions;
 /// Every read records its problem with the field's path and source line instead of throwing,
 /// so that one pass over a definition reports everything that is wrong with it.
 /// </summary>
-internal sealed class YamlFields
+internal sealed partial class YamlFields
 {
     readonly Dictionary<string, (YamlNode Value, string Source)> fields = new(StringComparer.Ordinal);
     readonly List<DefinitionProblem> problems;
@@ -73,7 +73,7 @@ internal sealed class YamlFields
                 continue;
             }
 
-            string? close = known.FirstOrDefault(k => Distance(k, key) <= 2);
+            string? close = known.FirstOrDefault(k => NameSuggestions.Distance(k, key) <= 2);
             string hint = close is null ? $"known fields: {string.Join(", ", known.Order())}" : $"did you mean '{close}'?";
             problems.Add(new DefinitionProblem(Child(key), $"unknown field; {hint}", Where(value, source)));
         }
@@ -122,6 +122,26 @@ internal sealed class YamlFields
                 return false;
             default:
                 problems.Add(new DefinitionProblem(Child(key), $"must be true or false, not '{text}'", Where(field.Value, field.Source)));
+                return null;
+        }
+    }
+
+    /// <summary>CrewAI's <c>verbose</c>: true/false, or the levels 0, 1 and 2 that older crews (and crew.py) use; any level above 0 is on.</summary>
+    public bool? Verbose(string key)
+    {
+        if (!TryScalar(key, out string? text, out var field))
+        {
+            return null;
+        }
+
+        switch (text!.ToLowerInvariant())
+        {
+            case "true" or "yes" or "on" or "1" or "2":
+                return true;
+            case "false" or "no" or "off" or "0":
+                return false;
+            default:
+                problems.Add(new DefinitionProblem(Child(key), $"must be true or false (or CrewAI's levels 0, 1, 2), not '{text}'", Where(field.Value, field.Source)));
                 return null;
         }
     }
@@ -250,7 +270,11 @@ internal sealed class YamlFields
             }
             catch (JsonException ex)
             {
-                problems.Add(new DefinitionProblem(Child(name), $"must be a JSON schema (a mapping, or JSON text): {ex.Message}", Where(field.Value, field.Source)));
+                string message = ClassName().IsMatch(text)
+                    ? $"'{text}' names a class, as crew.py does with a pydantic model; DurableCrews needs the JSON schema itself: print it in Python with " +
+                      $"'import json; print(json.dumps({text}.model_json_schema()))' and put it here (JSON text, or the same as a YAML mapping)"
+                    : $"must be a JSON schema (a mapping, or JSON text): {ex.Message}";
+                problems.Add(new DefinitionProblem(Child(name), message, Where(field.Value, field.Source)));
                 return null;
             }
         }
@@ -378,21 +402,7 @@ internal sealed class YamlFields
         return JsonValue.Create(text);
     }
 
-    static int Distance(string a, string b)
-    {
-        var row = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (int i = 1; i <= a.Length; i++)
-        {
-            int previous = row[0];
-            row[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int current = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
-                previous = current;
-            }
-        }
-
-        return row[b.Length];
-    }
+    /// <summary>A Python class name (possibly dotted), as crew.py passes one to <c>output_json</c>.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")]
+    private static partial System.Text.RegularExpressions.Regex ClassName();
 }

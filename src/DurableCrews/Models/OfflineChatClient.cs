@@ -481,7 +481,7 @@ public sealed partial class OfflineChatClient : IChatClient
             string task = Between(user, PromptSections.Task, [PromptSections.ExpectedOutput, PromptSections.Context, PromptSections.Begin, PlanningPrompt.PlanIntro]) ?? user;
             string expected = Between(user, PromptSections.ExpectedOutput, [PromptSections.CompleteAnswer, PromptSections.JsonSchema, PromptSections.Context, PromptSections.Begin]) ?? string.Empty;
             JsonElement? schema = null;
-            if (Between(user, PromptSections.JsonSchema, [PromptSections.Context, PromptSections.Begin]) is { } schemaText)
+            if (Between(user, PromptSections.JsonSchema, [PromptSections.Context, PromptSections.Knowledge, PromptSections.Memory, PromptSections.Begin]) is { } schemaText)
             {
                 try
                 {
@@ -495,7 +495,7 @@ public sealed partial class OfflineChatClient : IChatClient
             }
 
             var entries = new List<(string, string, string)>();
-            if (Between(user, PromptSections.Context, [PromptSections.Begin]) is { } context)
+            if (Between(user, PromptSections.Context, [PromptSections.Knowledge, PromptSections.Memory, PromptSections.Begin]) is { } context)
             {
                 // An entry starts at its "### task (Agent)" line; the answers' own "### " headings do not match it.
                 var blocks = new List<(Match Header, List<string> Lines)>();

@@ -193,7 +193,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
                 messages.Add(new ChatMessage(ChatRole.User, FinalAnswerNow));
                 break;
             case AgentTurnMode.Work:
-                agentTools = await crewTools.ForAgentAsync(crew, agent, cancellationToken).ConfigureAwait(false);
+                agentTools = await crewTools.ForAgentAsync(crew, WithTaskTools(crew, work, agent), cancellationToken).ConfigureAwait(false);
                 var offered = new List<AITool>();
                 if (work.Coworkers.Count > 0)
                 {
@@ -420,8 +420,10 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
                 var tool = agentTools.FirstOrDefault(t => t.Name == call.Name);
                 if (tool is null)
                 {
-                    string offered = string.Join(", ", agentTools.Select(t => t.Name).Concat(work.Coworkers.Count > 0 ? [DelegationTools.DelegateWork, DelegationTools.AskQuestion] : []));
-                    pending.Add(new PendingToolResult { CallId = call.CallId, Result = $"Error: there is no tool named '{call.Name}'. {(offered.Length > 0 ? $"Your tools: {offered}." : "You have no tools; answer directly.")}" });
+                    var offeredNames = agentTools.Select(t => t.Name).Concat(work.Coworkers.Count > 0 ? [DelegationTools.DelegateWork, DelegationTools.AskQuestion] : []).Distinct(StringComparer.Ordinal).ToList();
+                    string offered = string.Join(", ", offeredNames);
+                    string hint = NameSuggestions.Closest(call.Name, offeredNames) is { } close ? $" Did you mean '{close}'?" : string.Empty;
+                    pending.Add(new PendingToolResult { CallId = call.CallId, Result = $"Error: there is no tool named '{call.Name}'.{hint} {(offered.Length > 0 ? $"Your tools: {offered}." : "You have no tools; answer directly.")}" });
                     continue;
                 }
 
@@ -496,6 +498,12 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
 
         return (work with { Pending = pending, DelegationsStarted = started }, orders, toolOrders, new TokenUsage { CacheHits = hits, CacheMisses = misses });
     }
+
+    /// <summary>The agent as it works this turn: a crew task's own <c>tools:</c> replace the agent's, as in CrewAI; delegated work keeps the agent's.</summary>
+    static AgentDefinition? WithTaskTools(CrewDefinition crew, AgentWorkState work, AgentDefinition? agent) =>
+        agent is not null && work.Kind == "task" && work.TaskIndex < crew.Tasks.Count && crew.Tasks[work.TaskIndex].Tools is { } tools
+            ? agent with { Tools = tools }
+            : agent;
 
     static string ToolKey(CrewDefinition crew, DelegationRecord delegation) =>
         ToolResultCache.KeyOf(crew.Name, delegation.Kind, delegation.Coworker, delegation.Task, delegation.Context);

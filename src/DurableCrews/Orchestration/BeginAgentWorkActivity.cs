@@ -172,11 +172,13 @@ public sealed class BeginAgentWorkActivity : TaskActivity<AgentWorkInput, AgentW
             task = task with { Description = $"{task.Description.TrimEnd()}\n\n{PlanningPrompt.PlanIntro}\n{steps}" };
         }
 
-        var work = NewWork(input, crew, agent, "task") with
+        var work = NewWork(input, crew, agent, "task");
+        bool offersTools = (task.Tools ?? agent.Tools).Count > 0 || work.Coworkers.Count > 0;
+        work = work with
         {
             Context = context.Select(c => c.Name).ToList(),
             MustDelegateFirst = crew.Process == CrewProcess.Hierarchical,
-            Messages = Conversation.Save([PromptBuilder.System(agent), PromptBuilder.Task(task, context, recalled.Select(CrewMemory.Describe).ToList(), known.Select(CrewKnowledge.Describe).ToList())]),
+            Messages = Conversation.Save([PromptBuilder.System(agent), PromptBuilder.Task(task, context, recalled.Select(CrewMemory.Describe).ToList(), known.Select(CrewKnowledge.Describe).ToList(), offersTools)]),
         };
         await runs.StageWorkAsync(work, cancellationToken).ConfigureAwait(false);
         return work;

@@ -80,6 +80,7 @@ public sealed class FinishAgentWorkActivity : TaskActivity<FinishAgentWorkReques
             Waits = request.Waits,
             Turns = work.Turns,
         };
+        output = output with { Warnings = TaskWarnings.Of(output, ReachedMaxIter(work)) };
         var transcript = new Transcript { Model = work.Model, Messages = Conversation.Transcribe(Conversation.Load(work.Messages)) };
 
         // The answer its last turn staged and the transcript go together, both before the output that says the task finished.
@@ -101,4 +102,10 @@ public sealed class FinishAgentWorkActivity : TaskActivity<FinishAgentWorkReques
         Telemetry.CrewTelemetry.TaskFinished(crew.Name, output);
         return new AgentWorkSummary(work.Key, work.TaskIndex, work.Agent, blob, usage);
     }
+
+    /// <summary>Whether the agent, after working, was told it had used its max_iter turns (the message stays in its conversation).</summary>
+    static bool ReachedMaxIter(AgentWorkState work) =>
+        work.Turns > 1
+        && work.Messages.ValueKind == System.Text.Json.JsonValueKind.Array
+        && Conversation.Load(work.Messages).Any(m => m.Role == Microsoft.Extensions.AI.ChatRole.User && m.Text == AgentTurnActivity.FinalAnswerNow);
 }

@@ -100,7 +100,7 @@ public sealed class DestinationPolicy
 
         if (url.Scheme != Uri.UriSchemeHttps)
         {
-            return $"must use https; plain http is allowed only for hosts listed in {AllowSetting}";
+            return $"must use https ('{host}' was checked); plain http is allowed only for hosts listed in {AllowSetting}: an operator can add '{host}' there";
         }
 
         if (IPAddress.TryParse(host, out var address))
@@ -170,5 +170,5 @@ public sealed class DestinationPolicy
         BlockedNames.Contains(host, StringComparer.OrdinalIgnoreCase) || BlockedSuffixes.Any(s => host.EndsWith(s, StringComparison.OrdinalIgnoreCase));
 
     string Refusal(string host, string what) =>
-        $"'{host}' is {what}, which requests on a user's behalf may not reach; an operator can allow the host in {AllowSetting}";
+        $"'{host}' is {what}, which requests on a user's behalf may not reach; an operator can allow it by adding '{host}' to {AllowSetting}";
 }

@@ -38,17 +38,11 @@ public sealed record RunReport
     /// <summary>The estimated cost; null when a model used has no price.</summary>
     public decimal? Cost { get; init; }
 
-    /// <summary>Characters of output per second of run, as the seed measures throughput.</summary>
+    /// <summary>Characters of final output per second of run.</summary>
     public double CharsPerSecond { get; init; }
 
-    /// <summary>What the output speaks of and how complete it looks, as the seed's analysis scores it.</summary>
-    public IReadOnlyList<string> Insights { get; init; } = [];
-
-    /// <summary>The seed's quality score, 0 to 10.</summary>
-    public double QualityScore { get; init; }
-
-    /// <summary>The seed's completeness score, 0 to 10.</summary>
-    public double CompletenessScore { get; init; }
+    /// <summary>What went wrong in tasks that still finished, each as <c>task: warning</c>.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>The tasks and their delegations over time, for the Gantt chart.</summary>
     public IReadOnlyList<TimelineBar> Timeline { get; init; } = [];

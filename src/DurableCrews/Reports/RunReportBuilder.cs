@@ -5,16 +5,6 @@ namespace DurableCrews.Reports;
 /// <summary>Builds a <see cref="RunReport"/> from a run's stored result.</summary>
 public static class RunReportBuilder
 {
-    static readonly (string Phrase, string Insight)[] Topics =
-    [
-        ("pipeline", "Contains pipeline architecture insights"),
-        ("data quality", "Includes data quality recommendations"),
-        ("scalab", "Addresses scalability considerations"),
-        ("performance", "Includes performance optimization strategies"),
-        ("monitor", "Covers monitoring and operations"),
-        ("security", "Considers security and access"),
-    ];
-
     /// <summary>The report of <paramref name="output"/>, with costs from <paramref name="pricing"/>.</summary>
     public static RunReport Build(CrewOutput output, PricingOptions pricing)
     {
@@ -56,8 +46,6 @@ public static class RunReportBuilder
             .Select(g => new ToolReport(g.Key, g.Count(), g.Count(c => c.Error is not null), g.Count(c => c.Cached), Math.Round(g.Sum(c => (c.FinishedAt - c.StartedAt).TotalSeconds), 3), g.Sum(c => c.Bytes)))
             .OrderByDescending(t => t.Calls).ThenBy(t => t.Tool, StringComparer.Ordinal).ToList();
 
-        string text = output.Raw + string.Concat(output.TasksOutput.Select(t => t.Raw));
-        var insights = Topics.Where(t => text.Contains(t.Phrase, StringComparison.OrdinalIgnoreCase)).Select(t => t.Insight).ToList();
         var costs = tasks.Select(t => t.Cost).ToList();
         return new RunReport
         {
@@ -73,9 +61,7 @@ public static class RunReportBuilder
             TokenUsage = output.TokenUsage,
             Cost = costs.All(c => c.HasValue) ? costs.Sum(c => c!.Value) : null,
             CharsPerSecond = Math.Round(output.Raw.Length / duration, 1),
-            Insights = insights,
-            QualityScore = Math.Min(10, insights.Count * 2),
-            CompletenessScore = Math.Round(Math.Min(10, output.Raw.Length / 100.0), 1),
+            Warnings = output.Warnings,
             Timeline = timeline,
         };
     }

@@ -76,13 +76,19 @@ public static class RunReportHtml
             }
         }
 
-        html.Append("</table><h2>Insights</h2><ul>");
-        foreach (string insight in report.Insights.DefaultIfEmpty("No topic the seed's analysis looks for was found."))
+        html.Append("</table>");
+        if (report.Warnings.Count > 0)
         {
-            html.Append(c, $"<li>{E(insight)}</li>");
+            html.Append("<h2>Warnings</h2><ul>");
+            foreach (string warning in report.Warnings)
+            {
+                html.Append(c, $"<li>⚠ {E(warning)}</li>");
+            }
+
+            html.Append("</ul>");
         }
 
-        html.Append(c, $"</ul><p>Quality score {report.QualityScore:0.#}/10, completeness {report.CompletenessScore:0.#}/10.</p></body></html>\n");
+        html.Append("</body></html>\n");
         return html.ToString();
     }
 

@@ -52,13 +52,16 @@ public static class RunReportMarkdown
             md.Append(c, $"{label,-34} |{new string(' ', from)}{new string(bar.Kind switch { "task" => '█', "tool" => '░', _ => '▒' }, to - from)}{new string(' ', Math.Max(0, Width - to))}| {bar.StartSeconds:0.00}–{bar.EndSeconds:0.00} s\n");
         }
 
-        md.Append("```\n\n## Insights\n\n");
-        foreach (string insight in report.Insights.DefaultIfEmpty("No topic the seed's analysis looks for was found."))
+        md.Append("```\n");
+        if (report.Warnings.Count > 0)
         {
-            md.Append("- ").Append(insight).Append('\n');
+            md.Append("\n## Warnings\n\n");
+            foreach (string warning in report.Warnings)
+            {
+                md.Append("- ⚠ ").Append(warning.Replace('\n', ' ')).Append('\n');
+            }
         }
 
-        md.Append(c, $"\nQuality score {report.QualityScore:0.#}/10, completeness {report.CompletenessScore:0.#}/10.\n");
         return md.ToString();
     }
 

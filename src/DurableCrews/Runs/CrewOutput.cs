@@ -35,6 +35,9 @@ public sealed record CrewOutput
     /// <summary>When the run ended.</summary>
     public DateTimeOffset FinishedAt { get; init; }
 
+    /// <summary>Every task's warnings, each as <c>task: warning</c>; a run with warnings completed, but not as it should have.</summary>
+    public IReadOnlyList<string> Warnings => TasksOutput.SelectMany(t => t.Warnings.Select(w => $"{t.Name}: {w}")).ToList();
+
     /// <summary>How long the run took, in seconds.</summary>
     public double DurationSeconds => Math.Round((FinishedAt - StartedAt).TotalSeconds, 3);
 }

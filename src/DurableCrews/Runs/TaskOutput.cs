@@ -77,6 +77,9 @@ public sealed record TaskOutput
     /// <summary>Why the task did not run, when it was skipped (its condition was false, its list was empty).</summary>
     public string? Skipped { get; init; }
 
+    /// <summary>What went wrong in this task though it finished (see <see cref="TaskWarnings"/>); empty when nothing did.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>The name an item's output is stored and shown under: <c>profile[2]</c>.</summary>
     public static string ItemName(string task, int item) => $"{task}[{item}]";
 }

@@ -27,6 +27,40 @@ public sealed class CliRunTests : IDisposable
         Assert.Equal("Completed", output.RootElement.GetProperty("status").GetString());
     }
 
+    string CrewWithAFailingTool()
+    {
+        cli.Folder.Write("reader/agents.yaml", "reader:\n  role: Reader\n  goal: Read notes\n  backstory: Reads.\n  tools: [file_read]\n");
+        cli.Folder.Write("reader/tasks.yaml", "summary:\n  description: Use file_read to read notes/missing.md and sum it up.\n  expected_output: A summary.\n  agent: reader\n");
+        return Path.Combine(cli.Folder.Path, "reader");
+    }
+
+    [Fact]
+    public async Task A_run_whose_tool_calls_all_failed_completes_with_warning_lines_and_a_warning_summary()
+    {
+        int exit = await RunAsync("run", CrewWithAFailingTool());
+
+        Assert.Equal(CliApp.Completed, exit);
+        string stderr = cli.Stderr.ToString();
+        Assert.Contains("⚠ summary: all 1 tool call(s) failed (file_read)", stderr, StringComparison.Ordinal);
+        Assert.Contains("Completed with 1 warning(s)", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_strict_exits_1_on_warnings()
+    {
+        int exit = await RunAsync("run", CrewWithAFailingTool(), "--strict");
+
+        Assert.Equal(CliApp.RunFailed, exit);
+    }
+
+    [Fact]
+    public async Task Run_strict_exits_0_for_a_run_without_warnings()
+    {
+        int exit = await RunAsync("run", Path.Combine(RepoPaths.Crews, "contextual-workflow"), "-i", "base_topic=orders", "--strict");
+
+        Assert.Equal(CliApp.Completed, exit);
+    }
+
     [Fact]
     public async Task Run_shows_progress_on_stderr_and_the_final_answer_on_stdout()
     {

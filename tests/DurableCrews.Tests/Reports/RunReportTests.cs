@@ -74,9 +74,31 @@ public sealed partial class RunReportTests : IDisposable
         Assert.Equal((0, 2, 6.0), (analyst.Tasks, analyst.Delegations, analyst.BusySeconds));
         Assert.Equal(2100, report.Agents.Single(a => a.Agent == "Manager").Tokens);
         Assert.Equal(6.5, report.CharsPerSecond);
-        Assert.Contains("Contains pipeline architecture insights", report.Insights);
         Assert.Equal(["task", "delegation", "delegation", "delegation", "task"], report.Timeline.Select(b => b.Kind));
         Assert.Equal([0, 1, 2, 1, 0], report.Timeline.Select(b => b.Depth));
+    }
+
+    [Theory]
+    [InlineData("markdown")]
+    [InlineData("html")]
+    public void A_report_scores_no_topics_of_its_own_choosing(string format)
+    {
+        var report = RunReportBuilder.Build(Output(), Prices);
+
+        string text = format == "html" ? RunReportHtml.Render(report) : RunReportMarkdown.Render(report);
+
+        Assert.DoesNotContain("Quality score", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Insights", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_run_with_warnings_lists_them_in_both_formats()
+    {
+        var output = Output() with { TasksOutput = [.. Output().TasksOutput.Select((t, i) => i == 0 ? t with { Warnings = ["the answer is not <JSON>"] } : t)] };
+        var report = RunReportBuilder.Build(output, Prices);
+
+        Assert.Contains("## Warnings\n\n- ⚠ plan: the answer is not <JSON>", RunReportMarkdown.Render(report), StringComparison.Ordinal);
+        Assert.Contains("<h2>Warnings</h2><ul><li>⚠ plan: the answer is not &lt;JSON&gt;</li>", RunReportHtml.Render(report), StringComparison.Ordinal);
     }
 
     [Fact]
