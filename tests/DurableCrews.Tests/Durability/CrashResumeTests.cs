@@ -20,18 +20,7 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
         gate.Dispose();
     }
 
-    public const string FourSteps = """
-        agents:
-          worker:
-            role: Worker
-            goal: Finish each step
-            backstory: Steady
-        tasks:
-          step_one: { description: Do step one, expected_output: Step one done, agent: worker }
-          step_two: { description: Do step two, expected_output: Step two done, agent: worker }
-          step_three: { description: Do step three, expected_output: Step three done, agent: worker }
-          step_four: { description: Do step four, expected_output: Step four done, agent: worker }
-        """;
+    public static readonly string FourSteps = StepCrews.Sequential(4);
 
     const string FanOut = """
         process: hierarchical

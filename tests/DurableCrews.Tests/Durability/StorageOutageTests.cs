@@ -27,17 +27,7 @@ public sealed class StorageOutageTests(Xunit.Abstractions.ITestOutputHelper outp
         data.Dispose();
     }
 
-    const string ThreeSteps = """
-        agents:
-          worker:
-            role: Worker
-            goal: Finish each step
-            backstory: Steady
-        tasks:
-          step_one: { description: Do step one, expected_output: Step one done, agent: worker }
-          step_two: { description: Do step two, expected_output: Step two done, agent: worker }
-          step_three: { description: Do step three, expected_output: Step three done, agent: worker }
-        """;
+    static readonly string ThreeSteps = StepCrews.Sequential(3);
 
     Dictionary<string, string> Settings(Azurite azurite, HttpStub model)
     {
