@@ -14,6 +14,9 @@ namespace DurableCrews.Tests.Durability;
 [Collection(AzuriteCollection.Name)]
 public sealed partial class ScaleOutTests(Azurite azurite)
 {
+    /// <summary>How long after the model's answer the answer may still be unrecorded when the worker is killed.</summary>
+    static readonly TimeSpan RecordedWithin = TimeSpan.FromSeconds(3);
+
     const int Runs = 60;
 
     const string TwoSteps = """
@@ -89,6 +92,8 @@ public sealed partial class ScaleOutTests(Azurite azurite)
             await WaitForAsync(async () => await CompletedAsync(clients[0]) == Runs, TimeSpan.FromSeconds(180));
 
             // Every run completed with both steps; a step's model call was made twice only when it was in flight at the kill.
+            // In flight means not yet recorded: an answer is recorded after the activity's blob write and completion,
+            // which on two loaded cores (the Functions host tests run beside this one) was seen to take over a second.
             for (int i = 0; i < Runs; i++)
             {
                 var run = await clients[i % 2].GetFromJsonAsync<JsonElement>($"runs/scale-{i}");
@@ -101,7 +106,7 @@ public sealed partial class ScaleOutTests(Azurite azurite)
             Assert.Equal(Runs * 2, calls.Count);
             foreach (var (task, answers) in calls.Where(c => c.Value.Count > 1))
             {
-                Assert.True(answers.Count == 2 && answers[0].At > killedAt.AddSeconds(-1), $"'{task}' was answered at {string.Join(", ", answers.Select(a => a.At.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture)))}, kill at {killedAt:HH:mm:ss.fff}: a finished call was made again");
+                Assert.True(answers.Count == 2 && answers[0].At > killedAt - RecordedWithin, $"'{task}' was answered at {string.Join(", ", answers.Select(a => a.At.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture)))}, kill at {killedAt:HH:mm:ss.fff}: a finished call was made again");
             }
 
             // The two that lived report their share of the work when they stop; both did some.
