@@ -118,6 +118,8 @@ public sealed class CrewEngine : IAsyncDisposable
         SignalFreeLifetime.Use(builder.Services);
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        // Without a storage connection the engine is the in-memory one: a request it has no instance for was cut off.
+        builder.Services.AddSingleton(new RunStarts(engineKeepsHistory: workerId is not null));
         builder.Services.AddDurableCrews(configuration).AddCrewClientServices();
         builder.Services.AddOptions<Serve.ServeOptions>().Bind(configuration.GetSection(Serve.ServeOptions.SectionName));
         OtlpTelemetry.Add(builder.Services, configuration);

@@ -92,6 +92,39 @@ public sealed class CrewRunService
     }
 
     /// <summary>
+    /// Starts the orchestration of a run whose request is stored but was never handed to the engine: the process that
+    /// stored it stopped before scheduling it, and a redelivered queue message names the run again. Only on an engine that
+    /// keeps history, where a request without an instance cannot be a run that was cut off.
+    /// </summary>
+    /// <returns>Whether it started the run; false when the engine knows the run, the run has ended, or nothing is stored.</returns>
+    public async Task<bool> StartStoredAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        if (!runs.Starting.EngineKeepsHistory || !DefinitionNames.IsValidRunId(runId)
+            || await client.GetInstanceAsync(runId, cancellationToken).ConfigureAwait(false) is not null
+            || await runs.GetResultAsync(runId, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return false;
+        }
+
+        using var starting = runs.Starting.Begin(runId);
+        if (await runs.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            var (run, etag) = await runs.RequireRunVersionAsync(runId, cancellationToken).ConfigureAwait(false);
+            await StartAsync(run, etag, storedBefore: 0, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        if (await runs.GetFlowAsync(runId, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                nameof(FlowOrchestrator), new CrewRunInput(runId), new StartOrchestrationOptions(runId) { Version = startVersion }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Starts the orchestration of a stored run request with its plan, so that the run's first step is its first task,
     /// not an activity that reads the request back.
     /// </summary>
@@ -140,7 +173,7 @@ public sealed class CrewRunService
         var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
         if (instance is null)
         {
-            return await StoredRuns.GetAsync(runs, runId, cancellationToken).ConfigureAwait(false);
+            return await StoredRuns.GetAsync(runs, runId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
 
         var status = StatusOf(instance);
@@ -268,7 +301,7 @@ public sealed class CrewRunService
     /// <summary>Lists crew and flow runs (not their tasks and delegations), newest first within a page; with the runs the engine no longer knows on the last page.</summary>
     /// <exception cref="CrewDefinitionException">The continuation token is not one this API gave out.</exception>
     public Task<RunListPage> ListAsync(RunListQuery query, CancellationToken cancellationToken = default) =>
-        new RunListing(client, runs).ListAsync(query, cancellationToken);
+        new RunListing(client, runs, time).ListAsync(query, cancellationToken);
 
     /// <summary>One task's output (an item of a for_each task as <c>task[k]</c>); null when the run or the task does not exist or the task has not finished.</summary>
     public async Task<TaskOutput?> GetTaskAsync(string runId, string task, CancellationToken cancellationToken = default)

@@ -122,9 +122,11 @@ public sealed class KickoffMessageHandler
             return Poison(all);
         }
 
+        // A redelivered message whose run was stored and never scheduled (its first delivery stopped in between) starts
+        // that run now: the message was accepted, so its run must not be lost.
         if (kickoff.RunId is { } runId && await runs.GetAsync(runId, cancellationToken).ConfigureAwait(false) is not null)
         {
-            return new KickoffOutcome(KickoffOutcomeKind.Duplicate, runId);
+            return new KickoffOutcome(await runs.StartStoredAsync(runId, cancellationToken).ConfigureAwait(false) ? KickoffOutcomeKind.Started : KickoffOutcomeKind.Duplicate, runId);
         }
 
         try

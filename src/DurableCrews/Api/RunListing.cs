@@ -10,7 +10,7 @@ namespace DurableCrews.Api;
 /// Lists crew and flow runs from the engine, page by page (tasks and delegations are orchestrations too but are not
 /// listed), and on the last page the runs only the run store still knows.
 /// </summary>
-internal sealed class RunListing(DurableTaskClient client, RunStore runs)
+internal sealed class RunListing(DurableTaskClient client, RunStore runs, TimeProvider time)
 {
     /// <summary>Lists crew and flow runs (not their tasks and delegations), newest first within a page.</summary>
     public async Task<RunListPage> ListAsync(RunListQuery query, CancellationToken cancellationToken = default)
@@ -72,7 +72,7 @@ internal sealed class RunListing(DurableTaskClient client, RunStore runs)
             }
 
             if (listed.Contains(runId) || await client.GetInstanceAsync(runId, cancellationToken).ConfigureAwait(false) is not null
-                || await StoredRuns.GetAsync(runs, runId, cancellationToken).ConfigureAwait(false) is not { } view)
+                || await StoredRuns.GetAsync(runs, runId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is not { } view)
             {
                 continue;
             }

@@ -7,11 +7,19 @@ namespace DurableCrews.Api;
 internal static class StoredRuns
 {
     /// <summary>
-    /// A run the engine does not know (the embedded engine keeps no history across restarts) as its stored records tell it:
-    /// ended with its result, being started by this process, or, with a request and no result, cut off while it ran. Null
-    /// when nothing is stored.
+    /// How long a stored request may wait for its orchestration on an engine that keeps history before the start is taken
+    /// as lost (the process starting it stopped in between, and no queue redelivery started it). Starts take milliseconds;
+    /// a queue message is redelivered within minutes.
     /// </summary>
-    public static async Task<RunView?> GetAsync(RunStore runs, string runId, CancellationToken cancellationToken)
+    public static readonly TimeSpan StartLostAfter = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// A run the engine does not know as its stored records tell it: ended with its result; with a request only, being
+    /// started (by this process, or, on an engine that keeps history, by any process until <see cref="StartLostAfter"/>);
+    /// otherwise cut off while it ran (an embedded engine keeps no history across restarts) or never started. Null when
+    /// nothing is stored.
+    /// </summary>
+    public static async Task<RunView?> GetAsync(RunStore runs, string runId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (await runs.GetResultAsync(runId, cancellationToken).ConfigureAwait(false) is { } output)
         {
@@ -29,18 +37,26 @@ internal static class StoredRuns
             (crew, created) = (flow.Flow.Name, flow.CreatedAt);
         }
 
-        if (crew is not null && runs.Starting.IsStarting(runId))
+        if (crew is null)
+        {
+            return null;
+        }
+
+        bool kept = runs.Starting.EngineKeepsHistory;
+        if (runs.Starting.IsStarting(runId) || (kept && now - created < StartLostAfter))
         {
             return new RunView { RunId = runId, Crew = crew, Status = CrewRunStatus.Pending, CreatedAt = created };
         }
 
-        return crew is null ? null : new RunView
+        return new RunView
         {
             RunId = runId,
             Crew = crew,
             Status = CrewRunStatus.Failed,
             Interrupted = true,
-            Error = "The run was in flight when the engine that ran it stopped, and that engine kept no history (no storage connection), so it cannot resume; its finished tasks are stored. Start it again, or replay it from its first unfinished task.",
+            Error = kept
+                ? $"The run's request was stored but its orchestration was never scheduled (the process starting it stopped in between, and no retry started it within {StartLostAfter.TotalMinutes:0} minutes); nothing of it ran. Start it again."
+                : "The run was in flight when the engine that ran it stopped, and that engine kept no history (no storage connection), so it cannot resume; its finished tasks are stored. Start it again, or replay it from its first unfinished task.",
             CreatedAt = created,
         };
     }

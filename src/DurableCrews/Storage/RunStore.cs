@@ -19,7 +19,8 @@ public sealed class RunStore
     readonly AsyncLocal<ReadScope?> readOnce = new();
 
     /// <summary>The runs whose requests this process has stored and not yet handed to the engine.</summary>
-    public RunStarts Starting { get; } = new();
+    public RunStarts Starting { get; }
+
     readonly IBlobStore blobs;
 
     // Run requests as last read, with their blob's ETag. A request never changes, but a deleted run's id can be started
@@ -28,10 +29,13 @@ public sealed class RunStore
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, (RunRecord Run, string ETag)> requests = new(StringComparer.Ordinal);
 
     /// <summary>Creates the run store over a blob store.</summary>
-    public RunStore(IBlobStore blobs)
+    /// <param name="blobs">Where the runs' blobs are.</param>
+    /// <param name="starting">The runs being started, and whether the engine keeps its history; by default it does.</param>
+    public RunStore(IBlobStore blobs, RunStarts? starting = null)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         this.blobs = blobs;
+        Starting = starting ?? new RunStarts();
     }
 
     /// <summary>The blob name of a run's request.</summary>

@@ -136,6 +136,47 @@ public sealed class QueueKickoffTests(Azurite azurite)
     }
 
     [Fact]
+    public async Task A_request_stored_and_never_scheduled_reads_pending_on_an_engine_that_keeps_history_and_lost_only_after_the_start_window()
+    {
+        await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(), new Dictionary<string, string?>
+        {
+            ["DurableCrews:Storage:ConnectionString"] = azurite.ConnectionString,
+            ["DurableCrews:Engine:TaskHub"] = $"stored{Guid.NewGuid():N}"[..20],
+        });
+        var created = DateTimeOffset.UtcNow;
+        await harness.Runs.SaveRunAsync(new RunRecord { RunId = "stored-unscheduled", Definition = new CrewBuilder().Agent("a").Task("first", "a").Build(), Inputs = new Dictionary<string, string>(), CreatedAt = created });
+
+        var read = await harness.Engine.Runs.GetAsync("stored-unscheduled");
+        var later = await StoredRuns.GetAsync(harness.Runs, "stored-unscheduled", created + StoredRuns.StartLostAfter + TimeSpan.FromSeconds(1), CancellationToken.None);
+
+        Assert.True(harness.Runs.Starting.EngineKeepsHistory);
+        Assert.Equal((CrewRunStatus.Pending, (bool?)null, (string?)null), (read!.Status, read.Interrupted, read.Error));
+        Assert.Equal((CrewRunStatus.Failed, (bool?)true), (later!.Status, later.Interrupted));
+        Assert.Contains("never scheduled", later.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_redelivered_message_whose_run_was_stored_and_never_scheduled_starts_that_run_once()
+    {
+        await using var harness = await StartAsync();
+        var handler = harness.Engine.Services.GetRequiredService<KickoffMessageHandler>();
+        var crew = (await harness.Engine.Services.GetRequiredService<CrewLibrary>().LoadAsync("contextual-workflow"))!.Definition!;
+        string runId = $"lost-start-{Guid.NewGuid():N}"[..24];
+
+        // The first delivery stored the request and stopped before scheduling it.
+        await harness.Runs.SaveRunAsync(new RunRecord { RunId = runId, Definition = DurableCrews.Definitions.CrewInputs.Interpolate(crew, new Dictionary<string, string> { ["base_topic"] = "clicks" }).Definition!, Inputs = new Dictionary<string, string> { ["base_topic"] = "clicks" }, CreatedAt = DateTimeOffset.UtcNow });
+        string message = $$"""{"crew":"contextual-workflow","inputs":{"base_topic":"clicks"},"runId":"{{runId}}"}""";
+
+        var redelivered = await handler.HandleAsync(message);
+        var again = await handler.HandleAsync(message);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var ended = await harness.Engine.Runs.WaitAsync(runId, pollInterval: TimeSpan.FromMilliseconds(50), cancellationToken: timeout.Token);
+
+        Assert.Equal((KickoffOutcomeKind.Started, KickoffOutcomeKind.Duplicate), (redelivered.Kind, again.Kind));
+        Assert.Equal(CrewRunStatus.Completed, ended.Status);
+    }
+
+    [Fact]
     public void Publishing_results_without_a_queue_service_is_refused_at_start()
     {
         var validator = new QueueOptionsValidator(Options.Create(new DurableCrews.Storage.StorageOptions()));

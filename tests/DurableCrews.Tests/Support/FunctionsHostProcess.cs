@@ -195,14 +195,9 @@ public sealed class FunctionsHostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Polls <c>runs/{runId}</c> until the run has ended. A run read as interrupted is read again: right after a queue
-    /// kickoff, before its orchestration is scheduled, the API can still read a stored request without an instance that
-    /// way (a known wrong read, to be fixed in the run API; the run itself goes on).
-    /// </summary>
+    /// <summary>Polls <c>runs/{runId}</c> until the run has ended.</summary>
     public Task<JsonElement> WaitForEndAsync(string runId, int seconds = 120) =>
-        WaitForRunAsync(runId, run => run.GetProperty("status").GetString() is not ("Pending" or "Running")
-            && !(run.TryGetProperty("interrupted", out var interrupted) && interrupted.ValueKind == JsonValueKind.True), seconds);
+        WaitForRunAsync(runId, run => run.GetProperty("status").GetString() is not ("Pending" or "Running"), seconds);
 
     /// <summary>Kills the host and its worker at once, as a crash would (SIGKILL to the process group), and waits until both are gone.</summary>
     public async Task KillAsync()
