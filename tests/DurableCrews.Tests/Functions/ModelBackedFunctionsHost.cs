@@ -9,7 +9,7 @@ namespace DurableCrews.Tests.Functions;
 /// </summary>
 public sealed class ModelBackedFunctionsHost : IAsyncDisposable
 {
-    readonly Azurite azurite = new();
+    Azurite azurite = new();
     readonly string home = Path.Combine(Path.GetTempPath(), "durablecrews-tests", "functions-host-" + Guid.NewGuid().ToString("N"));
     readonly int port = Azurite.FreePort();
     FunctionsHostCommand command = null!;
@@ -34,15 +34,24 @@ public sealed class ModelBackedFunctionsHost : IAsyncDisposable
 
     /// <summary>
     /// Starts the model answering through <paramref name="respond"/>, Azurite, and the host with <paramref name="extra"/>
-    /// settings; skips the test when there is no host.
+    /// settings; skips the test when there is no host. With <paramref name="storageFolder"/> Azurite keeps its data there,
+    /// so that it can be stopped and started again on it.
     /// </summary>
-    public static async Task<ModelBackedFunctionsHost> StartAsync(Func<StubRequest, (int Status, string Body, IDictionary<string, string>? Headers)> respond, IReadOnlyDictionary<string, string>? extra = null)
+    public static async Task<ModelBackedFunctionsHost> StartAsync(Func<StubRequest, (int Status, string Body, IDictionary<string, string>? Headers)> respond, IReadOnlyDictionary<string, string>? extra = null, string? storageFolder = null)
     {
         var host = new ModelBackedFunctionsHost { command = FunctionsHostInstall.FindOrSkip() };
         try
         {
             host.app = await FunctionsHostInstall.PublishedAppAsync();
-            await host.azurite.InitializeAsync();
+            if (storageFolder is null)
+            {
+                await host.azurite.InitializeAsync();
+            }
+            else
+            {
+                host.azurite = await Azurite.StartOnDiskAsync(storageFolder);
+            }
+
             host.Model = await HttpStub.StartAsync(respond);
             host.settings = FunctionsHostFixture.Settings(host.azurite, Hub);
             host.settings["DurableCrews__Model__Provider"] = "openai-compatible";

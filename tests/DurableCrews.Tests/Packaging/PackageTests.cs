@@ -58,13 +58,12 @@ public sealed class PackageTests(PackagesFixture packages) : IClassFixture<Packa
         Assert.Contains(packages.Version, await PackagesFixture.MustAsync(packages.Tool, ["--version"], packages.Folder.Path, Step), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task The_app_template_builds_against_the_feed_and_the_tool_runs_its_crew()
+    /// <summary>A new app from the template in <paramref name="folder"/>, restoring from the local feed only; its folder.</summary>
+    async Task<string> NewAppAsync(string folder)
     {
-        string root = Path.Combine(packages.Folder.Path, "app-test");
+        string root = Path.Combine(packages.Folder.Path, folder);
         Directory.CreateDirectory(root);
         await PackagesFixture.MustAsync("dotnet", ["new", "durablecrews-app", "-n", "Contoso.Crews", "-o", "app", "--debug:custom-hive", packages.Hive], root, Step);
-        string app = Path.Combine(root, "app");
         File.WriteAllText(Path.Combine(root, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -73,7 +72,13 @@ public sealed class PackageTests(PackagesFixture packages) : IClassFixture<Packa
               </packageSources>
             </configuration>
             """);
+        return Path.Combine(root, "app");
+    }
 
+    [Fact]
+    public async Task The_app_template_builds_against_the_feed_and_the_tool_runs_its_crew()
+    {
+        string app = await NewAppAsync("app-test");
         string project = File.ReadAllText(Path.Combine(app, "Contoso.Crews.csproj"));
         await PackagesFixture.MustAsync("dotnet", ["build", "-c", "Release"], app, Step);
         string run = await PackagesFixture.MustAsync(packages.Tool, ["run", "crews/contextual-workflow", "--input", "base_topic=payments", "--json"], app, Step, NoLocalSettings);
@@ -87,6 +92,28 @@ public sealed class PackageTests(PackagesFixture packages) : IClassFixture<Packa
 
         Assert.True(File.Exists(Path.Combine(app, "bin", "Release", "net10.0", "Contoso.Crews.dll")));
         Assert.Contains("\"status\": \"Completed\"", run, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task The_app_template_published_runs_its_crew_in_the_Functions_host()
+    {
+        var command = FunctionsHostInstall.FindOrSkip();
+        string app = await NewAppAsync("app-host");
+        string published = Path.Combine(app, "published");
+        await PackagesFixture.MustAsync("dotnet", ["publish", "-c", "Release", "-o", published], app, Step);
+        await using var storage = new Azurite();
+        await storage.InitializeAsync();
+        using var home = new TempFolder();
+        var settings = DurableCrews.Tests.Functions.FunctionsHostFixture.Settings(storage, "TemplateAppHub");
+        await using var host = await FunctionsHostProcess.StartAsync(command, published, Azurite.FreePort(), home.Path, settings);
+
+        using var started = await host.PostJsonAsync("crews/contextual-workflow/kickoff?wait=120", """{"inputs":{"base_topic":"payments"},"runId":"template-app"}""");
+        string body = await started.Content.ReadAsStringAsync();
+
+        Assert.True(started.IsSuccessStatusCode, $"{(int)started.StatusCode} {body}");
+        var run = await host.WaitForEndAsync("template-app");
+        Assert.Equal("Completed", run.GetProperty("status").GetString());
+        Assert.Equal(2, run.GetProperty("output").GetProperty("tasks_output").GetArrayLength());
     }
 
     [Fact]

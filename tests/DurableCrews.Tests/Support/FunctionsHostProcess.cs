@@ -14,12 +14,15 @@ namespace DurableCrews.Tests.Support;
 public sealed class FunctionsHostProcess : IAsyncDisposable
 {
     const int SigKill = 9;
+    const int SigTerm = 15;
 
     readonly Process process;
     readonly StringBuilder log;
+    readonly string secrets;
 
-    FunctionsHostProcess(Process process, StringBuilder log, int port)
+    FunctionsHostProcess(Process process, StringBuilder log, int port, string secrets)
     {
+        this.secrets = secrets;
         this.process = process;
         this.log = log;
         Port = port;
@@ -34,6 +37,9 @@ public sealed class FunctionsHostProcess : IAsyncDisposable
 
     /// <summary>The default function key (null under Core Tools, which does not check keys locally).</summary>
     public string? FunctionKey { get; private set; }
+
+    /// <summary>Whether the host has exited (killed, stopped, or shut down on its own).</summary>
+    public bool HasExited => process.HasExited;
 
     /// <summary>What the host and the worker wrote so far.</summary>
     public string Log
@@ -95,7 +101,7 @@ public sealed class FunctionsHostProcess : IAsyncDisposable
         process.ErrorDataReceived += Append;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var host = new FunctionsHostProcess(process, log, port);
+        var host = new FunctionsHostProcess(process, log, port, secrets);
         try
         {
             await host.WaitUntilReadyAsync(secrets, command.IsCoreTools);
@@ -181,8 +187,16 @@ public sealed class FunctionsHostProcess : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         while (true)
         {
-            using var answer = await Http.GetAsync($"runs/{Uri.EscapeDataString(runId)}", timeout.Token);
-            if (answer.StatusCode == HttpStatusCode.OK)
+            if (process.HasExited)
+            {
+                string all = Log;
+                string saved = Path.Combine(Path.GetTempPath(), $"functions-host-{Guid.NewGuid():N}.log");
+                await File.WriteAllTextAsync(saved, all, CancellationToken.None);
+                throw new InvalidOperationException($"The host exited (code {process.ExitCode}) while {runId} was awaited; its whole log is in {saved}; it ends: {all[Math.Max(0, all.Length - 6000)..]}");
+            }
+
+            using var answer = await TryGetAsync($"runs/{Uri.EscapeDataString(runId)}", timeout.Token);
+            if (answer?.StatusCode == HttpStatusCode.OK)
             {
                 var run = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(timeout.Token)).RootElement.Clone();
                 if (condition(run))
@@ -192,6 +206,19 @@ public sealed class FunctionsHostProcess : IAsyncDisposable
             }
 
             await Task.Delay(250, timeout.Token);
+        }
+    }
+
+    /// <summary>A GET that answers null while the host refuses connections (restarting its script host, or on its way out).</summary>
+    async Task<HttpResponseMessage?> TryGetAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Http.GetAsync(path, cancellationToken);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
         }
     }
 
@@ -212,6 +239,69 @@ public sealed class FunctionsHostProcess : IAsyncDisposable
         while (kill(-process.Id, 0) == 0)
         {
             await Task.Delay(50, timeout.Token);
+        }
+    }
+
+    /// <summary>
+    /// Puts the host in drain mode as the platform does before it takes an instance away (scale-in, a restart): the
+    /// host stops its listeners and lets the invocations in flight finish. Waits until the host says the drain has
+    /// completed; false when it has not after <paramref name="limit"/>.
+    /// </summary>
+    public async Task<bool> DrainAsync(TimeSpan limit)
+    {
+        string masterKey;
+        using (var document = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(secrets, "host.json"))))
+        {
+            masterKey = document.RootElement.GetProperty("masterKey").GetProperty("value").GetString()!;
+        }
+
+        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}/admin/host/") };
+        admin.DefaultRequestHeaders.Add("x-functions-key", masterKey);
+        using (var drain = await admin.PostAsync("drain", null))
+        {
+            Assert.True(drain.StatusCode == HttpStatusCode.Accepted, $"POST /admin/host/drain: {(int)drain.StatusCode} {await drain.Content.ReadAsStringAsync()}");
+        }
+
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var status = await admin.GetAsync("drain/status");
+            using var body = JsonDocument.Parse(await status.Content.ReadAsStringAsync());
+            if (body.RootElement.GetProperty("state").GetString() == "Completed")
+            {
+                return true;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Stops the host as the platform does on a deploy or scale-in (SIGTERM to the host alone, which shuts its worker
+    /// down), and waits for the host and its worker to exit; kills both after <paramref name="grace"/>. Whether they
+    /// exited on their own, and how long it took.
+    /// </summary>
+    public async Task<(bool Exited, TimeSpan After)> StopAsync(TimeSpan grace)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        kill(process.Id, SigTerm);
+        using var limit = new CancellationTokenSource(grace);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+            while (kill(-process.Id, 0) == 0)
+            {
+                await Task.Delay(50, limit.Token);
+            }
+
+            return (true, watch.Elapsed);
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+            return (false, watch.Elapsed);
         }
     }
 
