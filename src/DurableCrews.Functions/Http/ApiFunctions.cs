@@ -127,6 +127,11 @@ public sealed class ApiFunctions(RunClientServices services)
     public Task<IActionResult> GetOpenApi([HttpTrigger(AuthorizationLevel.Function, "get", Route = "openapi.json")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         HandleAsync("GetOpenApi", request, client);
 
+    /// <summary>GET /api/health (a function key guards it too: a probe starts an orchestration).</summary>
+    [Function("GetHealth")]
+    public Task<IActionResult> GetHealth([HttpTrigger(AuthorizationLevel.Function, "get", Route = "health")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        HandleAsync("GetHealth", request, client);
+
     async Task<IActionResult> HandleAsync(string route, HttpRequest request, DurableTaskClient client)
     {
         ArgumentNullException.ThrowIfNull(request);

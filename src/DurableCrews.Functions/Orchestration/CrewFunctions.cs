@@ -127,6 +127,18 @@ public sealed class CrewFunctions(
     public Task<AgentWorkSummary> FinishAgentWork([ActivityTrigger] FinishAgentWorkRequest request, FunctionContext context) =>
         finishWork.ExecuteAsync(request, context?.CancellationToken ?? default);
 
+    /// <summary>The health probe: a number of bare activities in a row.</summary>
+    [Function(nameof(EngineProbeOrchestrator))]
+    public static Task<int> RunEngineProbe([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new EngineProbeOrchestrator().RunAsync(context, context.GetInput<int>());
+    }
+
+    /// <summary>One step of the health probe.</summary>
+    [Function(nameof(EngineProbeActivity))]
+    public static int RunEngineProbeStep([ActivityTrigger] int step) => EngineProbeActivity.Step(step);
+
     /// <summary>Terminates a child orchestration at its deadline.</summary>
     [Function(nameof(TerminateWorkActivity))]
     public Task<bool> TerminateWork([ActivityTrigger] TerminateWorkRequest request, [DurableClient] DurableTaskClient client, FunctionContext context) =>

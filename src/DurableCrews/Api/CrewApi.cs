@@ -42,17 +42,21 @@ public sealed class CrewApi
         new("DeleteRun", "DELETE", "runs/{runId}", "Delete an ended run: its history and its blobs.", []),
         new("ReplayRun", "POST", "runs/{runId}/replay", "Start a new run that reuses the stored outputs of the tasks before ?from_task=.", ["from_task", "run_id"]),
         new("GetOpenApi", "GET", "openapi.json", "This API as an OpenAPI 3 document.", []),
+        new("GetHealth", "GET", "health", "Whether storage answers; with ?probe=N (1 to 20) also whether the engine runs a probe of N bare activities within 30 s, and how long it took. 200 when healthy, 503 with the reason when not.", ["probe"]),
     ];
 
     readonly KickoffEndpoints kickoffs;
     readonly CrewEndpoints crews;
     readonly RunEndpoints runs;
     readonly KnowledgeEndpoints knowledge;
+    readonly HealthEndpoints health;
     readonly ILogger logger;
 
     /// <summary>Creates the API over a host's client.</summary>
-    public CrewApi(CrewRunService runs, FlowRunService flows, CrewLibrary crews, Agents.CrewKnowledge knowledge, RunReportService reports, ApiLinks links, ILogger<CrewApi> logger)
+    public CrewApi(CrewRunService runs, FlowRunService flows, CrewLibrary crews, Agents.CrewKnowledge knowledge, RunReportService reports, ApiLinks links, ILogger<CrewApi> logger, EngineProbe probe)
     {
+        ArgumentNullException.ThrowIfNull(probe);
+        health = new HealthEndpoints(probe);
         ArgumentNullException.ThrowIfNull(knowledge);
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(flows);
@@ -115,6 +119,7 @@ public sealed class CrewApi
         "DeleteRun" => runs.DeleteAsync(request, cancellationToken),
         "ReplayRun" => runs.ReplayAsync(request, cancellationToken),
         "GetOpenApi" => Task.FromResult(new ApiResponse(200, OpenApiDocument.Build(Routes))),
+        "GetHealth" => health.GetAsync(request, cancellationToken),
         _ => Task.FromResult(ApiResponse.Problem(ApiProblem.NotFound($"There is no endpoint '{route}'."))),
     };
 }

@@ -26,10 +26,13 @@ public sealed class RunClientServices
     readonly Agents.CrewKnowledge knowledge;
     readonly IOptions<QueueOptions> queues;
     readonly IOptions<VersioningOptions> versioning;
+    readonly Storage.IBlobStore blobs;
 
     /// <summary>Creates the factory.</summary>
-    public RunClientServices(RunStore runs, TimeProvider time, OutboundPolicies outbound, CrewLibrary crews, RunReportService reports, IOptions<ApiOptions> options, ILoggerFactory loggers, Orchestration.InFlightModelCalls inFlight, Agents.CrewKnowledge knowledge, IOptions<QueueOptions> queues, IOptions<VersioningOptions> versioning)
+    public RunClientServices(RunStore runs, TimeProvider time, OutboundPolicies outbound, CrewLibrary crews, RunReportService reports, IOptions<ApiOptions> options, ILoggerFactory loggers, Orchestration.InFlightModelCalls inFlight, Agents.CrewKnowledge knowledge, IOptions<QueueOptions> queues, IOptions<VersioningOptions> versioning, Storage.IBlobStore blobs)
     {
+        ArgumentNullException.ThrowIfNull(blobs);
+        this.blobs = blobs;
         ArgumentNullException.ThrowIfNull(versioning);
         this.versioning = versioning;
         ArgumentNullException.ThrowIfNull(queues);
@@ -60,7 +63,10 @@ public sealed class RunClientServices
     public FlowRunService Flows(DurableTaskClient client) => new(client, runs, time, versioning);
 
     /// <summary>The run API over <paramref name="client"/>.</summary>
-    public CrewApi Api(DurableTaskClient client) => new(Runs(client), Flows(client), crews, knowledge, reports, links, loggers.CreateLogger<CrewApi>());
+    public CrewApi Api(DurableTaskClient client) => new(Runs(client), Flows(client), crews, knowledge, reports, links, loggers.CreateLogger<CrewApi>(), Probe(client));
+
+    /// <summary>The health checks over <paramref name="client"/>.</summary>
+    public EngineProbe Probe(DurableTaskClient client) => new(client, blobs, time);
 
     /// <summary>The kickoff message handler over <paramref name="client"/>.</summary>
     public KickoffMessageHandler Kickoffs(DurableTaskClient client) => new(Runs(client), Flows(client), crews);

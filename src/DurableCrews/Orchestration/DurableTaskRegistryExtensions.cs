@@ -29,6 +29,8 @@ public static class DurableTaskRegistryExtensions
             .AddActivity<TerminateWorkActivity>()
             .AddActivity<Notifications.WebhookActivity>()
             .AddActivity<PublishResultActivity>()
-            .AddActivity<CompleteRunActivity>();
+            .AddActivity<CompleteRunActivity>()
+            .AddOrchestrator<EngineProbeOrchestrator>()
+            .AddActivity<EngineProbeActivity>();
     }
 }
