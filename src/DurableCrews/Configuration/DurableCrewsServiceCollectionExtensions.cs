@@ -53,7 +53,10 @@ public static class DurableCrewsServiceCollectionExtensions
     {
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
         services.TryAddSingleton<IBlobStore>(sp => CreateBlobStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
-        services.TryAddSingleton<RunStore>();
+        services.TryAddSingleton(sp => new RunStore(
+            sp.GetRequiredService<IBlobStore>(),
+            sp.GetService<RunStarts>(),
+            WorkSpool.For(sp.GetRequiredService<IOptions<StorageOptions>>().Value)));
         services.AddOptions<MemoryOptions>().Bind(configuration.GetSection(MemoryOptions.SectionName));
         services.TryAddSingleton(sp => new MemoryStore(
             sp.GetRequiredService<IBlobStore>(),

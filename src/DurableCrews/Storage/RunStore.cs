@@ -22,6 +22,7 @@ public sealed class RunStore
     public RunStarts Starting { get; }
 
     readonly IBlobStore blobs;
+    readonly WorkSpool? spool;
 
     // Run requests as last read, with their blob's ETag. A request never changes, but a deleted run's id can be started
     // again: a cached request is used only while its blob still has the ETag it was read with (a check without a
@@ -31,11 +32,13 @@ public sealed class RunStore
     /// <summary>Creates the run store over a blob store.</summary>
     /// <param name="blobs">Where the runs' blobs are.</param>
     /// <param name="starting">The runs being started, and whether the engine keeps its history; by default it does.</param>
-    public RunStore(IBlobStore blobs, RunStarts? starting = null)
+    /// <param name="spool">Where works wait on this machine's disk until storage has them; none by default.</param>
+    public RunStore(IBlobStore blobs, RunStarts? starting = null, WorkSpool? spool = null)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         this.blobs = blobs;
         Starting = starting ?? new RunStarts();
+        this.spool = spool;
     }
 
     /// <summary>The blob name of a run's request.</summary>
@@ -67,7 +70,10 @@ public sealed class RunStore
     {
         ArgumentNullException.ThrowIfNull(work);
         string name = WorkBlob(work.RunId, work.Key);
-        await blobs.PutAsync(BlobNames.RunsContainer, name, CrewJson.ToBinary(work), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var content = CrewJson.ToBinary(work);
+        spool?.Keep(name, content);
+        await blobs.PutAsync(BlobNames.RunsContainer, name, content, cancellationToken: cancellationToken).ConfigureAwait(false);
+        spool?.Forget(name);
         if (readOnce.Value is { } scope)
         {
             scope.Works[name] = work;
@@ -121,6 +127,18 @@ public sealed class RunStore
         }
 
         var work = await ReadAsync<AgentWorkState>(name, cancellationToken).ConfigureAwait(false);
+        if (spool?.Read(name) is { } kept)
+        {
+            if (WorkSpool.IsAhead(kept, work))
+            {
+                // Its last write never reached storage (the process went down while storage was out): finish it now.
+                await SaveWorkAsync(kept, cancellationToken).ConfigureAwait(false);
+                return kept;
+            }
+
+            spool.Forget(name);
+        }
+
         if (work is not null && readOnce.Value is { } reading)
         {
             reading.Works[name] = work;
