@@ -60,10 +60,7 @@ public sealed class OutboundPolicies
         Add(problems, "crew.task_callback", crew.TaskCallback);
         foreach (var tool in crew.Tools)
         {
-            if (tool.Url is { } url && Tools.Check(ToolDefinitionReader.Placeholder().Replace(url, "x"), out _) is { } refused)
-            {
-                problems.Add(new DefinitionProblem($"tools.{tool.Name}.url", refused));
-            }
+            AddToolUrls(problems, tool, template: true);
 
             if (tool.Server is { } server && !mcpServers.Contains(server))
             {
@@ -76,6 +73,41 @@ public sealed class OutboundPolicies
         AddModelProblems(problems, crew);
         return problems;
     }
+
+    /// <summary>
+    /// The tool URLs that kickoff inputs filled in (<paramref name="filled"/> against the crew as written) and that the
+    /// policy refuses: an input must not steer a tool inside the network.
+    /// </summary>
+    public IReadOnlyList<DefinitionProblem> CheckFilledTools(CrewDefinition written, CrewDefinition filled)
+    {
+        ArgumentNullException.ThrowIfNull(written);
+        ArgumentNullException.ThrowIfNull(filled);
+        var problems = new List<DefinitionProblem>();
+        foreach (var tool in filled.Tools)
+        {
+            var before = written.Tools.FirstOrDefault(t => t.Name == tool.Name);
+            AddToolUrls(problems, tool, template: false, unless: before is null ? null : UrlOf(before));
+        }
+
+        return problems;
+    }
+
+    void AddToolUrls(List<DefinitionProblem> problems, ToolDefinition tool, bool template, string? unless = null)
+    {
+        if (UrlOf(tool) is not { } url || url == unless)
+        {
+            return;
+        }
+
+        // A template is checked with its placeholders standing for a host part; once filled, an http tool's own arguments still are.
+        string checkedUrl = template || tool.Kind == ToolKind.Http ? ToolDefinitionReader.Placeholder().Replace(url, "x") : url;
+        if (Uri.TryCreate(checkedUrl, UriKind.Absolute, out _) && Tools.Check(checkedUrl, out _) is { } refused)
+        {
+            problems.Add(new DefinitionProblem($"tools.{tool.Name}.url", refused));
+        }
+    }
+
+    static string? UrlOf(ToolDefinition tool) => tool.Url ?? tool.Pinned.GetValueOrDefault("url");
 
     void AddModelProblems(List<DefinitionProblem> problems, CrewDefinition crew)
     {
