@@ -545,6 +545,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
         {
             PromptTokens = prompt,
             CompletionTokens = completion,
+            CachedPromptTokens = response.Usage?.CachedInputTokenCount ?? 0,
             TotalTokens = response.Usage?.TotalTokenCount ?? prompt + completion,
             SuccessfulRequests = 1,
             CacheMisses = client?.Misses ?? 0,
