@@ -18,9 +18,10 @@ public sealed class OutboundPolicies
     {
     }
 
-    /// <summary>Creates the policies from the settings.</summary>
-    public OutboundPolicies(IOptions<OutboundOptions> outbound, IOptions<WebhookOptions> webhooks, IOptions<ToolOptions> tools, ModelCatalog models, IEmbedderProvider embedders)
+    /// <summary>Creates the policies from the settings; with <paramref name="settings"/>, a crew's tools are checked for settings that are not set.</summary>
+    public OutboundPolicies(IOptions<OutboundOptions> outbound, IOptions<WebhookOptions> webhooks, IOptions<ToolOptions> tools, ModelCatalog models, IEmbedderProvider embedders, ToolSecrets? settings = null)
     {
+        this.settings = settings;
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(embedders);
         this.models = models;
@@ -38,6 +39,7 @@ public sealed class OutboundPolicies
     }
 
     readonly HashSet<string> mcpServers;
+    readonly ToolSecrets? settings;
     readonly ModelCatalog models;
     readonly IEmbedderProvider embedders;
 
@@ -49,7 +51,7 @@ public sealed class OutboundPolicies
 
     /// <summary>
     /// Every destination of a crew that its policy refuses, with its path: webhooks, http tools and MCP servers by URL,
-    /// MCP servers named that this server's settings do not define, and models (<c>llm</c>s and the embedder) whose
+    /// MCP servers named that this server's settings do not define, <c>{setting:NAME}</c>s its tools read that are not set, and models (<c>llm</c>s and the embedder) whose
     /// provider or endpoint is unknown or not configured here.
     /// </summary>
     public IReadOnlyList<DefinitionProblem> CheckCrew(CrewDefinition crew)
@@ -70,6 +72,7 @@ public sealed class OutboundPolicies
             }
         }
 
+        problems.AddRange(settings?.CheckCrew(crew) ?? []);
         AddModelProblems(problems, crew);
         return problems;
     }
