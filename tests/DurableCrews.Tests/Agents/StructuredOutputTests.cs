@@ -2,6 +2,7 @@ using System.Text.Json;
 using DurableCrews.Agents;
 using DurableCrews.Definitions;
 using DurableCrews.Models;
+using DurableCrews.Orchestration;
 using DurableCrews.Runs;
 using DurableCrews.Tests.Support;
 using Microsoft.Extensions.AI;
@@ -123,6 +124,33 @@ public sealed class StructuredOutputTests
         Assert.Single(task.ModelCalls);
         var printed = JsonDocument.Parse(JsonSerializer.Serialize(run.Output, CrewJson.Options)).RootElement;
         Assert.All(printed.GetProperty("json_dict").GetProperty("activities").EnumerateArray(), a => Assert.Equal(JsonValueKind.Number, a.GetProperty("hour").ValueKind));
+    }
+
+    [Fact]
+    public async Task The_fixing_turn_is_recorded_and_a_redelivery_of_it_asks_the_model_nothing()
+    {
+        var model = new ScriptedChatClient(request => request.Messages[^1].Text.StartsWith("Your answer is not the JSON", StringComparison.Ordinal) ? Good : Broken);
+        await using var harness = await EngineHarness.StartAsync(model);
+        string runId = $"fix-{Guid.NewGuid():N}"[..20];
+        var crew = Crew("offline");
+        await harness.Runs.SaveRunAsync(new RunRecord { RunId = runId, Definition = crew, Inputs = new Dictionary<string, string>(), CreatedAt = DateTimeOffset.UtcNow });
+        var input = new AgentWorkInput(runId, "t0", 0, [], Folded: true, NoEarlierOutput: true);
+        var finish = new FinishAgentWorkRequest(runId, "t0", 0, []);
+        var turn = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<AgentTurnActivity>(harness.Engine.Services);
+
+        var answered = await turn.ExecuteAsync(new AgentTurnRequest(runId, "t0", 0, AgentTurnMode.Work, Begin: input, Finish: finish));
+        var fixRequest = new AgentTurnRequest(runId, "t0", 1, AgentTurnMode.FixJson, RateScopes: answered.Start!.RateScopes, Finish: finish);
+        var fixedOnce = await turn.ExecuteAsync(fixRequest);
+        var again = await turn.ExecuteAsync(fixRequest);
+
+        Assert.Contains("/activities/0", answered.JsonError, StringComparison.Ordinal);
+        Assert.Null(answered.Summary);
+        Assert.Equal(2, model.Requests.Count);
+        Assert.NotNull(fixedOnce.Summary);
+        Assert.Equal(fixedOnce.Summary!.OutputBlob, again.Start?.Finished?.OutputBlob ?? again.Summary?.OutputBlob);
+        var output = await harness.Runs.GetTaskOutputAsync(runId, 0, "plan");
+        Assert.Equal(Good, output!.Raw);
+        Assert.NotNull(output.Json);
     }
 
     [Fact]
