@@ -279,7 +279,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
             InputTokens = usage.PromptTokens,
             OutputTokens = usage.CompletionTokens,
             CacheHit = usage.CacheHits > 0,
-            Outcome = request.Mode == AgentTurnMode.Guardrail ? "guardrail" : outcome.Answered ? "answer" : "tool_calls",
+            Outcome = request.Mode switch { AgentTurnMode.Guardrail => "guardrail", AgentTurnMode.FixJson => "fix_json", _ => outcome.Answered ? "answer" : "tool_calls" },
             SpanContext = live?.Id,
         };
         Telemetry.CrewTelemetry.ModelCalled(modelCall);

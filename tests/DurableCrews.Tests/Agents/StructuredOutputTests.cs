@@ -93,7 +93,8 @@ public sealed class StructuredOutputTests
         var task = run.Output!.TasksOutput[0];
         Assert.Equal(Good, task.Raw);
         Assert.Equal("Tram 28", task.Json!.Value.GetProperty("activities")[0].GetProperty("name").GetString());
-        Assert.Equal((2, 30L), (task.ModelCalls.Count, task.TokenUsage.TotalTokens));
+        Assert.Equal(["answer", "fix_json"], task.ModelCalls.Select(c => c.Outcome));
+        Assert.Equal(30L, task.TokenUsage.TotalTokens);
         Assert.Empty(run.Output.Warnings);
     }
 
