@@ -3,6 +3,7 @@ using System.CommandLine;
 using DurableCrews.Api;
 using DurableCrews.Cli.Engine;
 using DurableCrews.Definitions;
+using DurableCrews.Models;
 using DurableCrews.Orchestration;
 using DurableCrews.Runs;
 using Microsoft.Extensions.Configuration;
@@ -88,10 +89,11 @@ public static class CliApp
         var runId = new Option<string?>("--run-id") { Description = "The run id to use; a new one by default." };
         var mcp = McpOption();
         var strict = new Option<bool>("--strict") { Description = "Exit 1 when the run completes with warnings (JSON that did not parse, tool calls that all failed, max_iter reached)." };
-        var command = new Command("run", "Run a crew on the Durable Task engine in this process and print its output.") { path, inputs, json, runId, mcp, strict };
+        var offline = OfflineOption();
+        var command = new Command("run", "Run a crew on the Durable Task engine in this process and print its output.") { path, inputs, json, runId, mcp, strict, offline };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var withServers = WithMcpServers(cli, parse.GetValue(mcp) ?? []);
+            var withServers = WithMcpServers(OfflineIf(cli, parse.GetValue(offline)), parse.GetValue(mcp) ?? []);
             return withServers is null
                 ? Invalid
                 : await RunCrewAsync(withServers, parse.GetValue(path)!, parse.GetValue(inputs) ?? [], parse.GetValue(json), parse.GetValue(runId), parse.GetValue(strict), cancellationToken).ConfigureAwait(false);
@@ -142,12 +144,23 @@ public static class CliApp
         var path = new Argument<string>("path") { Description = "A crew folder or file." };
         var inputs = InputOption();
         var mcp = McpOption();
-        var command = new Command("validate", "Check a crew definition (and, with --input, its inputs) without running it.") { path, inputs, mcp };
-        command.SetAction(async (parse, _) => WithMcpServers(cli, parse.GetValue(mcp) ?? []) is { } withServers
+        var offline = OfflineOption();
+        var command = new Command("validate", "Check a crew definition (and, with --input, its inputs) without running it.") { path, inputs, mcp, offline };
+        command.SetAction(async (parse, _) => WithMcpServers(OfflineIf(cli, parse.GetValue(offline)), parse.GetValue(mcp) ?? []) is { } withServers
             ? await ValidateAsync(withServers, parse.GetValue(path)!, parse.GetValue(inputs) ?? []).ConfigureAwait(false)
             : Invalid);
         return command;
     }
+
+    static Option<bool> OfflineOption() => new("--offline")
+    {
+        Description = "The offline model stands in for every model the crew names: nothing is sent to a provider, and model settings are not checked.",
+    };
+
+    /// <summary>The context with the offline model standing in for every model, when <paramref name="offline"/>.</summary>
+    static CliContext OfflineIf(CliContext cli, bool offline) => offline
+        ? cli with { Configuration = new ConfigurationBuilder().AddConfiguration(cli.Configuration).AddInMemoryCollection(new Dictionary<string, string?> { [$"{ModelOptions.SectionName}:OfflineStandIn"] = "true" }).Build() }
+        : cli;
 
     static Option<string[]> InputOption() => new("--input", "-i")
     {
@@ -169,6 +182,11 @@ public static class CliApp
         }
 
         var needed = CrewInputs.RequiredInputs(crew);
+        if (cli.Configuration.GetValue<bool>($"{ModelOptions.SectionName}:OfflineStandIn"))
+        {
+            await cli.Stdout.WriteLineAsync("ℹ --offline: the offline model will stand in for every model the crew names; model settings were not checked").ConfigureAwait(false);
+        }
+
         await cli.Stdout.WriteLineAsync(
             $"✔ crew '{crew.Name}' is valid: {crew.Process.ToString().ToLowerInvariant()}, {crew.Agents.Count} agent(s), {crew.Tasks.Count} task(s)" +
             (needed.Count > 0 ? $"; inputs: {string.Join(", ", needed)}" : string.Empty)).ConfigureAwait(false);

@@ -143,8 +143,10 @@ public sealed class CrewRunService
     {
         ArgumentNullException.ThrowIfNull(crew);
         var problems = ValidateRequest(request);
-        problems.AddRange(CrewInputs.Interpolate(crew, request.Inputs).Problems);
+        var filled = CrewInputs.Interpolate(crew, request.Inputs);
+        problems.AddRange(filled.Problems);
         problems.AddRange(outbound.CheckCrew(crew));
+        problems.AddRange(filled.Definition is { } definition ? outbound.CheckFilledTools(crew, definition) : []);
         problems.AddRange(outbound.CheckTargets(request.Webhooks, "webhooks"));
         return problems;
     }

@@ -124,6 +124,12 @@ public static class CrewDocument
             fields["kind"] = tool.Kind.ToString().ToLowerInvariant();
         }
 
+        Add(fields, "kind", tool.Builtin);
+        foreach (var (argument, value) in tool.Pinned)
+        {
+            fields[argument] = value;
+        }
+
         Add(fields, "description", tool.Description);
         Add(fields, "server", tool.Server);
         if (tool.Kind == ToolKind.Http)

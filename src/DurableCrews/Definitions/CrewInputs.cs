@@ -36,7 +36,7 @@ public static partial class CrewInputs
         var problems = new List<DefinitionProblem>();
         var reported = new HashSet<string>(StringComparer.Ordinal);
 
-        string Fill(string? text, string path, bool forEach = false)
+        string Fill(string? text, string path, bool forEach = false, IReadOnlySet<string>? arguments = null)
         {
             if (string.IsNullOrEmpty(text))
             {
@@ -46,6 +46,12 @@ public static partial class CrewInputs
             return Placeholder().Replace(text, match =>
             {
                 string name = match.Groups[1].Value;
+
+                // An http tool's URL names its own arguments too; the model fills those at each call.
+                if (arguments is not null && arguments.Contains(name))
+                {
+                    return match.Value;
+                }
 
                 // A for_each task's item placeholders are filled per item when it runs, not from the kickoff.
                 if (forEach && IsItemPlaceholder(name))
@@ -93,9 +99,25 @@ public static partial class CrewInputs
             OutputFile = t.OutputFile is null ? null : FilledOutputFile(t.OutputFile, $"tasks.{t.Name}.output_file"),
         }).ToList();
 
+        // A tool's pinned arguments and an http tool's URL are filled too, and checked again once filled.
+        var tools = crew.Tools.Select(t => t with
+        {
+            Url = t.Kind == ToolKind.Http && t.Url is not null ? Fill(t.Url, $"tools.{t.Name}.url", arguments: HttpArguments(t)) : t.Url,
+            Pinned = t.Pinned.ToDictionary(p => p.Key, p =>
+            {
+                string filled = Fill(p.Value, $"tools.{t.Name}.{p.Key}");
+                if (filled != p.Value && BuiltinToolInstances.CheckFilled(p.Key, filled) is { } error)
+                {
+                    problems.Add(new DefinitionProblem($"tools.{t.Name}.{p.Key}", error));
+                }
+
+                return filled;
+            }, StringComparer.Ordinal),
+        }).ToList();
+
         return problems.Count > 0
             ? new CrewLoadResult { Problems = problems }
-            : new CrewLoadResult { Definition = crew with { Agents = agents, Tasks = tasks } };
+            : new CrewLoadResult { Definition = crew with { Agents = agents, Tasks = tasks, Tools = tools } };
     }
 
     /// <summary>Checks the inputs themselves: names, count and sizes.</summary>
@@ -155,6 +177,12 @@ public static partial class CrewInputs
 
     static bool IsItemPlaceholder(string name) => name is "item" or "item_index";
 
+    /// <summary>The argument names of an http tool: the properties of its parameter schema.</summary>
+    static HashSet<string> HttpArguments(ToolDefinition tool) =>
+        tool.Parameters is { ValueKind: JsonValueKind.Object } schema && schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
+            ? properties.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal)
+            : [];
+
     static IEnumerable<(string Path, string Text, bool ForEach)> Texts(CrewDefinition crew)
     {
         foreach (var a in crew.Agents)
@@ -171,6 +199,20 @@ public static partial class CrewInputs
             if (t.OutputFile is not null)
             {
                 yield return ($"tasks.{t.Name}.output_file", t.OutputFile, false);
+            }
+        }
+
+        foreach (var tool in crew.Tools)
+        {
+            foreach (var (argument, value) in tool.Pinned)
+            {
+                yield return ($"tools.{tool.Name}.{argument}", value, false);
+            }
+
+            if (tool.Kind == ToolKind.Http && tool.Url is not null)
+            {
+                var arguments = HttpArguments(tool);
+                yield return ($"tools.{tool.Name}.url", Placeholder().Replace(tool.Url, m => arguments.Contains(m.Groups[1].Value) ? string.Empty : m.Value), false);
             }
         }
     }

@@ -15,6 +15,23 @@ public sealed record ToolDefinition
     /// <summary>What provides the tool.</summary>
     public required ToolKind Kind { get; init; }
 
+    /// <summary>
+    /// For a named instance of a built-in tool (<c>kind: FileReadTool</c>, <c>kind: web_fetch</c>): the built-in tool it
+    /// runs; null when the name is the built-in tool's own.
+    /// </summary>
+    public string? Builtin { get; init; }
+
+    /// <summary>
+    /// For a named instance of a built-in tool: the arguments it is pinned to, by the built-in tool's argument name
+    /// (<c>path</c>, <c>folder</c>, <c>url</c>). The model is not asked for them. Until kickoff a value may hold
+    /// <c>{input}</c> placeholders, filled from the kickoff inputs.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Pinned { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The built-in tool a <see cref="ToolKind.Builtin"/> definition runs.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Runs => Builtin ?? Name;
+
     /// <summary>What the tool does, for the model; an MCP server's tools describe themselves.</summary>
     public string? Description { get; init; }
 

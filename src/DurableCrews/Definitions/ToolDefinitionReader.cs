@@ -139,12 +139,17 @@ internal static partial class ToolDefinitionReader
 
         bool builtin = BuiltinNames.Contains(name);
         string? kindText = fields.String("kind", required: !builtin);
+        string? instanceOf = null;
         ToolKind kind;
         switch (kindText)
         {
             case null when builtin:
             case "builtin" when builtin:
                 kind = ToolKind.Builtin;
+                break;
+            case not null when !builtin && BuiltinToolInstances.BuiltinOf(kindText) is not null:
+                kind = ToolKind.Builtin;
+                instanceOf = kindText;
                 break;
             case "mcp":
                 kind = ToolKind.Mcp;
@@ -157,7 +162,8 @@ internal static partial class ToolDefinitionReader
             default:
                 fields.Problem("kind", builtin
                     ? $"'{name}' is a built-in tool: leave 'kind' out (or write 'builtin') to set its timeout, retries, cache or result size, or give the tool another name"
-                    : $"must be 'mcp' (an MCP server's tools) or 'http' (one HTTP call), not '{kindText}'");
+                    : $"must be 'mcp' (an MCP server's tools), 'http' (one HTTP call) or the kind of a built-in tool ({string.Join(", ", BuiltinToolInstances.KindNames)}), " +
+                      $"not '{kindText}'{NameSuggestions.Hint(kindText, BuiltinToolInstances.KindNames.Append("mcp").Append("http"))}");
                 return null;
         }
 
@@ -167,7 +173,13 @@ internal static partial class ToolDefinitionReader
             return null;
         }
 
-        fields.CheckKnown(kind switch { ToolKind.Mcp => McpFields, ToolKind.Http => HttpFields, _ => CommonFields }, NoFields);
+        fields.CheckKnown(kind switch
+        {
+            ToolKind.Mcp => McpFields,
+            ToolKind.Http => HttpFields,
+            _ when instanceOf is not null => [.. CommonFields, .. BuiltinToolInstances.ArgumentsOf(instanceOf)],
+            _ => CommonFields,
+        }, NoFields);
         var tool = new ToolDefinition
         {
             Name = name,
@@ -184,8 +196,32 @@ internal static partial class ToolDefinitionReader
         {
             ToolKind.Mcp => ReadMcp(tool, fields),
             ToolKind.Http => ReadHttp(tool, fields),
+            _ when instanceOf is not null => ReadInstance(tool, instanceOf, fields),
             _ => tool,
         };
+    }
+
+    static ToolDefinition ReadInstance(ToolDefinition tool, string kind, YamlFields fields)
+    {
+        var pinned = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string argument in BuiltinToolInstances.ArgumentsOf(kind))
+        {
+            if (fields.String(argument) is not { } value)
+            {
+                continue;
+            }
+
+            string target = BuiltinToolInstances.TargetOf(kind, argument);
+            if (BuiltinToolInstances.Check(target, value, filled: false) is { } error)
+            {
+                fields.Problem(argument, error);
+                continue;
+            }
+
+            pinned[target] = value;
+        }
+
+        return tool with { Builtin = BuiltinToolInstances.BuiltinOf(kind), Pinned = pinned };
     }
 
     static ToolDefinition ReadMcp(ToolDefinition tool, YamlFields fields)
@@ -251,9 +287,10 @@ internal static partial class ToolDefinitionReader
         if (url is not null)
         {
             CheckUrl(fields, url, allowPlaceholders: true);
-            foreach (string placeholder in Placeholders(url).Where(p => !properties.Contains(p)))
+            // A placeholder that is not an argument is a kickoff input, filled when the run starts.
+            foreach (string placeholder in Placeholders(url).Where(p => !properties.Contains(p) && !InputName().IsMatch(p)))
             {
-                fields.Problem("url", $"uses {{{placeholder}}}, which is not a property of 'parameters'");
+                fields.Problem("url", $"uses {{{placeholder}}}, which is neither a property of 'parameters' nor a kickoff input");
             }
         }
 
@@ -342,6 +379,9 @@ internal static partial class ToolDefinitionReader
 
     [GeneratedRegex(@"\{([A-Za-z_][A-Za-z0-9_:.\-]*)\}")]
     internal static partial Regex Placeholder();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_\-]*$")]
+    private static partial Regex InputName();
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]{0,63}$")]
     private static partial Regex ToolName();

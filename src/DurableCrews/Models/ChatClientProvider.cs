@@ -46,9 +46,9 @@ public sealed class ChatClientProvider : IChatClientProvider
         ModelProviders.Offline => new ResolvedModel(
             new OfflineChatClient(TimeSpan.FromMilliseconds(defaults.OfflineLatencyMs), time),
             target.Model is null || ModelProviders.Find(defaults.Provider) == ModelProviders.Offline && target.Model == defaults.Name ? "offline" : $"offline (stand-in for {target.Model})"),
-        ModelProviders.AzureOpenAI => new ResolvedModel(ProviderClients.Azure(target, ModelCallTimeout).GetChatClient(target.Model).AsIChatClient(), target.ToString()),
+        ModelProviders.AzureOpenAI => new ResolvedModel(ProviderClients.Azure(target, ModelCallTimeout).GetChatClient(target.Model).AsIChatClient(), target.ToString(), TakesJsonSchema: true),
         ModelProviders.Anthropic => new ResolvedModel(CreateAnthropic(target), target.ToString()),
-        _ => new ResolvedModel(ProviderClients.OpenAI(target, ModelCallTimeout).GetChatClient(target.Model).AsIChatClient(), target.ToString()),
+        _ => new ResolvedModel(ProviderClients.OpenAI(target, ModelCallTimeout).GetChatClient(target.Model).AsIChatClient(), target.ToString(), TakesJsonSchema: true),
     };
 
     /// <summary>How long one model call may take (<c>DurableCrews:Model:TimeoutSeconds</c>), beyond the SDKs' own 100 s.</summary>

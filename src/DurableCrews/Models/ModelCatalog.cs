@@ -73,6 +73,13 @@ public sealed class ModelCatalog
     bool TryFind(ModelReference reference, out ModelTarget target, out string problem)
     {
         ArgumentNullException.ThrowIfNull(reference);
+        if (defaults.OfflineStandIn)
+        {
+            target = new ModelTarget(ModelProviders.Offline, reference.Name is null ? reference.Source : reference.Source is null ? reference.Name : $"{reference.Source}/{reference.Name}", null, DefaultSettings);
+            problem = string.Empty;
+            return true;
+        }
+
         if (reference.Source is null)
         {
             return reference.Name is { } alone && named.TryGetValue(alone, out var byName)

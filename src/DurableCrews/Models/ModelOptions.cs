@@ -28,6 +28,12 @@ public sealed record ModelOptions
     /// <summary>The client id of a user-assigned managed identity for <c>DefaultAzureCredential</c>.</summary>
     public string? ManagedIdentityClientId { get; init; }
 
+    /// <summary>
+    /// Whether the offline model stands in for every model a crew names (<c>durablecrews run --offline</c>): nothing is
+    /// sent anywhere, and model settings are not needed.
+    /// </summary>
+    public bool OfflineStandIn { get; init; }
+
     /// <summary>Simulated latency of the offline model per call, in milliseconds (demos, benchmarks, timeout tests).</summary>
     public int OfflineLatencyMs { get; init; }
 

@@ -52,7 +52,12 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
         int rejections = 0;
         while (true)
         {
-            await WorkUntilAnsweredAsync(feedback);
+            var answered = await WorkUntilAnsweredAsync(feedback);
+            if (finished is null && answered.JsonError is not null)
+            {
+                await TurnAsync(AgentTurnMode.FixJson, null, null);
+            }
+
             if (finished is not null)
             {
                 return;
@@ -85,7 +90,8 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
         }
     }
 
-    async Task WorkUntilAnsweredAsync(string? feedback)
+    /// <summary>Turns until the agent answers; returns the answering turn's outcome.</summary>
+    async Task<AgentTurnOutcome> WorkUntilAnsweredAsync(string? feedback)
     {
         IReadOnlyDictionary<string, string>? failed = null;
         IReadOnlyDictionary<string, string>? failedTools = null;
@@ -95,7 +101,7 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
             var outcome = await TurnAsync(mode, feedback, failed, failedTools);
             if (finished is not null)
             {
-                return;
+                return outcome;
             }
 
             workTurns++;
@@ -104,7 +110,7 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
             failedTools = null;
             if (outcome.Answered)
             {
-                return;
+                return outcome;
             }
 
             if (outcome.Delegations.Count > 0 || outcome.ToolCalls.Count > 0)

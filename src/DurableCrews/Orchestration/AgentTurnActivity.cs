@@ -111,7 +111,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
 
         bool finishes = request.Finish is not null && request.Mode != AgentTurnMode.Guardrail && start is not { Guardrail: true } and not { HumanInput: true };
         var outcome = await TakeTurnAsync(request, stageAnswer: finishes, cancellationToken).ConfigureAwait(false) with { Start = start };
-        if (finishes && outcome.Answered && request.Finish is { } finishing)
+        if (finishes && outcome.Answered && outcome.JsonError is null && request.Finish is { } finishing)
         {
             try
             {
@@ -184,6 +184,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
         IList<ChatMessage> prompt = messages;
         ChatOptions? chatOptions = null;
         IReadOnlyList<AgentTool> agentTools = [];
+        var schema = StructuredAnswer.SchemaOf(crew, work.Kind, work.TaskIndex);
         switch (request.Mode)
         {
             case AgentTurnMode.Guardrail:
@@ -191,6 +192,9 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
                 break;
             case AgentTurnMode.FinalAnswer:
                 messages.Add(new ChatMessage(ChatRole.User, FinalAnswerNow));
+                break;
+            case AgentTurnMode.FixJson when schema is { } owed:
+                messages.Add(new ChatMessage(ChatRole.User, StructuredAnswer.FixRequest(StructuredAnswer.ErrorOf(owed, work.Answer) ?? "it does not match", owed)));
                 break;
             case AgentTurnMode.Work:
                 agentTools = await crewTools.ForAgentAsync(crew, WithTaskTools(crew, work, agent), cancellationToken).ConfigureAwait(false);
@@ -217,6 +221,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
         string? llm = chatOptions is not null ? agent?.FunctionCallingLlm ?? crew.FunctionCallingLlm ?? agent?.Llm ?? crew.Llm : agent?.Llm ?? crew.Llm;
         ModelReference.TryParse(llm, out var reference, out _);
         var model = models.Resolve(reference);
+        chatOptions = request.Mode == AgentTurnMode.Guardrail ? chatOptions : StructuredAnswer.WithResponseFormat(chatOptions, schema, model);
         var traced = Traced.GetValue(model.Client, client => new ChatClientBuilder(client).UseOpenTelemetry(sourceName: Telemetry.CrewTelemetry.GenAiSourceName).Build());
         IChatClient sender = request.RateScopes is { Count: > 0 } scopes
             ? new RateLimitedChatClient(traced, slots, request.RunId, scopes, TimeSpan.FromSeconds(request.RateLimitWindowSeconds), time)
@@ -252,7 +257,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
         {
             messages.AddRange(response.Messages);
             var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
-            if (calls.Count > 0 && chatOptions is not null)
+            if (calls.Count > 0 && chatOptions?.Tools is { Count: > 0 })
             {
                 (work, var orders, var toolOrders, var cacheUse) = await OrderCallsAsync(work, crew, calls, agentTools, request.Turn, cancellationToken).ConfigureAwait(false);
                 usage = usage.Add(cacheUse);
@@ -261,7 +266,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
             else
             {
                 work = work with { Answer = response.Text };
-                outcome = new AgentTurnOutcome { Answered = true, TokenUsage = usage };
+                outcome = new AgentTurnOutcome { Answered = true, TokenUsage = usage, JsonError = request.Mode == AgentTurnMode.FixJson ? null : StructuredAnswer.ErrorOf(schema, response.Text) };
             }
         }
 
@@ -274,7 +279,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
             InputTokens = usage.PromptTokens,
             OutputTokens = usage.CompletionTokens,
             CacheHit = usage.CacheHits > 0,
-            Outcome = request.Mode == AgentTurnMode.Guardrail ? "guardrail" : outcome.Answered ? "answer" : "tool_calls",
+            Outcome = request.Mode switch { AgentTurnMode.Guardrail => "guardrail", AgentTurnMode.FixJson => "fix_json", _ => outcome.Answered ? "answer" : "tool_calls" },
             SpanContext = live?.Id,
         };
         Telemetry.CrewTelemetry.ModelCalled(modelCall);
@@ -540,6 +545,7 @@ public sealed class AgentTurnActivity : TaskActivity<AgentTurnRequest, AgentTurn
         {
             PromptTokens = prompt,
             CompletionTokens = completion,
+            CachedPromptTokens = response.Usage?.CachedInputTokenCount ?? 0,
             TotalTokens = response.Usage?.TotalTokenCount ?? prompt + completion,
             SuccessfulRequests = 1,
             CacheMisses = client?.Misses ?? 0,

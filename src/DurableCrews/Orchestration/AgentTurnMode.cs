@@ -11,4 +11,7 @@ public enum AgentTurnMode
 
     /// <summary>Check the latest answer against the task's guardrail.</summary>
     Guardrail,
+
+    /// <summary>The answer is not the JSON the task's <c>output_json</c> asks for: write it again as that JSON, once.</summary>
+    FixJson,
 }

@@ -8,6 +8,9 @@ public sealed record AgentTurnOutcome
     /// <summary>The agent answered (or, for a guardrail turn, the check gave its verdict).</summary>
     public bool Answered { get; init; }
 
+    /// <summary>Why the answer is not the JSON the task's <c>output_json</c> asks for, when a turn to fix it is owed; null otherwise.</summary>
+    public string? JsonError { get; init; }
+
     /// <summary>The delegations to start before the agent's next turn; empty when none.</summary>
     public IReadOnlyList<DelegationOrder> Delegations { get; init; } = [];
 

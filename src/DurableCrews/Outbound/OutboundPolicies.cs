@@ -18,9 +18,10 @@ public sealed class OutboundPolicies
     {
     }
 
-    /// <summary>Creates the policies from the settings.</summary>
-    public OutboundPolicies(IOptions<OutboundOptions> outbound, IOptions<WebhookOptions> webhooks, IOptions<ToolOptions> tools, ModelCatalog models, IEmbedderProvider embedders)
+    /// <summary>Creates the policies from the settings; with <paramref name="settings"/>, a crew's tools are checked for settings that are not set.</summary>
+    public OutboundPolicies(IOptions<OutboundOptions> outbound, IOptions<WebhookOptions> webhooks, IOptions<ToolOptions> tools, ModelCatalog models, IEmbedderProvider embedders, ToolSecrets? settings = null)
     {
+        this.settings = settings;
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(embedders);
         this.models = models;
@@ -38,6 +39,7 @@ public sealed class OutboundPolicies
     }
 
     readonly HashSet<string> mcpServers;
+    readonly ToolSecrets? settings;
     readonly ModelCatalog models;
     readonly IEmbedderProvider embedders;
 
@@ -49,7 +51,7 @@ public sealed class OutboundPolicies
 
     /// <summary>
     /// Every destination of a crew that its policy refuses, with its path: webhooks, http tools and MCP servers by URL,
-    /// MCP servers named that this server's settings do not define, and models (<c>llm</c>s and the embedder) whose
+    /// MCP servers named that this server's settings do not define, <c>{setting:NAME}</c>s its tools read that are not set, and models (<c>llm</c>s and the embedder) whose
     /// provider or endpoint is unknown or not configured here.
     /// </summary>
     public IReadOnlyList<DefinitionProblem> CheckCrew(CrewDefinition crew)
@@ -60,10 +62,7 @@ public sealed class OutboundPolicies
         Add(problems, "crew.task_callback", crew.TaskCallback);
         foreach (var tool in crew.Tools)
         {
-            if (tool.Url is { } url && Tools.Check(ToolDefinitionReader.Placeholder().Replace(url, "x"), out _) is { } refused)
-            {
-                problems.Add(new DefinitionProblem($"tools.{tool.Name}.url", refused));
-            }
+            AddToolUrls(problems, tool, template: true);
 
             if (tool.Server is { } server && !mcpServers.Contains(server))
             {
@@ -73,9 +72,45 @@ public sealed class OutboundPolicies
             }
         }
 
+        problems.AddRange(settings?.CheckCrew(crew) ?? []);
         AddModelProblems(problems, crew);
         return problems;
     }
+
+    /// <summary>
+    /// The tool URLs that kickoff inputs filled in (<paramref name="filled"/> against the crew as written) and that the
+    /// policy refuses: an input must not steer a tool inside the network.
+    /// </summary>
+    public IReadOnlyList<DefinitionProblem> CheckFilledTools(CrewDefinition written, CrewDefinition filled)
+    {
+        ArgumentNullException.ThrowIfNull(written);
+        ArgumentNullException.ThrowIfNull(filled);
+        var problems = new List<DefinitionProblem>();
+        foreach (var tool in filled.Tools)
+        {
+            var before = written.Tools.FirstOrDefault(t => t.Name == tool.Name);
+            AddToolUrls(problems, tool, template: false, unless: before is null ? null : UrlOf(before));
+        }
+
+        return problems;
+    }
+
+    void AddToolUrls(List<DefinitionProblem> problems, ToolDefinition tool, bool template, string? unless = null)
+    {
+        if (UrlOf(tool) is not { } url || url == unless)
+        {
+            return;
+        }
+
+        // A template is checked with its placeholders standing for a host part; once filled, an http tool's own arguments still are.
+        string checkedUrl = template || tool.Kind == ToolKind.Http ? ToolDefinitionReader.Placeholder().Replace(url, "x") : url;
+        if (Uri.TryCreate(checkedUrl, UriKind.Absolute, out _) && Tools.Check(checkedUrl, out _) is { } refused)
+        {
+            problems.Add(new DefinitionProblem($"tools.{tool.Name}.url", refused));
+        }
+    }
+
+    static string? UrlOf(ToolDefinition tool) => tool.Url ?? tool.Pinned.GetValueOrDefault("url");
 
     void AddModelProblems(List<DefinitionProblem> problems, CrewDefinition crew)
     {

@@ -44,6 +44,7 @@ public static class RunReportHtml
         html.Append("<div class=\"summary\">");
         Card(html, $"{report.DurationSeconds:0.###} s", "duration");
         Card(html, $"{report.TokenUsage.TotalTokens}", "tokens");
+        Card(html, $"{report.TokenUsage.CachedPromptTokens}", "cached prompt tokens");
         Card(html, $"{report.TokenUsage.SuccessfulRequests}", "model requests");
         Card(html, $"{report.TokenUsage.CacheHits} / {report.TokenUsage.CacheMisses}", "cache hits / misses");
         Card(html, report.Cost is { } cost ? cost.ToString("0.0000", c) : "unpriced", "estimated cost");

@@ -13,7 +13,7 @@ public static class RunReportMarkdown
         var md = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
         md.Append(c, $"# Run {report.RunId}: {report.Crew}\n\n");
-        md.Append(c, $"**{report.Status}** in {report.DurationSeconds:0.###} s · {report.TokenUsage.TotalTokens} tokens ({report.TokenUsage.SuccessfulRequests} model requests, {report.TokenUsage.CacheHits} cache hits, {report.TokenUsage.CacheMisses} misses) · cost {Money(report.Cost)} · {report.CharsPerSecond:0.#} chars/s\n\n");
+        md.Append(c, $"**{report.Status}** in {report.DurationSeconds:0.###} s · {report.TokenUsage.TotalTokens} tokens ({report.TokenUsage.CachedPromptTokens} prompt tokens from the provider's cache, {report.TokenUsage.SuccessfulRequests} model requests, {report.TokenUsage.CacheHits} cache hits, {report.TokenUsage.CacheMisses} misses) · cost {Money(report.Cost)} · {report.CharsPerSecond:0.#} chars/s\n\n");
         if (report.Error is { } error)
         {
             md.Append(c, $"> {error}\n\n");

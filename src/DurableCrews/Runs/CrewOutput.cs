@@ -23,6 +23,9 @@ public sealed record CrewOutput
     /// <summary>The final task's JSON output, when it has one.</summary>
     public JsonElement? Json { get; init; }
 
+    /// <summary>CrewAI's name for <see cref="Json"/> (<c>crew_output.json_dict</c>); written, never read back.</summary>
+    public JsonElement? JsonDict => Json;
+
     /// <summary>Every finished task's output, in crew order.</summary>
     public IReadOnlyList<TaskOutput> TasksOutput { get; init; } = [];
 

@@ -24,7 +24,7 @@ public sealed record ModelCallRecord
     /// <summary>Whether the answer came from the response cache.</summary>
     public bool CacheHit { get; init; }
 
-    /// <summary>What the turn came to: <c>answer</c>, <c>tool_calls</c> or <c>guardrail</c>.</summary>
+    /// <summary>What the turn came to: <c>answer</c>, <c>tool_calls</c>, <c>guardrail</c> or <c>fix_json</c> (the turn that asked to fix an answer's JSON).</summary>
     public string? Outcome { get; init; }
 
     /// <summary>The live <c>gen_ai</c> span of the call (W3C trace-parent form), linked from the run's trace.</summary>

@@ -29,6 +29,9 @@ public sealed record TaskOutput
     /// <summary>The answer parsed as JSON, when the task has <c>output_json</c> and the answer matches it.</summary>
     public JsonElement? Json { get; init; }
 
+    /// <summary>CrewAI's name for <see cref="Json"/> (<c>task_output.json_dict</c>); written, never read back.</summary>
+    public JsonElement? JsonDict => Json;
+
     /// <summary>Why the answer did not parse against <c>output_json</c>, when it did not.</summary>
     public string? JsonError { get; init; }
 

@@ -12,6 +12,12 @@ public sealed record TokenUsage
     /// <summary>Tokens the model produced.</summary>
     public long CompletionTokens { get; init; }
 
+    /// <summary>
+    /// Of <see cref="PromptTokens"/>, those the provider read from its prompt cache (OpenAI's
+    /// <c>usage.prompt_tokens_details.cached_tokens</c>), as CrewAI's <c>cached_prompt_tokens</c>; 0 when it says none.
+    /// </summary>
+    public long CachedPromptTokens { get; init; }
+
     /// <summary>Prompt and completion tokens together.</summary>
     public long TotalTokens { get; init; }
 
@@ -32,6 +38,7 @@ public sealed record TokenUsage
         {
             PromptTokens = PromptTokens + other.PromptTokens,
             CompletionTokens = CompletionTokens + other.CompletionTokens,
+            CachedPromptTokens = CachedPromptTokens + other.CachedPromptTokens,
             TotalTokens = TotalTokens + other.TotalTokens,
             SuccessfulRequests = SuccessfulRequests + other.SuccessfulRequests,
             CacheHits = CacheHits + other.CacheHits,

@@ -65,10 +65,16 @@ public sealed class CrewTools
                     throw new ToolFailedException($"the arguments of '{definition.Name}' must be a JSON object");
                 }
 
+                // A pinned argument is the instance's, whatever the model sent.
                 var values = arguments.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
-                return definition.Name == BuiltinTools.WebFetch
+                foreach (var (name, value) in definition.Pinned)
+                {
+                    values[name] = JsonSerializer.SerializeToElement(value);
+                }
+
+                return definition.Runs == BuiltinTools.WebFetch
                     ? web.FetchAsync(values, cancellationToken)
-                    : files.RunAsync(definition.Name, values, runId, crew, cancellationToken);
+                    : files.RunAsync(definition.Runs, values, runId, crew, cancellationToken);
             case ToolKind.Http:
                 return web.CallAsync(definition, arguments, cancellationToken);
             default:

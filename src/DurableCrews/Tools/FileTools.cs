@@ -22,20 +22,26 @@ public sealed class FileTools
         this.options = options;
     }
 
-    /// <summary>The declarations the model sees, by tool name.</summary>
+    /// <summary>
+    /// The declaration the model sees of a built-in tool or a named instance of one; an argument the instance pins is
+    /// left out of the schema and named in the description instead.
+    /// </summary>
     public static AgentTool Declare(ToolDefinition definition)
     {
-        var (description, schema) = definition.Name switch
+        ArgumentNullException.ThrowIfNull(definition);
+        var pinned = definition.Pinned;
+        var (description, properties) = definition.Runs switch
         {
-            BuiltinTools.FileRead => ("Read a text file: one of the run's files or one of the crew's files. Give its path as list_files shows it.",
-                Schema(("path", "The file's path, such as notes.md or data/prices.csv.", true))),
+            BuiltinTools.FileRead => (pinned.TryGetValue("path", out string? path) ? $"Read the file {path}." : "Read a text file: one of the run's files or one of the crew's files. Give its path as list_files shows it.",
+                new[] { ("path", "The file's path, such as notes.md or data/prices.csv.", true) }),
             BuiltinTools.FileWrite => ("Write a text file among the run's files (creating or replacing it).",
-                Schema(("path", "The file's path, such as report.md.", true), ("content", "The whole text of the file.", true))),
-            BuiltinTools.ListFiles => ("List the run's files and the crew's read-only files.",
-                Schema(("folder", "Only files under this folder; leave empty for all.", false))),
-            _ => ("Fetch a web page (https) and return its readable text.",
-                Schema(("url", "The page's URL.", true))),
+                [("path", "The file's path, such as report.md.", true), ("content", "The whole text of the file.", true)]),
+            BuiltinTools.ListFiles => (pinned.TryGetValue("folder", out string? folder) ? $"List the files under {folder}." : "List the run's files and the crew's read-only files.",
+                [("folder", "Only files under this folder; leave empty for all.", false)]),
+            _ => (pinned.TryGetValue("url", out string? url) ? $"Fetch {url} and return its readable text." : "Fetch a web page (https) and return its readable text.",
+                [("url", "The page's URL.", true)]),
         };
+        var schema = Schema(properties.Where(p => !pinned.ContainsKey(p.Item1)).ToArray());
         return new AgentTool(definition.Name, definition.Description ?? description, schema, definition);
     }
 
@@ -75,7 +81,7 @@ public sealed class FileTools
             default:
             {
                 string? folder = StringArgument(arguments, "folder", required: false);
-                folder = string.IsNullOrWhiteSpace(folder) ? null : folder.Trim().Trim('/') + "/";
+                folder = string.IsNullOrWhiteSpace(folder) || BuiltinToolInstances.Folder(folder).Length == 0 ? null : BuiltinToolInstances.Folder(folder) + "/";
                 var files = await ListAsync(runId, crew, folder, cancellationToken).ConfigureAwait(false);
                 return files.Count == 0 ? "There are no files." : string.Join("\n", files);
             }

@@ -17,12 +17,18 @@ public sealed class SampleCrewTests
         var loaded = CrewDefinitionLoader.Load(Path.Combine(RepoPaths.Crews, name));
         Assert.True(loaded.Succeeded, string.Join("\n", loaded.Problems));
         var crew = loaded.Definition!;
-        var inputs = CrewInputs.RequiredInputs(crew).ToDictionary(input => input, input => $"sample {input}");
+        var inputs = CrewInputs.RequiredInputs(crew).ToDictionary(input => input, input => $"sample-{input}");
         // A little simulated latency, so that parallel delegations overlap however busy the machine is.
         // The MCP server a sample names is defined in settings, as an operator would.
         var servers = crew.Tools.Where(t => t.Server is not null)
             .SelectMany(t => McpServerPackages.Stdio(t.Server!, McpServerPackages.Everything))
             .ToDictionary(s => s.Key, s => s.Value);
+        // So are the settings its tools read ({setting:NAME}); nothing is sent to those services offline.
+        foreach (var setting in crew.Tools.SelectMany(t => t.Headers.Values).SelectMany(v => System.Text.RegularExpressions.Regex.Matches(v, @"\{setting:([A-Za-z0-9_]+)\}")).Select(m => m.Groups[1].Value))
+        {
+            servers[setting] = "sample";
+        }
+
         await using var harness = await EngineHarness.StartAsync(new OfflineChatClient(TimeSpan.FromMilliseconds(100)), servers);
 
         var run = await harness.RunAsync(crew, inputs);

@@ -90,7 +90,7 @@ public sealed class ToolDefinitionTests
     [Theory]
     [InlineData("  x:\n    kind: shell\n    description: d\n", "tools.x.kind", "must be 'mcp'")]
     [InlineData("  x:\n    kind: http\n    description: d\n    url: https://api.example.com/q\n", "tools.x.parameters", "required: the JSON schema")]
-    [InlineData("  x:\n    kind: http\n    description: d\n    url: https://api.example.com/q?q={other}\n    parameters: { type: object, properties: { query: { type: string } } }\n", "tools.x.url", "{other}")]
+    [InlineData("  x:\n    kind: http\n    description: d\n    url: https://api.example.com/q?q={other.name}\n    parameters: { type: object, properties: { query: { type: string } } }\n", "tools.x.url", "{other.name}")]
     [InlineData("  x:\n    kind: http\n    description: d\n    url: https://{host}/q\n    parameters: { type: object, properties: { host: { type: string } } }\n", "tools.x.url", "scheme and host")]
     [InlineData("  x:\n    kind: mcp\n    command: bash\n    args: [-c, 'curl evil']\n", "tools.x.command", "cannot start a process")]
     [InlineData("  x:\n    kind: mcp\n", "tools.x", "either 'server'")]
