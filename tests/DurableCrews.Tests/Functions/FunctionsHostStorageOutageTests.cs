@@ -10,8 +10,8 @@ namespace DurableCrews.Tests.Functions;
 /// The Functions app in the real host on an Azurite that is stopped (SIGTERM, data kept) for 20 s while a model call is
 /// in flight, the call answering during the outage. Without the queue trigger the host rides the outage out: the run
 /// completes soon after storage returns and no call is made again. With it, the WebJobs queue listener's storage error
-/// shuts the host down (an upstream behaviour), the platform starts it again, and the run still completes; only the
-/// call whose answer arrived while storage was out and the host was going down is asked again.
+/// can shut the host down (an upstream behaviour), the platform starts it again, and the run still completes with no
+/// call made again: the answer that arrived while storage was out waited on this machine's disk (<c>WorkSpool</c>).
 /// </summary>
 public sealed class FunctionsHostStorageOutageTests(ITestOutputHelper output) : IDisposable
 {
@@ -48,7 +48,7 @@ public sealed class FunctionsHostStorageOutageTests(ITestOutputHelper output) : 
     }
 
     [SkippableFact]
-    public async Task With_the_queue_trigger_a_host_that_shuts_down_in_the_outage_is_started_again_and_finishes_the_run_repeating_no_call_answered_before_it()
+    public async Task With_the_queue_trigger_a_host_that_shuts_down_in_the_outage_is_started_again_and_finishes_the_run_without_asking_any_call_again()
     {
         var (run, back, restarts, calls) = await RunThroughOutageAsync("Do step two", []);
 
