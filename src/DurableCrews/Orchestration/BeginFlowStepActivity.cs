@@ -105,11 +105,7 @@ public sealed class BeginFlowStepActivity : TaskActivity<FlowStepOrder, FlowStep
     /// <summary>Stores one crew run's request; its plan, so that the run starts without reading the request back, or null when it was stored before.</summary>
     async Task<CrewRunPlan?> StoreAsync(FlowStep step, string runId, JsonObject variables, CancellationToken cancellationToken)
     {
-        if (await runs.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not null)
-        {
-            return null;
-        }
-
+        // No read first: the write stores only a new run, and a run stored before is the same one (same state, same results).
         var inputs = step.Inputs.ToDictionary(i => i.Key, i => FlowTemplates.Fill(i.Value, variables), StringComparer.Ordinal);
         var filled = CrewInputs.Interpolate(step.Crew!, inputs);
         if (!filled.Succeeded)
