@@ -3,7 +3,6 @@ using System.Globalization;
 using DurableCrews.Api;
 using DurableCrews.Cli.Engine;
 using DurableCrews.Definitions;
-using DurableCrews.Models;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -59,7 +58,7 @@ internal static class ForEachBench
         await BenchEngines.OnEnginesAsync(args, async (name, storage) =>
         {
             var model = new ListingModel(Latency);
-            await using var engine = await BenchEngines.StartAsync(storage, services => services.AddSingleton<IChatClientProvider>(model));
+            await using var engine = await BenchEngines.StartAsync(storage, services => services.AddSingleton<DurableCrews.Models.IChatClientProvider>(model));
             await RunOnceAsync(engine, crew);
             var makespans = new List<double>();
             int callsBefore = model.Calls;
