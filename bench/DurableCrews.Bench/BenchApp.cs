@@ -24,6 +24,7 @@ internal static class BenchApp
             ["kickoff"] = KickoffBench.RunAsync,
             ["chaos"] = ChaosBench.RunAsync,
             ["flow-loop"] = FlowLoopBench.RunAsync,
+            ["for-each"] = ForEachBench.RunAsync,
         };
 
         if (which == "all")

@@ -12,7 +12,9 @@ namespace DurableCrews.Bench;
 /// the offline model, no latency) loops 10 times through its own router, against the same one-task crew run alone, and
 /// a bare orchestration calling a no-op activity, on the same engine. An iteration is the step's start and finish
 /// activities (templates, set and router, state.json) around its crew run as a sub-orchestration; the overhead is the
-/// iteration's median time less the crew run's, set against the bare activity's round trip.
+/// iteration's median time less the crew run's, set against the bare activity's round trip. A second table counts,
+/// on one flow run and one crew run of their own, what an iteration costs beyond its crew run in activities,
+/// orchestration steps (episodes) and blob reads and writes.
 /// </summary>
 internal static class FlowLoopBench
 {
@@ -37,17 +39,26 @@ internal static class FlowLoopBench
 
     public static async Task RunAsync(string[] args)
     {
+        var counts = new List<string>();
         Console.WriteLine($"flow loop: a {Iterations}-iteration loop flow (one-task crew per iteration, offline model, no latency) vs the one-task crew alone vs a bare activity; medians, ms");
         Console.WriteLine("| engine | iteration | one-task crew run | iteration overhead beyond the crew | bare activity | overhead / bare activity |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
         await BenchEngines.OnEnginesAsync(args, (name, storage) => storage is null
-            ? MeasureAsync(name, null, warmUps: 30, repeats: 9)
-            : MeasureAsync(name, storage, warmUps: 3, repeats: 5));
+            ? MeasureAsync(name, null, warmUps: 30, repeats: 9, counts)
+            : MeasureAsync(name, storage, warmUps: 3, repeats: 5, counts));
+        Console.WriteLine();
+        Console.WriteLine("what an iteration costs beyond its crew run, counted on one flow run and one crew run");
+        Console.WriteLine("| engine | activities | orchestration steps | blob reads | blob writes |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        counts.ForEach(Console.WriteLine);
     }
 
-    static async Task MeasureAsync(string name, string? storage, int warmUps, int repeats)
+    static async Task MeasureAsync(string name, string? storage, int warmUps, int repeats, List<string> counts)
     {
-        await using var engine = await BenchEngines.StartAsync(storage);
+        CountingBlobStore? blobs = null;
+        await using var engine = await BenchEngines.StartAsync(storage, services => services.AddSingleton<Storage.IBlobStore>(sp =>
+            blobs = new CountingBlobStore(Configuration.DurableCrewsServiceCollectionExtensions.CreateBlobStore(
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Storage.StorageOptions>>().Value))));
         var crew = new CrewDefinition
         {
             Name = "work",
@@ -79,6 +90,25 @@ internal static class FlowLoopBench
         double activity = BenchApp.Median(bare);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {name} | {iteration:0.0} | {crewRun:0.0} | {iteration - crewRun:0.0} | {activity:0.0} | {(iteration - crewRun) / activity:0.0}x |"));
+
+        var flowCost = await CountAsync(engine, blobs!, () => FlowOnceAsync(engine, flow));
+        var crewCost = await CountAsync(engine, blobs!, () => OverheadBench.CrewOnceAsync(engine, crew with { Tasks = [crew.Tasks[0] with { Description = "Do round 0" }] }));
+        double Beyond(int flowCount, int crewCount) => (flowCount / (double)(Iterations + 1)) - crewCount;
+        counts.Add(string.Create(CultureInfo.InvariantCulture,
+            $"| {name} | {Beyond(flowCost.Activities, crewCost.Activities):0.0} | {Beyond(flowCost.Steps, crewCost.Steps):0.0} | {Beyond(flowCost.Reads, crewCost.Reads):0.0} | {Beyond(flowCost.Writes, crewCost.Writes):0.0} |"));
+    }
+
+    /// <summary>What <paramref name="run"/> made the engine and the store do, everything settled before and after.</summary>
+    static async Task<(int Activities, int Steps, int Reads, int Writes)> CountAsync(CrewEngine engine, CountingBlobStore blobs, Func<Task> run)
+    {
+        await Task.Delay(500);
+        var (activitiesBefore, stepsBefore) = engine.WorkDone;
+        var (readsBefore, writesBefore, _) = blobs.Counts;
+        await run();
+        await Task.Delay(500);
+        var (activitiesAfter, stepsAfter) = engine.WorkDone;
+        var (readsAfter, writesAfter, _) = blobs.Counts;
+        return (activitiesAfter - activitiesBefore, stepsAfter - stepsBefore, readsAfter - readsBefore, writesAfter - writesBefore);
     }
 
     static async Task<double> FlowOnceAsync(CrewEngine engine, FlowDefinition flow)

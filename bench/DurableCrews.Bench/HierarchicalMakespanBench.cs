@@ -34,7 +34,7 @@ internal static class HierarchicalMakespanBench
 
     static async Task MeasureAsync(string name, string? storage, DelegatingModel model, int[] ks, TimeSpan latency)
     {
-        await using var engine = await BenchEngines.StartAsync(storage, services => services.AddSingleton<IChatClientProvider>(new FixedModel(model)));
+        await using var engine = await BenchEngines.StartAsync(storage, services => services.AddSingleton<IChatClientProvider>(model));
         foreach (int k in ks)
         {
             var crew = Crew(k);
@@ -74,9 +74,9 @@ internal static class HierarchicalMakespanBench
     };
 
     /// <summary>The manager delegates one piece to every coworker, then combines; every call takes the latency.</summary>
-    sealed class DelegatingModel(TimeSpan latency) : IChatClient
+    sealed class DelegatingModel(TimeSpan latency) : BenchChatClient
     {
-        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
             await Task.Delay(latency, cancellationToken);
             var list = messages.ToList();
@@ -90,19 +90,5 @@ internal static class HierarchicalMakespanBench
 
         static IEnumerable<string> Coworkers(ChatOptions options) =>
             options.Tools!.OfType<AIFunctionDeclaration>().First().JsonSchema.GetProperty("properties").GetProperty("coworker").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!);
-
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
-        }
-    }
-
-    sealed class FixedModel(IChatClient client) : IChatClientProvider
-    {
-        public ResolvedModel Resolve(ModelReference reference) => new(client, "bench");
     }
 }

@@ -48,12 +48,19 @@ public sealed class BeginFlowStepActivity : TaskActivity<FlowStepOrder, FlowStep
             ?? throw new InvalidOperationException($"Flow run '{order.RunId}' has no stored request.");
         var step = flow.Flow.Steps.Single(s => s.Name == order.Step);
         var variables = await FlowVariables.BuildAsync(runs, flow, order.State, order.Steps, cancellationToken).ConfigureAwait(false);
+        return await BeginAsync(flow, step, order.Iteration, variables, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Begins the <paramref name="iteration"/>-th run of <paramref name="step"/> on the flow's variables as they stand (its own item names are added to them).</summary>
+    /// <exception cref="FlowStepException">The step's list is not one or too long, or its filled inputs do not suit its crew.</exception>
+    internal async Task<FlowStepStart> BeginAsync(FlowRunRecord flow, FlowStep step, int iteration, JsonObject variables, CancellationToken cancellationToken)
+    {
         if (step.HumanFeedback is { } feedback)
         {
             return new FlowStepStart([], FlowTemplates.Fill(feedback.Message, variables));
         }
 
-        string stepRun = order.Iteration == 1 ? flow.StepRunId(step.Name) : $"{flow.StepRunId(step.Name)}.{order.Iteration.ToString(CultureInfo.InvariantCulture)}";
+        string stepRun = iteration == 1 ? flow.StepRunId(step.Name) : $"{flow.StepRunId(step.Name)}.{iteration.ToString(CultureInfo.InvariantCulture)}";
         if (step.ForEach is not { } forEach)
         {
             return new FlowStepStart([stepRun]) { Plans = [await StoreAsync(step, stepRun, variables, cancellationToken).ConfigureAwait(false)] };
@@ -98,11 +105,7 @@ public sealed class BeginFlowStepActivity : TaskActivity<FlowStepOrder, FlowStep
     /// <summary>Stores one crew run's request; its plan, so that the run starts without reading the request back, or null when it was stored before.</summary>
     async Task<CrewRunPlan?> StoreAsync(FlowStep step, string runId, JsonObject variables, CancellationToken cancellationToken)
     {
-        if (await runs.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not null)
-        {
-            return null;
-        }
-
+        // No read first: the write stores only a new run, and a run stored before is the same one (same state, same results).
         var inputs = step.Inputs.ToDictionary(i => i.Key, i => FlowTemplates.Fill(i.Value, variables), StringComparer.Ordinal);
         var filled = CrewInputs.Interpolate(step.Crew!, inputs);
         if (!filled.Succeeded)

@@ -7,7 +7,7 @@ namespace DurableCrews.Orchestration;
 /// <summary>
 /// Gathers a flow's result, stored like a crew's (<c>result.json</c>, <c>result.md</c>): one entry per finished step
 /// in <c>tasks_output</c> (named after the step, with its crew's final output and usage), the last step's output as
-/// the flow's.
+/// the flow's. Emits the flow's trace.
 /// </summary>
 public sealed class CompleteFlowActivity : TaskActivity<CompleteRunRequest, CrewRunSummary>
 {
@@ -30,13 +30,17 @@ public sealed class CompleteFlowActivity : TaskActivity<CompleteRunRequest, Crew
         ArgumentNullException.ThrowIfNull(request);
         var flow = await runs.GetFlowAsync(request.RunId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Flow run '{request.RunId}' has no stored request.");
-        var steps = flow.Flow.UsesGraph() ? await GraphStepsAsync(flow, cancellationToken).ConfigureAwait(false) : [];
+        var history = new List<FlowStepRecord>(flow.Flow.UsesGraph() ? (await runs.GetFlowStateAsync(flow.RunId, cancellationToken).ConfigureAwait(false))?.History ?? [] : []);
+        var results = new Dictionary<string, CrewOutput>(StringComparer.Ordinal);
+        var steps = flow.Flow.UsesGraph() ? await GraphStepsAsync(flow, history, results, cancellationToken).ConfigureAwait(false) : [];
         foreach (var (step, index) in flow.Flow.UsesGraph() ? [] : flow.Flow.Steps.Select((s, i) => (s, i)))
         {
             string stepRun = flow.StepRunId(step.Name);
             if (await runs.GetResultAsync(stepRun, cancellationToken).ConfigureAwait(false) is { Status: CrewRunStatus.Completed } result)
             {
                 steps.Add(Entry(step.Name, index, $"Crew '{step.Crew!.Name}', run {stepRun}", step.Crew, result, step.DependsOn));
+                results[stepRun] = result;
+                history.Add(new FlowStepRecord { Step = step.Name, RunIds = [stepRun] });
             }
         }
 
@@ -55,16 +59,17 @@ public sealed class CompleteFlowActivity : TaskActivity<CompleteRunRequest, Crew
             FinishedAt = time.GetUtcNow(),
         };
         string blob = await runs.SaveResultAsync(output, cancellationToken).ConfigureAwait(false);
+        Telemetry.CrewTelemetry.FlowEnded(output, history, results, flow.Flow.Steps.Where(s => s.ForEach is not null).Select(s => s.Name).ToHashSet(StringComparer.Ordinal));
         return new CrewRunSummary(request.RunId, flow.Flow.Name, request.Status, blob, steps.Count, output.TokenUsage, request.Error);
     }
+
     /// <summary>
     /// A CrewAI-style flow's entries: one per finished crew run (each iteration, each item <c>step[k]</c>) and per
     /// person's answer, in the order the steps finished, read from the flow's <c>state.json</c>.
     /// </summary>
-    async Task<List<TaskOutput>> GraphStepsAsync(FlowRunRecord flow, CancellationToken cancellationToken)
+    async Task<List<TaskOutput>> GraphStepsAsync(FlowRunRecord flow, IReadOnlyList<FlowStepRecord> history, Dictionary<string, CrewOutput> results, CancellationToken cancellationToken)
     {
         var entries = new List<TaskOutput>();
-        var history = (await runs.GetFlowStateAsync(flow.RunId, cancellationToken).ConfigureAwait(false))?.History ?? [];
         foreach (var record in history)
         {
             var step = flow.Flow.Steps.First(s => s.Name == record.Step);
@@ -87,6 +92,7 @@ public sealed class CompleteFlowActivity : TaskActivity<CompleteRunRequest, Crew
             {
                 if (await runs.GetResultAsync(runId, cancellationToken).ConfigureAwait(false) is { Status: CrewRunStatus.Completed } result)
                 {
+                    results[runId] = result;
                     string what = step.Kind == Definitions.FlowStepKind.Agent ? "Agent" : "Crew";
                     entries.Add(Entry(step.ForEach is null ? step.Name : $"{step.Name}[{item}]", entries.Count, $"{what} '{step.Crew!.Name}', run {runId}{iteration}", step.Crew, result, record.Labels));
                 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using DurableCrews.Definitions;
 using DurableCrews.Expressions;
+using DurableCrews.Runs;
 using DurableCrews.Storage;
 using Microsoft.DurableTask;
 
@@ -12,17 +13,21 @@ namespace DurableCrews.Orchestration;
 /// seeing the ones before), then takes the first route of its <c>router</c> whose condition holds, and writes the
 /// flow's <c>state.json</c>. The orchestrator calls it for one step at a time, so the state it writes is the flow's.
 /// Expressions run here rather than in the orchestrator so that the steps' outputs they read stay out of its history;
-/// the answer is recorded in the history like any activity's, so a replay takes the same route.
+/// the answer is recorded in the history like any activity's, so a replay takes the same route. When the order asks,
+/// it then begins the runs of the steps that listen to what the step fired, on the new state, so that a loop's next
+/// iteration starts without an activity of its own.
 /// </summary>
 public sealed class FinishFlowStepActivity : TaskActivity<FlowStepOrder, FlowStepEnd>
 {
     readonly RunStore runs;
+    readonly BeginFlowStepActivity begin;
     readonly TimeProvider time;
 
     /// <summary>Creates the activity.</summary>
-    public FinishFlowStepActivity(RunStore runs, TimeProvider time)
+    public FinishFlowStepActivity(RunStore runs, BeginFlowStepActivity begin, TimeProvider time)
     {
         this.runs = runs;
+        this.begin = begin;
         this.time = time;
     }
 
@@ -65,7 +70,38 @@ public sealed class FinishFlowStepActivity : TaskActivity<FlowStepOrder, FlowSte
         }
 
         await SaveAsync(order, finished with { Labels = labels }, state, steps, cancellationToken).ConfigureAwait(false);
-        return new FlowStepEnd(state, labels);
+        var begun = order.BeginsNext ? await BeginListenersAsync(flow, order, [step.Name, .. labels], state, variables, cancellationToken).ConfigureAwait(false) : [];
+        return new FlowStepEnd(state, labels) { Begun = begun };
+    }
+
+    /// <summary>
+    /// Begins the next run of each step listening to one of <paramref name="fired"/> that is not running and not past
+    /// its <c>max_iterations</c>: the runs the orchestrator starts next. A step whose begin fails is left to its own
+    /// activity, which reports the failure as the step's.
+    /// </summary>
+    async Task<List<FlowStepBegun>> BeginListenersAsync(FlowRunRecord flow, FlowStepOrder order, IReadOnlyList<string> fired, JsonObject state, JsonObject variables, CancellationToken cancellationToken)
+    {
+        var begun = new List<FlowStepBegun>();
+        foreach (var next in flow.Flow.Steps.Where(s => s.Listen.Any(fired.Contains) && !order.Running.Contains(s.Name)))
+        {
+            int iteration = order.Iterations.GetValueOrDefault(next.Name) + 1;
+            if (iteration > next.MaxIterations)
+            {
+                continue;
+            }
+
+            var flowVariables = new JsonObject { ["inputs"] = variables["inputs"]?.DeepClone(), ["state"] = state.DeepClone(), ["steps"] = variables["steps"]?.DeepClone() };
+            try
+            {
+                begun.Add(new FlowStepBegun(next.Name, iteration, await begin.BeginAsync(flow, next, iteration, flowVariables, cancellationToken).ConfigureAwait(false)));
+            }
+            catch (FlowStepException)
+            {
+                // Its own activity meets the same failure and reports it as the step's.
+            }
+        }
+
+        return begun;
     }
 
     static string? Route(FlowStep step, JsonObject variables)

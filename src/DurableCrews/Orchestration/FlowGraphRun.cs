@@ -10,7 +10,9 @@ namespace DurableCrews.Orchestration;
 /// The steps of a CrewAI-style flow run in its orchestration: start steps first; when a step finishes, its
 /// <c>set</c> and <c>router</c> are applied (one step at a time, so the state has one writer) and the names it
 /// fired (its own and its labels) start the steps listening to any of them, or depending on all of them. A step
-/// started while it runs starts again after; each start past its <c>max_iterations</c> fails the flow.
+/// started while it runs starts again after; each start past its <c>max_iterations</c> fails the flow. From
+/// <see cref="OrchestrationVersions.FoldedFlowSteps"/> on, a step's finish also begins the steps listening to it, so
+/// an iteration of a loop is one activity beside its crew run rather than two.
 /// </summary>
 /// <remarks>
 /// History stays bounded rather than continued-as-new: every step run is a handful of events (two activities and
@@ -33,6 +35,7 @@ internal sealed class FlowGraphRun
     readonly HashSet<string> again = new(StringComparer.Ordinal);
     readonly Dictionary<string, Task<FlowStepRecord>> running = new(StringComparer.Ordinal);
     readonly Dictionary<string, RunningTask> shown = new(StringComparer.Ordinal);
+    readonly Dictionary<string, FlowStepBegun> begun = new(StringComparer.Ordinal);
     readonly List<string> finished = [];
     JsonObject state;
     long tokens;
@@ -111,15 +114,26 @@ internal sealed class FlowGraphRun
         }
 
         ready.Clear();
+        begun.Clear();
         return null;
     }
 
     /// <summary>Applies the finished step's set and router, then fires its name and labels.</summary>
     async Task FinishAsync(FlowStepRecord record)
     {
-        var order = Order(record.Step, record.Iteration) with { Finished = record };
+        var order = Order(record.Step, record.Iteration) with
+        {
+            Finished = record,
+            BeginsNext = OrchestrationVersions.FoldsFlowSteps(context.Version),
+            Running = running.Keys.ToList(),
+        };
         var end = await context.CallActivityAsync<FlowStepEnd>(nameof(FinishFlowStepActivity), order, StepRetry);
         state = end.State;
+        foreach (var next in end.Begun)
+        {
+            begun[next.Step] = next;
+        }
+
         latest[record.Step] = record with { Labels = end.Labels };
         finished.Add(record.Iteration == 1 ? record.Step : $"{record.Step}#{record.Iteration}");
         Fire(record.Step);
@@ -165,7 +179,9 @@ internal sealed class FlowGraphRun
     /// <summary>One run of a step: its crew runs (one per item, bounded), or a person's answer.</summary>
     async Task<FlowStepRecord> RunStepAsync(FlowGraphStep step, int iteration)
     {
-        var start = await context.CallActivityAsync<FlowStepStart>(nameof(BeginFlowStepActivity), Order(step.Name, iteration), StepRetry);
+        var start = begun.TryGetValue(step.Name, out var early) && early.Iteration == iteration
+            ? early.Start
+            : await context.CallActivityAsync<FlowStepStart>(nameof(BeginFlowStepActivity), Order(step.Name, iteration), StepRetry);
         if (step.Kind == FlowStepKind.HumanFeedback)
         {
             var answer = await WaitForFeedbackAsync(step, start.Message ?? string.Empty);

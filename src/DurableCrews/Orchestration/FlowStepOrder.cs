@@ -25,4 +25,13 @@ public sealed record FlowStepOrder
 
     /// <summary>For <see cref="FinishFlowStepActivity"/>: the run of the step that finished.</summary>
     public FlowStepRecord? Finished { get; init; }
+
+    /// <summary>
+    /// For <see cref="FinishFlowStepActivity"/>: whether it also begins the runs of the steps that listen to what the
+    /// finished step fired (orchestrations of <see cref="OrchestrationVersions.FoldedFlowSteps"/> and later).
+    /// </summary>
+    public bool BeginsNext { get; init; }
+
+    /// <summary>For <see cref="FinishFlowStepActivity"/>: the steps running now, which start again only once they finish, so are not begun.</summary>
+    public IReadOnlyList<string> Running { get; init; } = [];
 }

@@ -21,14 +21,20 @@ public static class OrchestrationVersions
     /// <summary>Agent work folded into its turns: the first turn's activity begins it and the last one's finishes it (and the run, after its last task).</summary>
     public const string FoldedWork = "2";
 
+    /// <summary>As <see cref="FoldedWork"/>, and a flow step's finish begins the steps listening to it (a loop's next iteration among them).</summary>
+    public const string FoldedFlowSteps = "3";
+
     /// <summary>The version new runs start on, and the newest this build runs. host.json's <c>defaultVersion</c> names it too.</summary>
-    public const string Current = FoldedWork;
+    public const string Current = FoldedFlowSteps;
 
     /// <summary>Every version this build runs, oldest first.</summary>
-    public static IReadOnlyList<string> All { get; } = [SeparateBeginAndFinish, FoldedWork];
+    public static IReadOnlyList<string> All { get; } = [SeparateBeginAndFinish, FoldedWork, FoldedFlowSteps];
 
     /// <summary>Whether agent work started by an orchestration of <paramref name="version"/> is folded into its turns.</summary>
     public static bool FoldsWork(string? version) => version != SeparateBeginAndFinish;
+
+    /// <summary>Whether a flow of <paramref name="version"/> begins its listening steps in the finish of the step they listen to (flows came after versions, so an unversioned flow does not).</summary>
+    public static bool FoldsFlowSteps(string? version) => version is { Length: > 0 } and not (SeparateBeginAndFinish or FoldedWork);
 
     /// <summary>The options of a child orchestration <paramref name="instanceId"/>, which keeps the version of the run that starts it.</summary>
     public static SubOrchestrationOptions Child(TaskOrchestrationContext context, string instanceId)

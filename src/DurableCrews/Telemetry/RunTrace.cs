@@ -43,6 +43,11 @@ internal static class RunTrace
             span.SetTag("durablecrews.task", task.Name);
             span.SetTag("durablecrews.agent", task.Agent);
             span.SetTag("gen_ai.request.model", task.Model);
+            if (task.Item is { } item)
+            {
+                span.SetTag("durablecrews.item", item);
+            }
+
             Tokens(span, task.TokenUsage);
             span.SetTag("durablecrews.retries", task.Retries);
             Work(span, task.ModelCalls, task.ToolCalls, task.Delegations, task.Waits, output.RunId);
@@ -115,7 +120,8 @@ internal static class RunTrace
         span.SetTag("durablecrews.cache_hits", usage.CacheHits);
     }
 
-    static Activity? Start(string name, ActivityContext parent, DateTimeOffset start, string runId, ActivityKind kind = ActivityKind.Internal, IEnumerable<ActivityLink>? links = null)
+    /// <summary>Starts a span built after the fact at <paramref name="start"/>, tagged with the run, without making it the ambient parent.</summary>
+    internal static Activity? Start(string name, ActivityContext parent, DateTimeOffset start, string runId, ActivityKind kind = ActivityKind.Internal, IEnumerable<ActivityLink>? links = null)
     {
         var span = CrewTelemetry.Source.StartActivity(name, kind, parent, [new(CrewTelemetry.RunIdAttribute, runId)], links, start);
 

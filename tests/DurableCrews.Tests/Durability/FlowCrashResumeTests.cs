@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using DurableCrews.Orchestration;
 using DurableCrews.Tests.Support;
 
 namespace DurableCrews.Tests.Durability;
@@ -132,5 +133,64 @@ public sealed class FlowCrashResumeTests(Azurite azurite) : IDisposable
         Assert.True(calls["Do round 2"] >= 2, "round two's call was in flight at the kill and must be made again");
         Assert.Equal(1, calls["Do round 3"]);
         Assert.Equal(1, calls["Do round final"]);
+    }
+
+    /// <summary>
+    /// A deploy whose flow steps differ: a loop started on version 2 (each iteration begun by an activity of its own)
+    /// is cut off mid-iteration, the next start runs version 3 (an iteration's finish begins the next one), and both
+    /// loops complete on the steps of their own version, repeating no finished iteration's model call.
+    /// </summary>
+    [Fact]
+    public async Task A_loop_started_on_version_2_finishes_on_its_steps_and_a_loop_on_version_3_begins_each_next_iteration_in_the_finish()
+    {
+        folder.Write("flows/rounds/flow.yaml", LoopFlow);
+        folder.Write("flows/rounds/crews/round.yaml", RoundCrew);
+        bool held = false;
+        await using var model = await HttpStub.StartAsync(request =>
+        {
+            if (TaskOf(request) == "Do round 2" && !held)
+            {
+                held = true;
+                gate.Wait(TimeSpan.FromSeconds(60));
+            }
+
+            return (200, ChatCompletions.Text($"finished {TaskOf(request)}"), null);
+        });
+        string hub = $"flowvers{Guid.NewGuid():N}"[..20];
+        var settings = Settings(model, hub);
+
+        await using (var before = await ServeProcess.StartAsync(new Dictionary<string, string>(settings) { ["DurableCrews__Versioning__StartVersion"] = OrchestrationVersions.FoldedWork }))
+        {
+            using var http = new HttpClient { BaseAddress = before.Address };
+            var started = await http.PostAsync("flows/rounds/kickoff", new StringContent("""{"runId":"loop-v2"}""", Encoding.UTF8, "application/json"));
+            Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
+            await WaitForAsync(before, "loop-v2", run => model.Requests.Any(r => TaskOf(r) == "Do round 2"));
+            await before.KillAsync();
+        }
+
+        gate.Set();
+        await using var after = await ServeProcess.StartAsync(settings);
+        using (var http = new HttpClient { BaseAddress = after.Address })
+        {
+            var started = await http.PostAsync("flows/rounds/kickoff", new StringContent("""{"runId":"loop-v3"}""", Encoding.UTF8, "application/json"));
+            Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
+        }
+
+        foreach (string runId in new[] { "loop-v2", "loop-v3" })
+        {
+            var run = await WaitForAsync(after, runId, r => r.GetProperty("status").GetString() is not ("Pending" or "Running"));
+            Assert.Equal("Completed", run.GetProperty("status").GetString());
+            Assert.Equal(4, run.GetProperty("flow").GetProperty("state").GetProperty("round").GetInt32());
+        }
+
+        var oldRun = await TaskHubHistory.ReadAsync(azurite.ConnectionString, hub, "loop-v2");
+        var newRun = await TaskHubHistory.ReadAsync(azurite.ConnectionString, hub, "loop-v3");
+        Assert.Equal((OrchestrationVersions.FoldedWork, OrchestrationVersions.FoldedFlowSteps), (oldRun.Version, newRun.Version));
+        string[] beginThenFinish = [nameof(BeginFlowStepActivity), nameof(FinishFlowStepActivity)];
+        Assert.Equal([nameof(StartFlowActivity), .. Enumerable.Repeat(beginThenFinish, 5).SelectMany(a => a), nameof(CompleteFlowActivity)], oldRun.Activities);
+        Assert.Equal([nameof(StartFlowActivity), nameof(BeginFlowStepActivity), .. Enumerable.Repeat(nameof(FinishFlowStepActivity), 5), nameof(CompleteFlowActivity)], newRun.Activities);
+        var calls = model.Requests.Select(TaskOf).GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal((2, 2, 2), (calls["Do round 0"], calls["Do round 1"], calls["Do round 3"]));
+        Assert.True(calls["Do round 2"] >= 3, "round two of the old loop was in flight at the kill and is made again, and the new loop makes its own");
     }
 }

@@ -33,20 +33,7 @@ public sealed class ExecutionControlTests
         }
     }
 
-    static async Task<RunView> WaitUntilAsync(EngineHarness harness, string runId, Func<RunView, bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var view = await harness.Engine.Runs.GetAsync(runId, timeout.Token);
-            if (view is not null && condition(view))
-            {
-                return view;
-            }
-
-            await Task.Delay(25, timeout.Token);
-        }
-    }
+    static Task<RunView> WaitUntilAsync(EngineHarness harness, string runId, Func<RunView, bool> condition) => harness.WaitUntilAsync(runId, condition);
 
     /// <summary>A model whose every call hangs until it is cancelled, and says when it was.</summary>
     sealed class HangingModel : IChatClient

@@ -307,4 +307,48 @@ public sealed class DynamicTaskTests
         Assert.Equal(["live-items/t1/i0", "live-items/t1/i1"], seen.Running.Select(r => r.InstanceId));
         Assert.Equal([new ItemProgress(1, "profile", 0, 2)], seen.Items);
     }
+
+    /// <summary>Whether exactly <paramref name="items"/> are running, each waiting for its person (an item just answered no longer waits but is still running).</summary>
+    static bool ItemsWaiting(RunView view, params string[] items) =>
+        view.Progress?.Running.Select(r => r.WaitingFor == HumanReview.EventName ? r.Name : null).Order(StringComparer.Ordinal).SequenceEqual(items) == true;
+
+    [Fact]
+    public async Task Each_item_of_a_human_input_for_each_task_waits_for_its_own_event_addressed_to_its_instance()
+    {
+        var model = Model(Names("acme", "globex"));
+        await using var harness = await EngineHarness.StartAsync(model);
+        string runId = await harness.Engine.Runs.KickoffAsync(Crew().WithTask("profile", t => t with { HumanInput = true }), new KickoffRequest { RunId = "reviewed-items" });
+
+        var waiting = await harness.WaitUntilAsync(runId, v => ItemsWaiting(v, "profile[0]", "profile[1]"));
+        Assert.Equal(["reviewed-items/t1/i0", "reviewed-items/t1/i1"], waiting.Progress!.Running.Select(r => r.InstanceId).Order(StringComparer.Ordinal));
+        Assert.Equal("reviewed-items/t1/i1", (await harness.Engine.Runs.RaiseEventAsync("reviewed-items/t1/i1", HumanReview.EventName, "approved")).Instance);
+        await harness.WaitUntilAsync(runId, v => ItemsWaiting(v, "profile[0]"));
+        Assert.Equal(RunActionResult.NotFound, (await harness.Engine.Runs.RaiseEventAsync("reviewed-items/t1/i7", HumanReview.EventName, "approved")).Result);
+        Assert.Equal("reviewed-items/t1/i0", (await harness.Engine.Runs.RaiseEventAsync("reviewed-items/t1/i0", HumanReview.EventName, "approved")).Instance);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var run = await harness.Engine.Runs.WaitAsync(runId, pollInterval: TimeSpan.FromMilliseconds(25), cancellationToken: timeout.Token);
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        Assert.Equal(["profile[0]", "profile[1]"], run.Output!.TasksOutput.Where(t => t.Waits.Any(w => w.Reason == "human-input")).Select(t => t.Name));
+        Assert.True(run.Output.TasksOutput.Single(t => t.Name == "profile[1]").FinishedAt < run.Output.TasksOutput.Single(t => t.Name == "profile[0]").FinishedAt);
+    }
+
+    [Fact]
+    public async Task The_run_progress_counts_the_items_done_while_a_for_each_task_runs()
+    {
+        var model = Model(Names("acme", "globex", "initech"));
+        await using var harness = await EngineHarness.StartAsync(model);
+        string runId = await harness.Engine.Runs.KickoffAsync(Crew().WithTask("profile", t => t with { HumanInput = true }), new KickoffRequest { RunId = "counted-items" });
+
+        var before = await harness.WaitUntilAsync(runId, v => ItemsWaiting(v, "profile[0]", "profile[1]", "profile[2]"));
+        await harness.Engine.Runs.RaiseEventAsync("counted-items/t1/i2", HumanReview.EventName, "approved");
+        var oneDone = await harness.WaitUntilAsync(runId, v => ItemsWaiting(v, "profile[0]", "profile[1]"));
+        await harness.Engine.Runs.RaiseEventAsync("counted-items/t1/i0", HumanReview.EventName, "approved");
+        var twoDone = await harness.WaitUntilAsync(runId, v => ItemsWaiting(v, "profile[1]"));
+
+        Assert.Equal([new ItemProgress(1, "profile", 0, 3)], before.Progress!.Items);
+        Assert.Equal([new ItemProgress(1, "profile", 1, 3)], oneDone.Progress!.Items);
+        Assert.Equal([new ItemProgress(1, "profile", 2, 3)], twoDone.Progress!.Items);
+        Assert.Equal(["explore"], twoDone.Progress.Finished);
+    }
 }

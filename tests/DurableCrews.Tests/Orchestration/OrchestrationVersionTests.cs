@@ -20,7 +20,7 @@ public sealed class OrchestrationVersionTests
     }
 
     [Theory]
-    [InlineData("3")]
+    [InlineData("4")]
     [InlineData("")]
     [InlineData("v2")]
     public void A_start_version_this_build_does_not_run_is_refused(string version)
@@ -28,7 +28,7 @@ public sealed class OrchestrationVersionTests
         var result = new VersioningOptionsValidator().Validate(null, new VersioningOptions { StartVersion = version });
 
         Assert.True(result.Failed);
-        Assert.Contains("DurableCrews:Versioning:StartVersion must be one of 1, 2", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("DurableCrews:Versioning:StartVersion must be one of 1, 2, 3", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -57,6 +57,22 @@ public sealed class EngineHarness : IAsyncDisposable
         return await Engine.Runs.WaitAsync(id, pollInterval: TimeSpan.FromMilliseconds(25), cancellationToken: timeout.Token);
     }
 
+    /// <summary>Polls the run's view until <paramref name="condition"/> holds (at most a minute).</summary>
+    public async Task<RunView> WaitUntilAsync(string runId, Func<RunView, bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var view = await Engine.Runs.GetAsync(runId, timeout.Token);
+            if (view is not null && condition(view))
+            {
+                return view;
+            }
+
+            await Task.Delay(25, timeout.Token);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Engine.DisposeAsync();

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Text;
+using DurableCrews.Api;
 using DurableCrews.Definitions;
 using DurableCrews.Models;
 using DurableCrews.Runs;
 using DurableCrews.Telemetry;
 using DurableCrews.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -78,6 +80,112 @@ public sealed class TelemetryTests
         Assert.Equal(1, Sum("durablecrews.task.duration", "durablecrews.crew", crewName));
         Assert.True(Sum("durablecrews.tool_call.duration", "gen_ai.tool.name", "file_read") >= 1);
         Assert.True(Sum("durablecrews.tokens", "gen_ai.token.type", "input") > 0);
+    }
+
+    static async Task<(RunView Run, List<Activity> Spans)> TracedFlowAsync(string yaml, string runId)
+    {
+        var spans = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(CrewTelemetry.Name).AddInMemoryExporter(spans).Build();
+        var crew = new CrewBuilder().Agent("a").Task("work", "a").Build() with { Name = "work" };
+        var loaded = FlowDefinitionLoader.Parse(yaml, "traced", "flow.yaml", name => name == "work" ? new CrewLoadResult { Definition = crew } : null);
+        Assert.True(loaded.Succeeded, string.Join("; ", loaded.Problems.Select(p => $"{p.Path}: {p.Message}")));
+        await using var harness = await EngineHarness.StartAsync(new OfflineChatClient());
+        await harness.Engine.Services.GetRequiredService<FlowRunService>().KickoffAsync(loaded.Definition!, new KickoffRequest { RunId = runId });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var run = await harness.Engine.Runs.WaitAsync(runId, pollInterval: TimeSpan.FromMilliseconds(25), cancellationToken: timeout.Token);
+        tracing.ForceFlush();
+        return (run, spans.Where(s => Equals(s.GetTagItem(CrewTelemetry.RunIdAttribute), runId)).ToList());
+    }
+
+    [Fact]
+    public async Task A_flow_gives_a_span_per_step_run_with_each_loop_iteration_apart_and_a_span_per_for_each_item_under_its_step()
+    {
+        string runId = $"traced-flow-{Guid.NewGuid():N}"[..24];
+        var (run, mine) = await TracedFlowAsync(
+            """
+            state: { round: 0, names: [ada, bob] }
+            steps:
+              work:
+                crew: work
+                start: true
+                listen: again
+                set: { round: state.round + 1 }
+                router:
+                  - when: state.round < 3
+                    emit: again
+                  - emit: done
+              each: { crew: work, listen: done, for_each: state.names, as: name, inputs: { who: "{name}" } }
+            """, runId);
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        var root = Assert.Single(mine, s => s.DisplayName == "flow.run traced");
+        Assert.Equal(default, root.ParentSpanId);
+        var work = mine.Where(s => s.DisplayName == "flow.step work").ToList();
+        Assert.Equal([1, 2, 3], work.Select(s => (int)s.GetTagItem("durablecrews.flow.iteration")!).Order());
+        Assert.All(work, s => Assert.Equal(root.SpanId, s.ParentSpanId));
+        Assert.Equal(["again", "again", "done"], work.OrderBy(s => (int)s.GetTagItem("durablecrews.flow.iteration")!).Select(s => (string)s.GetTagItem("durablecrews.flow.labels")!));
+        var each = Assert.Single(mine, s => s.DisplayName == "flow.step each");
+        Assert.Equal(2, each.GetTagItem("durablecrews.flow.items"));
+        var items = mine.Where(s => s.DisplayName.StartsWith("flow.item ", StringComparison.Ordinal)).OrderBy(s => s.DisplayName, StringComparer.Ordinal).ToList();
+        Assert.Equal(["flow.item each[0]", "flow.item each[1]"], items.Select(s => s.DisplayName));
+        Assert.All(items, s => Assert.Equal(each.SpanId, s.ParentSpanId));
+        Assert.Equal([$"{runId}.each.i0", $"{runId}.each.i1"], items.Select(s => (string)s.GetTagItem("durablecrews.flow.step_run")!));
+        Assert.All(mine, s => Assert.Equal(root.TraceId, s.TraceId));
+    }
+
+    [Fact]
+    public async Task A_flow_whose_loop_runs_past_its_bound_gives_an_error_span_with_the_iterations_that_finished()
+    {
+        string runId = $"traced-loop-{Guid.NewGuid():N}"[..24];
+        var (run, mine) = await TracedFlowAsync(
+            """
+            steps:
+              work:
+                crew: work
+                start: true
+                listen: again
+                max_iterations: 2
+                router:
+                  - when: 1 > 2
+                    emit: done
+                  - emit: again
+              wrap_up: { crew: work, listen: done }
+            """, runId);
+
+        Assert.Equal(CrewRunStatus.Failed, run.Status);
+        var root = Assert.Single(mine, s => s.DisplayName == "flow.run traced");
+        Assert.Equal(ActivityStatusCode.Error, root.Status);
+        Assert.Contains("max_iterations is 2", root.StatusDescription, StringComparison.Ordinal);
+        Assert.Equal([1, 2], mine.Where(s => s.DisplayName == "flow.step work").Select(s => (int)s.GetTagItem("durablecrews.flow.iteration")!).Order());
+    }
+
+    [Fact]
+    public async Task Each_item_of_a_crews_for_each_task_has_its_task_span_tagged_with_its_index()
+    {
+        var spans = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(CrewTelemetry.Name).AddInMemoryExporter(spans).Build();
+        var crew = CrewDefinitionLoader.Parse("""
+            name: traced-items
+            agents:
+              a: { role: Worker, goal: g, backstory: b }
+            tasks:
+              explore:
+                description: List the names
+                expected_output: The names
+                agent: a
+                output_json: { type: object, properties: { names: { type: array, items: { type: string } } } }
+              profile: { description: "Profile {item}", expected_output: A profile, agent: a, for_each: explore.names }
+            """, "traced-items").Definition!;
+        await using var harness = await EngineHarness.StartAsync(new OfflineChatClient());
+
+        var run = await harness.RunAsync(crew);
+        tracing.ForceFlush();
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        var items = spans.Where(s => Equals(s.GetTagItem(CrewTelemetry.RunIdAttribute), run.RunId) && s.DisplayName.StartsWith("crew.task profile[", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(items);
+        Assert.All(items, s => Assert.Equal($"crew.task profile[{s.GetTagItem("durablecrews.item")}]", s.DisplayName));
+        Assert.Null(Assert.Single(spans, s => Equals(s.GetTagItem(CrewTelemetry.RunIdAttribute), run.RunId) && s.DisplayName == "crew.task explore").GetTagItem("durablecrews.item"));
     }
 
     static IEnumerable<MetricPoint> Points(Metric metric)

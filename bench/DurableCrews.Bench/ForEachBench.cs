@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+using DurableCrews.Api;
+using DurableCrews.Cli.Engine;
+using DurableCrews.Definitions;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DurableCrews.Bench;
+
+/// <summary>
+/// A crew's <c>for_each</c> against its ideal makespan: an explore task lists 100 items, a task runs once per item with
+/// <c>max_parallel: 16</c>, and a summary reads them all; every model call takes L = 500 ms. The ideal is the explore
+/// turn, ⌈100 / 16⌉ waves of items and the summary turn: (2 + 7) L. Prints the median makespan and its ratio to the ideal.
+/// </summary>
+internal static class ForEachBench
+{
+    const int Items = 100;
+    const int MaxParallel = 16;
+    const int Runs = 3;
+    static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(500);
+
+    const string Crew = """
+        name: fan-out
+        agents:
+          explorer: { role: Explorer, goal: Find what to look at, backstory: b }
+          analyst: { role: Analyst, goal: Look at one thing, backstory: b }
+        tasks:
+          explore:
+            description: Explore and list the sources
+            expected_output: The sources as JSON
+            agent: explorer
+            output_json:
+              type: object
+              properties:
+                sources: { type: array, items: { type: object, properties: { title: { type: string } } } }
+          profile:
+            description: "Profile source {item_index}: {item.title}"
+            expected_output: A profile
+            agent: analyst
+            for_each: explore.sources
+            max_parallel: 16
+          summary:
+            description: Summarise the profiles
+            expected_output: A summary
+            agent: explorer
+            context: [profile]
+        """;
+
+    public static async Task RunAsync(string[] args)
+    {
+        double ideal = (2 + Math.Ceiling(Items / (double)MaxParallel)) * Latency.TotalMilliseconds;
+        Console.WriteLine($"for_each: {Items} items, max_parallel {MaxParallel}, model latency L = {Latency.TotalMilliseconds:0} ms, {Runs} runs (median); ideal = explore + ⌈{Items}/{MaxParallel}⌉ waves + summary = {ideal:0} ms");
+        Console.WriteLine("| engine | makespan ms | ideal ms | makespan / ideal | model calls per run |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        var loaded = CrewDefinitionLoader.Parse(Crew, "fan-out");
+        var crew = loaded.Definition ?? throw new InvalidOperationException(string.Join("; ", loaded.Problems.Select(p => $"{p.Path}: {p.Message}")));
+        await BenchEngines.OnEnginesAsync(args, async (name, storage) =>
+        {
+            var model = new ListingModel(Latency);
+            await using var engine = await BenchEngines.StartAsync(storage, services => services.AddSingleton<DurableCrews.Models.IChatClientProvider>(model));
+            await RunOnceAsync(engine, crew);
+            var makespans = new List<double>();
+            int callsBefore = model.Calls;
+            for (int i = 0; i < Runs; i++)
+            {
+                makespans.Add(await RunOnceAsync(engine, crew));
+            }
+
+            double median = BenchApp.Median(makespans);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {median:0} | {ideal:0} | {median / ideal:0.00} | {(model.Calls - callsBefore) / (double)Runs:0} |"));
+        });
+    }
+
+    static async Task<double> RunOnceAsync(CrewEngine engine, CrewDefinition crew)
+    {
+        var clock = Stopwatch.StartNew();
+        string runId = await engine.Runs.KickoffAsync(crew, new KickoffRequest());
+        var view = await engine.Runs.WaitAsync(runId, pollInterval: TimeSpan.FromMilliseconds(10));
+        return view.Status == DurableCrews.Runs.CrewRunStatus.Completed && view.Output!.TasksOutput.Count == Items + 2
+            ? clock.Elapsed.TotalMilliseconds
+            : throw new InvalidOperationException($"Run {runId} ended {view.Status} with {view.Output?.TasksOutput.Count} task outputs: {view.Error}");
+    }
+
+    /// <summary>The explorer lists <see cref="Items"/> sources; every other call answers plainly; every call takes the latency.</summary>
+    sealed class ListingModel(TimeSpan latency) : BenchChatClient
+    {
+        static readonly string Sources = System.Text.Json.JsonSerializer.Serialize(new { sources = Enumerable.Range(0, Items).Select(i => new { title = $"source {i}" }) });
+
+        int calls;
+
+        public int Calls => Volatile.Read(ref calls);
+
+        public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref calls);
+            await Task.Delay(latency, cancellationToken);
+            bool explore = messages.Any(m => m.Text.Contains("Explore and list the sources", StringComparison.Ordinal));
+            return new ChatResponse(new ChatMessage(ChatRole.Assistant, explore ? Sources : "done"))
+            {
+                Usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 5, TotalTokenCount = 15 },
+            };
+        }
+    }
+}
