@@ -1,5 +1,6 @@
 using Azure.Identity;
 using Azure.Storage.Blobs;
+using DurableCrews.AgentWork;
 using DurableCrews.Agents;
 using DurableCrews.Api;
 using DurableCrews.Definitions;
@@ -29,6 +30,7 @@ public static class DurableCrewsServiceCollectionExtensions
             .AddCrewStorage(configuration)
             .AddCrewDefinitions(configuration)
             .AddCrewNotifications(configuration)
+            .AddCrewAgentWork()
             .AddCrewActivities(configuration);
     }
 
