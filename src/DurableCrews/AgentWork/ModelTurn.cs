@@ -18,13 +18,9 @@ namespace DurableCrews.AgentWork;
 /// before is not asked again. A 429 or 5xx from the model, or no free request slot, is returned, not thrown, so the
 /// orchestrator waits on a durable timer.
 /// </summary>
-public sealed class ModelTurn(RunStore runs, IChatClientProvider models, ResponseCache cache, ModelRequestSlots slots, InFlightModelCalls inFlight, CrewTools crewTools,
+public sealed class ModelTurn(RunStore runs, IChatClientProvider models, ModelPipeline pipeline, InFlightModelCalls inFlight, CrewTools crewTools,
     ToolResultInbox inbox, CallPlanner planner, TimeProvider time)
 {
-    // Each model's client is traced by one OpenTelemetry wrapper (it owns an activity source and a meter), made on first use
-    // and kept as long as the client lives, never one per turn.
-    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IChatClient, IChatClient> Traced = new();
-
     /// <summary>
     /// Asks the model (unless the turn is recorded) and stores what it said: at once, or, for an answer that the same
     /// activity goes on to finish (<paramref name="stageAnswer"/>), staged to be written by the finish together with the
@@ -71,11 +67,7 @@ public sealed class ModelTurn(RunStore runs, IChatClientProvider models, Respons
         string? llm = chatOptions is not null ? agent?.FunctionCallingLlm ?? crew.FunctionCallingLlm ?? agent?.Llm ?? crew.Llm : agent?.Llm ?? crew.Llm;
         ModelReference.TryParse(llm, out var reference, out _);
         var model = models.Resolve(reference);
-        var traced = Traced.GetValue(model.Client, client => new ChatClientBuilder(client).UseOpenTelemetry(sourceName: CrewTelemetry.GenAiSourceName).Build());
-        IChatClient sender = request.RateScopes is { Count: > 0 } scopes
-            ? new RateLimitedChatClient(traced, slots, request.RunId, scopes, TimeSpan.FromSeconds(request.RateLimitWindowSeconds), time)
-            : traced;
-        var client = crew.Cache ? new CachingCrewChatClient(sender, cache, model.Description) : null;
+        var client = pipeline.For(model, crew.Cache, request.RateScopes is { } scopes ? new RequestQuota(request.RunId, scopes, TimeSpan.FromSeconds(request.RateLimitWindowSeconds)) : null);
         ChatResponse response;
         var sent = time.GetUtcNow();
         using var live = CrewTelemetry.GenAiSource.StartActivity($"invoke_agent {work.Agent}", ActivityKind.Internal, default(ActivityContext),
@@ -83,7 +75,7 @@ public sealed class ModelTurn(RunStore runs, IChatClientProvider models, Respons
         try
         {
             using var call = inFlight.Start($"{request.RunId}/{request.Key}", cancellationToken);
-            response = await (client ?? sender).GetResponseAsync(prompt, chatOptions, call.Token).ConfigureAwait(false);
+            response = await client.GetResponseAsync(prompt, chatOptions, call.Token).ConfigureAwait(false);
         }
         catch (RequestSlotUnavailableException full)
         {
@@ -95,7 +87,7 @@ public sealed class ModelTurn(RunStore runs, IChatClientProvider models, Respons
         }
 
         live?.Stop();
-        var usage = UsageOf(response, client);
+        var usage = UsageOf(response, client.GetService<CachingCrewChatClient>());
         AgentTurnOutcome outcome;
         if (request.Mode == AgentTurnMode.Guardrail)
         {

@@ -44,6 +44,7 @@ public static class DurableCrewsServiceCollectionExtensions
         services.AddOptions<EmbeddingOptions>().Bind(configuration.GetSection(EmbeddingOptions.SectionName));
         services.TryAddSingleton<ModelCatalog>();
         services.TryAddSingleton<IChatClientProvider, ChatClientProvider>();
+        services.TryAddSingleton<ModelPipeline>();
         services.TryAddSingleton<IEmbedderProvider, EmbedderProvider>();
         services.TryAddSingleton<CrewMemory>();
         services.TryAddSingleton<CrewKnowledge>();
