@@ -67,7 +67,7 @@ public sealed class ModelTurn(RunStore runs, IChatClientProvider models, ModelPi
         string? llm = chatOptions is not null ? agent?.FunctionCallingLlm ?? crew.FunctionCallingLlm ?? agent?.Llm ?? crew.Llm : agent?.Llm ?? crew.Llm;
         ModelReference.TryParse(llm, out var reference, out _);
         var model = models.Resolve(reference);
-        var client = pipeline.For(model, crew.Cache, request.RateScopes is { } scopes ? new RequestQuota(request.RunId, scopes, TimeSpan.FromSeconds(request.RateLimitWindowSeconds)) : null);
+        var client = pipeline.For(model, crew.Cache, request.Quota);
         ChatResponse response;
         var sent = time.GetUtcNow();
         using var live = CrewTelemetry.GenAiSource.StartActivity($"invoke_agent {work.Agent}", ActivityKind.Internal, default(ActivityContext),
@@ -138,16 +138,16 @@ public sealed class ModelTurn(RunStore runs, IChatClientProvider models, ModelPi
     }
 
     /// <summary>What the model is sent for the turn's mode: the prompt, the tools offered (null when none) and the agent's own tools.</summary>
-    async Task<(IList<ChatMessage> Prompt, ChatOptions? Options, IReadOnlyList<AgentTool> AgentTools)> PromptAsync(
+    async Task<TurnPrompt> PromptAsync(
         AgentTurnMode mode, AgentWorkState work, CrewDefinition crew, AgentDefinition? agent, List<ChatMessage> messages, CancellationToken cancellationToken)
     {
         switch (mode)
         {
             case AgentTurnMode.Guardrail:
-                return (GuardrailPrompt.Build(crew.Tasks[work.TaskIndex].Guardrail ?? string.Empty, work.Answer ?? string.Empty), null, []);
+                return new TurnPrompt(GuardrailPrompt.Build(crew.Tasks[work.TaskIndex].Guardrail ?? string.Empty, work.Answer ?? string.Empty), null, []);
             case AgentTurnMode.FinalAnswer:
                 messages.Add(new ChatMessage(ChatRole.User, AgentTurnActivity.FinalAnswerNow));
-                return (messages, null, []);
+                return new TurnPrompt(messages, null, []);
             case AgentTurnMode.Work:
                 var agentTools = await crewTools.ForAgentAsync(crew, WithTaskTools(crew, work, agent), cancellationToken).ConfigureAwait(false);
                 var offered = new List<AITool>();
@@ -162,9 +162,9 @@ public sealed class ModelTurn(RunStore runs, IChatClientProvider models, ModelPi
                     Tools = offered,
                     ToolMode = work.MustDelegateFirst && work.Turns == 0 ? ChatToolMode.RequireAny : ChatToolMode.Auto,
                 };
-                return (messages, options, agentTools);
+                return new TurnPrompt(messages, options, agentTools);
             default:
-                return (messages, null, []);
+                return new TurnPrompt(messages, null, []);
         }
     }
 
@@ -192,4 +192,7 @@ public sealed class ModelTurn(RunStore runs, IChatClientProvider models, ModelPi
             CacheMisses = client?.Misses ?? 0,
         };
     }
+
+    /// <summary>What the model is sent: the prompt, the tools offered (null when none), and the agent's own tools among them.</summary>
+    sealed record TurnPrompt(IList<ChatMessage> Messages, ChatOptions? Options, IReadOnlyList<AgentTool> AgentTools);
 }

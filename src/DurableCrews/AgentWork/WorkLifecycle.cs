@@ -52,12 +52,7 @@ public sealed class WorkLifecycle(WorkBeginner beginner, WorkFinisher finisher, 
             return new TurnStart(request, start, new AgentTurnOutcome { Start = start });
         }
 
-        return new TurnStart(request with
-        {
-            RateScopes = start.RateScopes,
-            RateLimitWindowSeconds = start.RateLimitWindowSeconds,
-            Mode = request.Mode == AgentTurnMode.Work && start.MaxIter <= 1 ? AgentTurnMode.FinalAnswer : request.Mode,
-        }, start, null);
+        return new TurnStart(request.PacedBy(start), start, null);
     }
 
     /// <summary>Whether the turn finishes its work when it answers: it was asked to, and no guardrail or person reviews the answer.</summary>

@@ -47,7 +47,7 @@ public sealed class FoldedWorkTests
         await using var harness = await EngineHarness.StartAsync(model);
         string runId = await StoreOneTaskRunAsync(harness, "again");
         var input = new AgentWorkInput(runId, "t0", 0, [], Folded: true, NoEarlierOutput: true);
-        var request = new AgentTurnRequest(runId, "t0", 0, AgentTurnMode.Work, Begin: input, Finish: new FinishAgentWorkRequest(runId, "t0", 0, []));
+        var request = new AgentTurnRequest(runId, "t0", 0, AgentTurnMode.Work) { Begin = input, Finish = new FinishAgentWorkRequest(runId, "t0", 0, []) };
         var turn = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<AgentTurnActivity>(harness.Engine.Services);
 
         var first = await turn.ExecuteAsync(request);
