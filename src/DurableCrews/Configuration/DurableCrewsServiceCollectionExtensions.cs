@@ -58,11 +58,7 @@ public static class DurableCrewsServiceCollectionExtensions
         services.TryAddSingleton<IBlobStore>(sp => CreateBlobStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton<RunStore>();
         services.AddOptions<MemoryOptions>().Bind(configuration.GetSection(MemoryOptions.SectionName));
-        services.TryAddSingleton(sp => new MemoryStore(
-            sp.GetRequiredService<IBlobStore>(),
-            sp.GetRequiredService<IOptions<MemoryOptions>>().Value,
-            sp.GetService<Microsoft.Extensions.Logging.ILogger<MemoryStore>>(),
-            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<MemoryStore>();
         services.TryAddSingleton<ResponseCache>();
         services.TryAddSingleton<ToolResultCache>();
         return services;
