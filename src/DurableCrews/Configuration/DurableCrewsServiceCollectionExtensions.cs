@@ -37,11 +37,10 @@ public static class DurableCrewsServiceCollectionExtensions
     /// <summary>Adds the model settings (validated at start) and the chat client provider.</summary>
     public static IServiceCollection AddCrewModels(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ModelOptions>().Bind(configuration.GetSection(ModelOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>());
+        services.AddValidatedOptions<ModelOptions, ModelOptionsValidator>(configuration, ModelOptions.SectionName);
         services.AddOptions<ModelEndpointsOptions>().Bind(configuration.GetSection(ModelEndpointsOptions.SectionName));
         services.AddOptions<CrewAIEnvironment>().Bind(configuration);
-        services.AddOptions<EmbeddingOptions>().Bind(configuration.GetSection(EmbeddingOptions.SectionName));
+        services.AddValidatedOptions<EmbeddingOptions>(configuration, EmbeddingOptions.SectionName, EmbeddingOptions.Check);
         services.TryAddSingleton<ModelCatalog>();
         services.TryAddSingleton<IChatClientProvider, ChatClientProvider>();
         services.TryAddSingleton<ModelPipeline>();
@@ -54,10 +53,10 @@ public static class DurableCrewsServiceCollectionExtensions
     /// <summary>Adds the blob store (Azure Blob Storage when configured, else the embedded store) and the run store.</summary>
     public static IServiceCollection AddCrewStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
+        services.AddValidatedOptions<StorageOptions>(configuration, StorageOptions.SectionName, StorageOptions.Check);
         services.TryAddSingleton<IBlobStore>(sp => CreateBlobStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton<RunStore>();
-        services.AddOptions<MemoryOptions>().Bind(configuration.GetSection(MemoryOptions.SectionName));
+        services.AddValidatedOptions<MemoryOptions>(configuration, MemoryOptions.SectionName, MemoryOptions.Check);
         services.TryAddSingleton<MemoryStore>();
         services.TryAddSingleton<ResponseCache>();
         services.TryAddSingleton<ToolResultCache>();
@@ -67,7 +66,7 @@ public static class DurableCrewsServiceCollectionExtensions
     /// <summary>Adds the crew catalog.</summary>
     public static IServiceCollection AddCrewDefinitions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<CrewCatalogOptions>().Bind(configuration.GetSection(CrewCatalogOptions.SectionName));
+        services.AddValidatedOptions<CrewCatalogOptions>(configuration, CrewCatalogOptions.SectionName, CrewCatalogOptions.Check);
         services.TryAddSingleton<CrewCatalog>();
         return services;
     }
@@ -75,13 +74,13 @@ public static class DurableCrewsServiceCollectionExtensions
     /// <summary>Adds the webhook settings, their HTTP client and the webhook activity.</summary>
     public static IServiceCollection AddCrewNotifications(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName));
+        services.AddValidatedOptions<WebhookOptions>(configuration, WebhookOptions.SectionName, WebhookOptions.Check);
         services.AddOptions<OutboundOptions>().Bind(configuration.GetSection(OutboundOptions.SectionName));
         services.TryAddSingleton<OutboundPolicies>();
         services.AddHttpClient(WebhookActivity.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundPolicies>().Webhooks.CreateHandler());
         services.TryAddTransient<WebhookActivity>();
-        services.AddOptions<Tools.ToolOptions>().Bind(configuration.GetSection(Tools.ToolOptions.SectionName));
+        services.AddValidatedOptions<Tools.ToolOptions>(configuration, Tools.ToolOptions.SectionName, Tools.ToolOptions.Check);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<Tools.ToolOptions>>().Value);
         services.AddHttpClient(Tools.WebTools.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundPolicies>().Tools.CreateHandler());
@@ -96,12 +95,9 @@ public static class DurableCrewsServiceCollectionExtensions
     /// <summary>Adds the activities (resolved per call by both hosts) and the run API.</summary>
     public static IServiceCollection AddCrewActivities(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<QueueOptions>().Bind(configuration.GetSection(QueueOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QueueOptions>, QueueOptionsValidator>());
-        services.AddOptions<ExecutionOptions>().Bind(configuration.GetSection(ExecutionOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExecutionOptions>, ExecutionOptionsValidator>());
-        services.AddOptions<VersioningOptions>().Bind(configuration.GetSection(VersioningOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VersioningOptions>, VersioningOptionsValidator>());
+        services.AddValidatedOptions<QueueOptions, QueueOptionsValidator>(configuration, QueueOptions.SectionName);
+        services.AddValidatedOptions<ExecutionOptions, ExecutionOptionsValidator>(configuration, ExecutionOptions.SectionName);
+        services.AddValidatedOptions<VersioningOptions, VersioningOptionsValidator>(configuration, VersioningOptions.SectionName);
         services.TryAddTransient<StartRunActivity>();
         services.TryAddTransient<PrepareTaskActivity>();
         services.TryAddTransient<BeginAgentWorkActivity>();
@@ -116,11 +112,11 @@ public static class DurableCrewsServiceCollectionExtensions
         services.TryAddTransient<BeginFlowStepActivity>();
         services.TryAddTransient<FinishFlowStepActivity>();
         services.TryAddTransient<CompleteFlowActivity>();
-        services.AddOptions<Reports.PricingOptions>().Bind(configuration.GetSection(Reports.PricingOptions.SectionName));
+        services.AddValidatedOptions<Reports.PricingOptions>(configuration, Reports.PricingOptions.SectionName, Reports.PricingOptions.Check);
         services.TryAddTransient<Reports.RunReportService>();
         services.TryAddSingleton<CrewQueues>();
         services.TryAddTransient<PublishResultActivity>();
-        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName));
+        services.AddValidatedOptions<ApiOptions>(configuration, ApiOptions.SectionName, ApiOptions.Check);
         services.TryAddSingleton<CrewLibrary>();
         services.TryAddSingleton<RunClientServices>();
         return services;

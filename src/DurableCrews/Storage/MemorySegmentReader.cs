@@ -27,7 +27,7 @@ internal sealed class MemorySegmentReader
         this.blobs = blobs;
         this.options = options;
         this.logger = logger;
-        cache = new MemorySegmentCache(Math.Max(1, options.CacheMegabytes) * 1024L * 1024L);
+        cache = new MemorySegmentCache(options.CacheMegabytes * 1024L * 1024L);
         cache.Evicted += ForgetViewsOf;
     }
 
