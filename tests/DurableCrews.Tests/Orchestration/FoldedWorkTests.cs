@@ -66,7 +66,7 @@ public sealed class FoldedWorkTests
         var model = new ScriptedChatClient(_ => Task.FromResult(CrewEdits.Answer("kept")));
         FirstTranscriptWriteFails? store = null;
         await using var harness = await EngineHarness.StartAsync(model, configureServices: services => services.AddSingleton<IBlobStore>(sp =>
-            store = new FirstTranscriptWriteFails(DurableCrews.Configuration.DurableCrewsServiceCollectionExtensions.CreateBlobStore(
+            store = new FirstTranscriptWriteFails(DurableCrews.Storage.StorageServiceCollectionExtensions.CreateBlobStore(
                 sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value), failing)));
         var (activitiesBefore, _) = harness.Engine.WorkDone;
 
