@@ -63,11 +63,11 @@ public sealed class CachingCrewChatClient : CachingChatClient
     protected override Task WriteCacheAsync(string key, ChatResponse value, CancellationToken cancellationToken) =>
         cache.SaveAsync(key, value, cancellationToken);
 
-    /// <summary>Not used: streamed answers are cached coalesced, as one response (<see cref="CachingChatClient.CoalesceStreamingUpdates"/>).</summary>
-    protected override Task<IReadOnlyList<ChatResponseUpdate>?> ReadCacheStreamingAsync(string key, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Streamed answers are cached coalesced, as one response.");
+    /// <summary>For <see cref="CachingChatClient.CoalesceStreamingUpdates"/> off: the cached answer, streamed as its updates.</summary>
+    protected override async Task<IReadOnlyList<ChatResponseUpdate>?> ReadCacheStreamingAsync(string key, CancellationToken cancellationToken) =>
+        (await ReadCacheAsync(key, cancellationToken).ConfigureAwait(false))?.ToChatResponseUpdates();
 
-    /// <summary>Not used: streamed answers are cached coalesced, as one response (<see cref="CachingChatClient.CoalesceStreamingUpdates"/>).</summary>
+    /// <summary>For <see cref="CachingChatClient.CoalesceStreamingUpdates"/> off: the streamed updates, cached as one answer.</summary>
     protected override Task WriteCacheStreamingAsync(string key, IReadOnlyList<ChatResponseUpdate> value, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Streamed answers are cached coalesced, as one response.");
+        WriteCacheAsync(key, value.ToChatResponse(), cancellationToken);
 }

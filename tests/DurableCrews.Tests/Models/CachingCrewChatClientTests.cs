@@ -30,6 +30,17 @@ public sealed class CachingCrewChatClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Streamed_answer_is_cached_when_updates_are_kept_as_they_came()
+    {
+        using var first = new CachingCrewChatClient(model, cache, "offline/test") { CoalesceStreamingUpdates = false };
+        await TextOf(first.GetStreamingResponseAsync(Prompt));
+        using var second = new CachingCrewChatClient(model, cache, "offline/test") { CoalesceStreamingUpdates = false };
+        string replayed = await TextOf(second.GetStreamingResponseAsync(Prompt));
+
+        Assert.Equal(("A team.", 1, 1), (replayed, model.Streams, second.Hits));
+    }
+
+    [Fact]
     public async Task Answer_is_cached_under_the_response_cache_key()
     {
         using var client = new CachingCrewChatClient(model, cache, "offline/test");
