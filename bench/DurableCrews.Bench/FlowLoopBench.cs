@@ -57,7 +57,7 @@ internal static class FlowLoopBench
     {
         CountingBlobStore? blobs = null;
         await using var engine = await BenchEngines.StartAsync(storage, services => services.AddSingleton<Storage.IBlobStore>(sp =>
-            blobs = new CountingBlobStore(Configuration.DurableCrewsServiceCollectionExtensions.CreateBlobStore(
+            blobs = new CountingBlobStore(Storage.StorageServiceCollectionExtensions.CreateBlobStore(
                 sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Storage.StorageOptions>>().Value))));
         var crew = new CrewDefinition
         {

@@ -47,7 +47,7 @@ internal static class MemoryScaleBench
         var data = new ClusteredVectors(count, dimensions);
         var queries = data.Queries(Queries);
         var exact = queries.Select(_ => new PriorityQueue<int, float>()).ToArray();
-        var store = new MemoryStore(new LocalBlobStore(root));
+        var store = MemoryStore.Create(new LocalBlobStore(root));
         var scope = MemoryScope.LongTerm(Crew);
 
         var fill = Stopwatch.StartNew();
@@ -101,7 +101,7 @@ internal static class MemoryScaleBench
     static async Task<(double Median, string PerSave)> MeasureSavesAsync(string root, int dimensions)
     {
         var counting = new CountingBlobStore(new LocalBlobStore(root));
-        var store = new MemoryStore(counting);
+        var store = MemoryStore.Create(counting);
         var random = new Random(5);
         float[] Vector() => Normalize(Enumerable.Range(0, dimensions).Select(_ => random.NextSingle() - 0.5f).ToArray());
         var times = new List<double>();
@@ -127,7 +127,7 @@ internal static class MemoryScaleBench
     {
         string root = args[0];
         var (queries, expected) = ReadQueries(args[1]);
-        var store = new MemoryStore(new LocalBlobStore(root));
+        var store = MemoryStore.Create(new LocalBlobStore(root));
         var scope = MemoryScope.LongTerm(Crew);
 
         var cold = Stopwatch.StartNew();

@@ -54,7 +54,7 @@ internal static class OverheadBench
         CountingBlobStore? blobs = null;
         SwitchableBlobStore? switchable = null;
         await using var engine = await BenchEngines.StartAsync(storage, services => services.AddSingleton<Storage.IBlobStore>(sp =>
-            blobs = new CountingBlobStore(switchable = new SwitchableBlobStore(Configuration.DurableCrewsServiceCollectionExtensions.CreateBlobStore(
+            blobs = new CountingBlobStore(switchable = new SwitchableBlobStore(Storage.StorageServiceCollectionExtensions.CreateBlobStore(
                 sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Storage.StorageOptions>>().Value)))));
 
         // The same crew on the same engine with its blobs kept in this process: what a task costs apart from storage.

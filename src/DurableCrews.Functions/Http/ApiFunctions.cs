@@ -23,114 +23,114 @@ public sealed class ApiFunctions(RunClientServices services)
     }
 
     /// <summary>POST /api/crews/{crew}/kickoff.</summary>
-    [Function("KickoffCrew")]
+    [Function(ApiRoutes.KickoffCrew)]
     public Task<IActionResult> KickoffCrew([HttpTrigger(AuthorizationLevel.Function, "post", Route = "crews/{crew}/kickoff")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("KickoffCrew", request, client);
+        HandleAsync(ApiRoutes.KickoffCrew, request, client);
 
     /// <summary>POST /api/crews/{crew}/kickoff-batch.</summary>
-    [Function("KickoffCrewBatch")]
+    [Function(ApiRoutes.KickoffCrewBatch)]
     public Task<IActionResult> KickoffCrewBatch([HttpTrigger(AuthorizationLevel.Function, "post", Route = "crews/{crew}/kickoff-batch")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("KickoffCrewBatch", request, client);
+        HandleAsync(ApiRoutes.KickoffCrewBatch, request, client);
 
     /// <summary>POST /api/flows/{flow}/kickoff.</summary>
-    [Function("KickoffFlow")]
+    [Function(ApiRoutes.KickoffFlow)]
     public Task<IActionResult> KickoffFlow([HttpTrigger(AuthorizationLevel.Function, "post", Route = "flows/{flow}/kickoff")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("KickoffFlow", request, client);
+        HandleAsync(ApiRoutes.KickoffFlow, request, client);
 
     /// <summary>GET /api/flows.</summary>
-    [Function("ListFlows")]
+    [Function(ApiRoutes.ListFlows)]
     public Task<IActionResult> ListFlows([HttpTrigger(AuthorizationLevel.Function, "get", Route = "flows")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("ListFlows", request, client);
+        HandleAsync(ApiRoutes.ListFlows, request, client);
 
     /// <summary>GET /api/crews.</summary>
-    [Function("ListCrews")]
+    [Function(ApiRoutes.ListCrews)]
     public Task<IActionResult> ListCrews([HttpTrigger(AuthorizationLevel.Function, "get", Route = "crews")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("ListCrews", request, client);
+        HandleAsync(ApiRoutes.ListCrews, request, client);
 
     /// <summary>GET /api/crews/{crew}.</summary>
-    [Function("GetCrew")]
+    [Function(ApiRoutes.GetCrew)]
     public Task<IActionResult> GetCrew([HttpTrigger(AuthorizationLevel.Function, "get", Route = "crews/{crew}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("GetCrew", request, client);
+        HandleAsync(ApiRoutes.GetCrew, request, client);
 
     /// <summary>PUT /api/crews/{crew}.</summary>
-    [Function("PutCrew")]
+    [Function(ApiRoutes.PutCrew)]
     public Task<IActionResult> PutCrew([HttpTrigger(AuthorizationLevel.Function, "put", Route = "crews/{crew}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("PutCrew", request, client);
+        HandleAsync(ApiRoutes.PutCrew, request, client);
 
     /// <summary>DELETE /api/crews/{crew}.</summary>
-    [Function("DeleteCrew")]
+    [Function(ApiRoutes.DeleteCrew)]
     public Task<IActionResult> DeleteCrew([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "crews/{crew}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("DeleteCrew", request, client);
+        HandleAsync(ApiRoutes.DeleteCrew, request, client);
 
     /// <summary>GET /api/crews/{crew}/knowledge.</summary>
-    [Function("ListCrewKnowledge")]
+    [Function(ApiRoutes.ListCrewKnowledge)]
     public Task<IActionResult> ListCrewKnowledge([HttpTrigger(AuthorizationLevel.Function, "get", Route = "crews/{crew}/knowledge")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("ListCrewKnowledge", request, client);
+        HandleAsync(ApiRoutes.ListCrewKnowledge, request, client);
 
     /// <summary>GET /api/crews/{crew}/knowledge/search.</summary>
-    [Function("SearchCrewKnowledge")]
+    [Function(ApiRoutes.SearchCrewKnowledge)]
     public Task<IActionResult> SearchCrewKnowledge([HttpTrigger(AuthorizationLevel.Function, "get", Route = "crews/{crew}/knowledge/search")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("SearchCrewKnowledge", request, client);
+        HandleAsync(ApiRoutes.SearchCrewKnowledge, request, client);
 
     /// <summary>DELETE /api/crews/{crew}/knowledge.</summary>
-    [Function("ResetCrewKnowledge")]
+    [Function(ApiRoutes.ResetCrewKnowledge)]
     public Task<IActionResult> ResetCrewKnowledge([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "crews/{crew}/knowledge")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("ResetCrewKnowledge", request, client);
+        HandleAsync(ApiRoutes.ResetCrewKnowledge, request, client);
 
     /// <summary>POST /api/crews/validate.</summary>
-    [Function("ValidateCrew")]
+    [Function(ApiRoutes.ValidateCrew)]
     public Task<IActionResult> ValidateCrew([HttpTrigger(AuthorizationLevel.Function, "post", Route = "crews/validate")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("ValidateCrew", request, client);
+        HandleAsync(ApiRoutes.ValidateCrew, request, client);
 
     /// <summary>GET /api/runs.</summary>
-    [Function("ListRuns")]
+    [Function(ApiRoutes.ListRuns)]
     public Task<IActionResult> ListRuns([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("ListRuns", request, client);
+        HandleAsync(ApiRoutes.ListRuns, request, client);
 
     /// <summary>GET /api/runs/{runId}.</summary>
-    [Function("GetRun")]
+    [Function(ApiRoutes.GetRun)]
     public Task<IActionResult> GetRun([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{runId}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("GetRun", request, client);
+        HandleAsync(ApiRoutes.GetRun, request, client);
 
     /// <summary>GET /api/runs/{runId}/tasks/{task}.</summary>
-    [Function("GetRunTask")]
+    [Function(ApiRoutes.GetRunTask)]
     public Task<IActionResult> GetRunTask([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{runId}/tasks/{task}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("GetRunTask", request, client);
+        HandleAsync(ApiRoutes.GetRunTask, request, client);
 
     /// <summary>GET /api/runs/{runId}/report.</summary>
-    [Function("GetRunReport")]
+    [Function(ApiRoutes.GetRunReport)]
     public Task<IActionResult> GetRunReport([HttpTrigger(AuthorizationLevel.Function, "get", Route = "runs/{runId}/report")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("GetRunReport", request, client);
+        HandleAsync(ApiRoutes.GetRunReport, request, client);
 
     /// <summary>POST /api/runs/{runId}/terminate.</summary>
-    [Function("TerminateRun")]
+    [Function(ApiRoutes.TerminateRun)]
     public Task<IActionResult> TerminateRun([HttpTrigger(AuthorizationLevel.Function, "post", Route = "runs/{runId}/terminate")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("TerminateRun", request, client);
+        HandleAsync(ApiRoutes.TerminateRun, request, client);
 
     /// <summary>POST /api/runs/{runId}/events/{name}.</summary>
-    [Function("RaiseRunEvent")]
+    [Function(ApiRoutes.RaiseRunEvent)]
     public Task<IActionResult> RaiseRunEvent([HttpTrigger(AuthorizationLevel.Function, "post", Route = "runs/{runId}/events/{name}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("RaiseRunEvent", request, client);
+        HandleAsync(ApiRoutes.RaiseRunEvent, request, client);
 
     /// <summary>DELETE /api/runs/{runId}.</summary>
-    [Function("DeleteRun")]
+    [Function(ApiRoutes.DeleteRun)]
     public Task<IActionResult> DeleteRun([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "runs/{runId}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("DeleteRun", request, client);
+        HandleAsync(ApiRoutes.DeleteRun, request, client);
 
     /// <summary>POST /api/runs/{runId}/replay.</summary>
-    [Function("ReplayRun")]
+    [Function(ApiRoutes.ReplayRun)]
     public Task<IActionResult> ReplayRun([HttpTrigger(AuthorizationLevel.Function, "post", Route = "runs/{runId}/replay")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("ReplayRun", request, client);
+        HandleAsync(ApiRoutes.ReplayRun, request, client);
 
     /// <summary>GET /api/openapi.json.</summary>
-    [Function("GetOpenApi")]
+    [Function(ApiRoutes.GetOpenApi)]
     public Task<IActionResult> GetOpenApi([HttpTrigger(AuthorizationLevel.Function, "get", Route = "openapi.json")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("GetOpenApi", request, client);
+        HandleAsync(ApiRoutes.GetOpenApi, request, client);
 
     /// <summary>GET /api/health (a function key guards it too: a probe starts an orchestration).</summary>
-    [Function("GetHealth")]
+    [Function(ApiRoutes.GetHealth)]
     public Task<IActionResult> GetHealth([HttpTrigger(AuthorizationLevel.Function, "get", Route = "health")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
-        HandleAsync("GetHealth", request, client);
+        HandleAsync(ApiRoutes.GetHealth, request, client);
 
     async Task<IActionResult> HandleAsync(string route, HttpRequest request, DurableTaskClient client)
     {

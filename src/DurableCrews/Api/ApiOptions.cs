@@ -1,3 +1,5 @@
+using DurableCrews.Configuration;
+
 namespace DurableCrews.Api;
 
 /// <summary>How the run API is exposed, bound from <c>DurableCrews:Api</c>.</summary>
@@ -24,4 +26,10 @@ public sealed record ApiOptions
     /// <summary>The keys, one per entry.</summary>
     public IReadOnlyList<string> KeyList() =>
         (Keys ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The rules these settings must keep, checked when the host starts (by <see cref="OptionsValidator{TOptions}"/>).</summary>
+    public static void Check(ApiOptions options, OptionsProblems problems)
+    {
+        problems.AbsoluteUrl(nameof(PublicBaseUrl), options.PublicBaseUrl);
+    }
 }

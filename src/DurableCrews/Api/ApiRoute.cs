@@ -7,4 +7,8 @@ namespace DurableCrews.Api;
 /// <param name="Summary">What it does, for the OpenAPI document.</param>
 /// <param name="Query">The query parameters it reads.</param>
 /// <param name="Body">What its body holds, when it takes one.</param>
-public sealed record ApiRoute(string Name, string Method, string Template, string Summary, IReadOnlyList<string> Query, string? Body = null);
+public sealed record ApiRoute(string Name, string Method, string Template, string Summary, IReadOnlyList<string> Query, string? Body = null)
+{
+    /// <summary>Answers a request to this endpoint, with the API's handlers.</summary>
+    internal Func<CrewApi, ApiRequest, CancellationToken, Task<ApiResponse>>? Handler { get; init; }
+}

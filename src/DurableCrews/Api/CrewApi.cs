@@ -18,32 +18,34 @@ public sealed class CrewApi
     /// <summary>The longest a kickoff may wait for its run (<c>?wait=</c>), in seconds.</summary>
     public const int MaxWaitSeconds = KickoffEndpoints.MaxWaitSeconds;
 
-    /// <summary>Every endpoint, under <c>/api</c>.</summary>
+    /// <summary>Every endpoint, under <c>/api</c>, with the handler that answers it.</summary>
     public static IReadOnlyList<ApiRoute> Routes { get; } =
     [
-        new("KickoffCrew", "POST", "crews/{crew}/kickoff", "Start a run of a crew; 202 with the run's URLs, or 200 with its output when it ends within ?wait= seconds.", ["wait"], "{ \"inputs\": {…}, \"run_id\"?: \"…\", \"webhooks\"?: { \"step\", \"task\", \"run\" } }"),
-        new("KickoffCrewBatch", "POST", "crews/{crew}/kickoff-batch", "Start one run per item, in parallel (CrewAI's kickoff_for_each), all or none; 202 with the batch id and the runs.", [], "{ \"items\": [ { \"inputs\": {…}, \"run_id\"?: \"…\" }, … ] }"),
-        new("KickoffFlow", "POST", "flows/{flow}/kickoff", "Start a run of a bundled flow (several crews as one run); 202 with the run's URLs, or 200 with its output when it ends within ?wait= seconds.", ["wait"], "{ \"inputs\": {…}, \"run_id\"?: \"…\" }"),
-        new("ListFlows", "GET", "flows", "The flows this app runs.", []),
-        new("ListCrews", "GET", "crews", "The crews this app runs, each with where it comes from: bundled (read-only) or uploaded.", []),
-        new("GetCrew", "GET", "crews/{crew}", "One crew's definition, as a crew document PUT takes back, and the inputs it needs.", []),
-        new("PutCrew", "PUT", "crews/{crew}", "Upload a crew definition (YAML or JSON, one document with agents and tasks) after validation; bundled crews are read-only (409).", [], "a crew document"),
-        new("DeleteCrew", "DELETE", "crews/{crew}", "Delete an uploaded crew; bundled crews are read-only (409).", []),
-        new("ListCrewKnowledge", "GET", "crews/{crew}/knowledge", "The crew's knowledge sources (crew and agent level): kind, chunks, and whether they are embedded as they are now.", []),
-        new("SearchCrewKnowledge", "GET", "crews/{crew}/knowledge/search", "The knowledge chunks most similar to ?q=, with their scores and sources (embeds sources not stored yet).", ["q", "top", "agent"]),
-        new("ResetCrewKnowledge", "DELETE", "crews/{crew}/knowledge", "Delete the crew's stored knowledge; it is embedded again on the next run or search.", []),
-        new("ValidateCrew", "POST", "crews/validate", "Check a crew definition without storing or running it.", [], "a crew document"),
-        new("ListRuns", "GET", "runs", "List crew and flow runs, paged.", ["crew", "status", "from", "to", "page_size", "continuation_token"]),
-        new("GetRun", "GET", "runs/{runId}", "A run's status, progress, usage, and output once it has ended.", []),
-        new("GetRunTask", "GET", "runs/{runId}/tasks/{task}", "One task's output.", []),
-        new("GetRunReport", "GET", "runs/{runId}/report", "An ended run's report: durations, usage, cost, cache hits, delegations, retries, waits, throughput and a timeline; ?format=html (default), markdown or json.", ["format"]),
-        new("TerminateRun", "POST", "runs/{runId}/terminate", "Terminate a running run and everything working under it.", ["reason"]),
-        new("RaiseRunEvent", "POST", "runs/{runId}/events/{name}", "Raise an external event (human_input: {\"approved\": true} or {\"feedback\": \"…\"}) on the task that waits for it; 409 once the run has ended.", [], "any JSON"),
-        new("DeleteRun", "DELETE", "runs/{runId}", "Delete an ended run: its history and its blobs.", []),
-        new("ReplayRun", "POST", "runs/{runId}/replay", "Start a new run that reuses the stored outputs of the tasks before ?from_task=.", ["from_task", "run_id"]),
-        new("GetOpenApi", "GET", "openapi.json", "This API as an OpenAPI 3 document.", []),
-        new("GetHealth", "GET", "health", "Whether storage answers; with ?probe=N (1 to 20) also whether the engine runs a probe of N bare activities within 30 s, and how long it took. 200 when healthy, 503 with the reason when not.", ["probe"]),
+        new(ApiRoutes.KickoffCrew, "POST", "crews/{crew}/kickoff", "Start a run of a crew; 202 with the run's URLs, or 200 with its output when it ends within ?wait= seconds.", ["wait"], "{ \"inputs\": {…}, \"run_id\"?: \"…\", \"webhooks\"?: { \"step\", \"task\", \"run\" } }") { Handler = static (api, r, ct) => api.kickoffs.KickoffCrewAsync(r, ct) },
+        new(ApiRoutes.KickoffCrewBatch, "POST", "crews/{crew}/kickoff-batch", "Start one run per item, in parallel (CrewAI's kickoff_for_each), all or none; 202 with the batch id and the runs.", [], "{ \"items\": [ { \"inputs\": {…}, \"run_id\"?: \"…\" }, … ] }") { Handler = static (api, r, ct) => api.kickoffs.KickoffBatchAsync(r, ct) },
+        new(ApiRoutes.KickoffFlow, "POST", "flows/{flow}/kickoff", "Start a run of a bundled flow (several crews as one run); 202 with the run's URLs, or 200 with its output when it ends within ?wait= seconds.", ["wait"], "{ \"inputs\": {…}, \"run_id\"?: \"…\" }") { Handler = static (api, r, ct) => api.kickoffs.KickoffFlowAsync(r, ct) },
+        new(ApiRoutes.ListFlows, "GET", "flows", "The flows this app runs.", []) { Handler = static (api, r, ct) => Task.FromResult(api.crews.ListFlows()) },
+        new(ApiRoutes.ListCrews, "GET", "crews", "The crews this app runs, each with where it comes from: bundled (read-only) or uploaded.", []) { Handler = static (api, r, ct) => api.crews.ListCrewsAsync(ct) },
+        new(ApiRoutes.GetCrew, "GET", "crews/{crew}", "One crew's definition, as a crew document PUT takes back, and the inputs it needs.", []) { Handler = static (api, r, ct) => api.crews.GetCrewAsync(r, ct) },
+        new(ApiRoutes.PutCrew, "PUT", "crews/{crew}", "Upload a crew definition (YAML or JSON, one document with agents and tasks) after validation; bundled crews are read-only (409).", [], "a crew document") { Handler = static (api, r, ct) => api.crews.PutCrewAsync(r, ct) },
+        new(ApiRoutes.DeleteCrew, "DELETE", "crews/{crew}", "Delete an uploaded crew; bundled crews are read-only (409).", []) { Handler = static (api, r, ct) => api.crews.DeleteCrewAsync(r, ct) },
+        new(ApiRoutes.ListCrewKnowledge, "GET", "crews/{crew}/knowledge", "The crew's knowledge sources (crew and agent level): kind, chunks, and whether they are embedded as they are now.", []) { Handler = static (api, r, ct) => api.knowledge.ListAsync(r, ct) },
+        new(ApiRoutes.SearchCrewKnowledge, "GET", "crews/{crew}/knowledge/search", "The knowledge chunks most similar to ?q=, with their scores and sources (embeds sources not stored yet).", ["q", "top", "agent"]) { Handler = static (api, r, ct) => api.knowledge.SearchAsync(r, ct) },
+        new(ApiRoutes.ResetCrewKnowledge, "DELETE", "crews/{crew}/knowledge", "Delete the crew's stored knowledge; it is embedded again on the next run or search.", []) { Handler = static (api, r, ct) => api.knowledge.ResetAsync(r, ct) },
+        new(ApiRoutes.ValidateCrew, "POST", "crews/validate", "Check a crew definition without storing or running it.", [], "a crew document") { Handler = static (api, r, ct) => Task.FromResult(api.crews.ValidateCrew(r)) },
+        new(ApiRoutes.ListRuns, "GET", "runs", "List crew and flow runs, paged.", ["crew", "status", "from", "to", "page_size", "continuation_token"]) { Handler = static (api, r, ct) => api.runs.ListRunsAsync(r, ct) },
+        new(ApiRoutes.GetRun, "GET", "runs/{runId}", "A run's status, progress, usage, and output once it has ended.", []) { Handler = static (api, r, ct) => api.runs.GetRunAsync(r, ct) },
+        new(ApiRoutes.GetRunTask, "GET", "runs/{runId}/tasks/{task}", "One task's output.", []) { Handler = static (api, r, ct) => api.runs.GetRunTaskAsync(r, ct) },
+        new(ApiRoutes.GetRunReport, "GET", "runs/{runId}/report", "An ended run's report: durations, usage, cost, cache hits, delegations, retries, waits, throughput and a timeline; ?format=html (default), markdown or json.", ["format"]) { Handler = static (api, r, ct) => api.runs.GetReportAsync(r, ct) },
+        new(ApiRoutes.TerminateRun, "POST", "runs/{runId}/terminate", "Terminate a running run and everything working under it.", ["reason"]) { Handler = static (api, r, ct) => api.runs.TerminateAsync(r, ct) },
+        new(ApiRoutes.RaiseRunEvent, "POST", "runs/{runId}/events/{name}", "Raise an external event (human_input: {\"approved\": true} or {\"feedback\": \"…\"}) on the task that waits for it; 409 once the run has ended.", [], "any JSON") { Handler = static (api, r, ct) => api.runs.RaiseEventAsync(r, ct) },
+        new(ApiRoutes.DeleteRun, "DELETE", "runs/{runId}", "Delete an ended run: its history and its blobs.", []) { Handler = static (api, r, ct) => api.runs.DeleteAsync(r, ct) },
+        new(ApiRoutes.ReplayRun, "POST", "runs/{runId}/replay", "Start a new run that reuses the stored outputs of the tasks before ?from_task=.", ["from_task", "run_id"]) { Handler = static (api, r, ct) => api.runs.ReplayAsync(r, ct) },
+        new(ApiRoutes.GetOpenApi, "GET", "openapi.json", "This API as an OpenAPI 3 document.", []) { Handler = static (_, _, _) => OpenApiAsync() },
+        new(ApiRoutes.GetHealth, "GET", "health", "Whether storage answers; with ?probe=N (1 to 20) also whether the engine runs a probe of N bare activities within 30 s, and how long it took. 200 when healthy, 503 with the reason when not.", ["probe"]) { Handler = static (api, r, ct) => api.health.GetAsync(r, ct) },
     ];
+
+    static readonly Dictionary<string, ApiRoute> ByName = Routes.ToDictionary(r => r.Name, StringComparer.Ordinal);
 
     readonly KickoffEndpoints kickoffs;
     readonly CrewEndpoints crews;
@@ -96,30 +98,10 @@ public sealed class CrewApi
         }
     }
 
-    Task<ApiResponse> DispatchAsync(string route, ApiRequest request, CancellationToken cancellationToken) => route switch
-    {
-        "KickoffCrew" => kickoffs.KickoffCrewAsync(request, cancellationToken),
-        "KickoffCrewBatch" => kickoffs.KickoffBatchAsync(request, cancellationToken),
-        "KickoffFlow" => kickoffs.KickoffFlowAsync(request, cancellationToken),
-        "ListFlows" => Task.FromResult(crews.ListFlows()),
-        "ListCrews" => crews.ListCrewsAsync(cancellationToken),
-        "GetCrew" => crews.GetCrewAsync(request, cancellationToken),
-        "PutCrew" => crews.PutCrewAsync(request, cancellationToken),
-        "DeleteCrew" => crews.DeleteCrewAsync(request, cancellationToken),
-        "ValidateCrew" => Task.FromResult(crews.ValidateCrew(request)),
-        "ListCrewKnowledge" => knowledge.ListAsync(request, cancellationToken),
-        "SearchCrewKnowledge" => knowledge.SearchAsync(request, cancellationToken),
-        "ResetCrewKnowledge" => knowledge.ResetAsync(request, cancellationToken),
-        "ListRuns" => runs.ListRunsAsync(request, cancellationToken),
-        "GetRun" => runs.GetRunAsync(request, cancellationToken),
-        "GetRunTask" => runs.GetRunTaskAsync(request, cancellationToken),
-        "GetRunReport" => runs.GetReportAsync(request, cancellationToken),
-        "TerminateRun" => runs.TerminateAsync(request, cancellationToken),
-        "RaiseRunEvent" => runs.RaiseEventAsync(request, cancellationToken),
-        "DeleteRun" => runs.DeleteAsync(request, cancellationToken),
-        "ReplayRun" => runs.ReplayAsync(request, cancellationToken),
-        "GetOpenApi" => Task.FromResult(new ApiResponse(200, OpenApiDocument.Build(Routes))),
-        "GetHealth" => health.GetAsync(request, cancellationToken),
-        _ => Task.FromResult(ApiResponse.Problem(ApiProblem.NotFound($"There is no endpoint '{route}'."))),
-    };
+    static Task<ApiResponse> OpenApiAsync() => Task.FromResult(new ApiResponse(200, OpenApiDocument.Build(Routes)));
+
+    Task<ApiResponse> DispatchAsync(string route, ApiRequest request, CancellationToken cancellationToken) =>
+        ByName.TryGetValue(route, out var found) && found.Handler is { } handle
+            ? handle(this, request, cancellationToken)
+            : Task.FromResult(ApiResponse.Problem(ApiProblem.NotFound($"There is no endpoint '{route}'.")));
 }

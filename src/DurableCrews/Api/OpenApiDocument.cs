@@ -107,9 +107,9 @@ public static partial class OpenApiDocument
     static JsonObject Responses(ApiRoute route)
     {
         var responses = new JsonObject();
-        int success = route.Name is "KickoffCrew" or "KickoffCrewBatch" or "TerminateRun" or "RaiseRunEvent" or "ReplayRun" ? 202 : 200;
+        int success = route.Name is ApiRoutes.KickoffCrew or ApiRoutes.KickoffCrewBatch or ApiRoutes.TerminateRun or ApiRoutes.RaiseRunEvent or ApiRoutes.ReplayRun ? 202 : 200;
         responses[success.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject { ["description"] = "Success.", ["content"] = new JsonObject { ["application/json"] = new JsonObject() } };
-        if (route.Name == "KickoffCrew")
+        if (route.Name == ApiRoutes.KickoffCrew)
         {
             responses["200"] = new JsonObject { ["description"] = "The run ended within ?wait= seconds: its status and output." };
         }

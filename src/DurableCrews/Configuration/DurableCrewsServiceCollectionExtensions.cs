@@ -1,5 +1,4 @@
-using Azure.Identity;
-using Azure.Storage.Blobs;
+using DurableCrews.AgentWork;
 using DurableCrews.Agents;
 using DurableCrews.Api;
 using DurableCrews.Definitions;
@@ -7,160 +6,35 @@ using DurableCrews.Models;
 using DurableCrews.Notifications;
 using DurableCrews.Orchestration;
 using DurableCrews.Outbound;
+using DurableCrews.Reports;
 using DurableCrews.Storage;
+using DurableCrews.Tools;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace DurableCrews.Configuration;
 
 /// <summary>Registers the DurableCrews library with a host, whichever host it is.</summary>
 public static class DurableCrewsServiceCollectionExtensions
 {
-    /// <summary>Adds models, storage, the agent runner, the activities and the run API, bound to <paramref name="configuration"/>.</summary>
+    /// <summary>Adds the whole library, bound to <paramref name="configuration"/>: one concern a line, each registered beside its code.</summary>
     public static IServiceCollection AddDurableCrews(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
         return services
-            .AddCrewModels(configuration)
-            .AddCrewStorage(configuration)
-            .AddCrewDefinitions(configuration)
-            .AddCrewNotifications(configuration)
-            .AddCrewActivities(configuration);
-    }
-
-    /// <summary>Adds the model settings (validated at start) and the chat client provider.</summary>
-    public static IServiceCollection AddCrewModels(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<ModelOptions>().Bind(configuration.GetSection(ModelOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>());
-        services.AddOptions<ModelEndpointsOptions>().Bind(configuration.GetSection(ModelEndpointsOptions.SectionName));
-        services.AddOptions<CrewAIEnvironment>().Bind(configuration);
-        services.AddOptions<EmbeddingOptions>().Bind(configuration.GetSection(EmbeddingOptions.SectionName));
-        services.TryAddSingleton<ModelCatalog>();
-        services.TryAddSingleton<IChatClientProvider, ChatClientProvider>();
-        services.TryAddSingleton<IEmbedderProvider, EmbedderProvider>();
-        services.TryAddSingleton<CrewMemory>();
-        services.TryAddSingleton<CrewKnowledge>();
-        return services;
-    }
-
-    /// <summary>Adds the blob store (Azure Blob Storage when configured, else the embedded store) and the run store.</summary>
-    public static IServiceCollection AddCrewStorage(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
-        services.TryAddSingleton<IBlobStore>(sp => CreateBlobStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
-        services.TryAddSingleton(sp => new RunStore(
-            sp.GetRequiredService<IBlobStore>(),
-            sp.GetService<RunStarts>(),
-            WorkSpool.For(sp.GetRequiredService<IOptions<StorageOptions>>().Value)));
-        services.AddOptions<MemoryOptions>().Bind(configuration.GetSection(MemoryOptions.SectionName));
-        services.TryAddSingleton(sp => new MemoryStore(
-            sp.GetRequiredService<IBlobStore>(),
-            sp.GetRequiredService<IOptions<MemoryOptions>>().Value,
-            sp.GetService<Microsoft.Extensions.Logging.ILogger<MemoryStore>>(),
-            sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<ResponseCache>();
-        services.TryAddSingleton<ToolResultCache>();
-        return services;
-    }
-
-    /// <summary>Adds the crew catalog.</summary>
-    public static IServiceCollection AddCrewDefinitions(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<CrewCatalogOptions>().Bind(configuration.GetSection(CrewCatalogOptions.SectionName));
-        services.TryAddSingleton<CrewCatalog>();
-        return services;
-    }
-
-    /// <summary>Adds the webhook settings, their HTTP client and the webhook activity.</summary>
-    public static IServiceCollection AddCrewNotifications(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName));
-        services.AddOptions<OutboundOptions>().Bind(configuration.GetSection(OutboundOptions.SectionName));
-        services.TryAddSingleton<OutboundPolicies>();
-        services.AddHttpClient(WebhookActivity.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundPolicies>().Webhooks.CreateHandler());
-        services.TryAddTransient<WebhookActivity>();
-        services.AddOptions<Tools.ToolOptions>().Bind(configuration.GetSection(Tools.ToolOptions.SectionName));
-        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<Tools.ToolOptions>>().Value);
-        services.AddHttpClient(Tools.WebTools.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundPolicies>().Tools.CreateHandler());
-        services.TryAddSingleton(new Tools.ToolSecrets(configuration));
-        services.TryAddSingleton<Tools.FileTools>();
-        services.TryAddSingleton<Tools.WebTools>();
-        services.TryAddSingleton<Tools.McpServers>();
-        services.TryAddSingleton<Tools.CrewTools>();
-        return services;
-    }
-
-    /// <summary>Adds the activities (resolved per call by both hosts) and the run API.</summary>
-    public static IServiceCollection AddCrewActivities(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<QueueOptions>().Bind(configuration.GetSection(QueueOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QueueOptions>, QueueOptionsValidator>());
-        services.AddOptions<ExecutionOptions>().Bind(configuration.GetSection(ExecutionOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExecutionOptions>, ExecutionOptionsValidator>());
-        services.AddOptions<VersioningOptions>().Bind(configuration.GetSection(VersioningOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VersioningOptions>, VersioningOptionsValidator>());
-        services.TryAddTransient<StartRunActivity>();
-        services.TryAddTransient<PrepareTaskActivity>();
-        services.TryAddTransient<BeginAgentWorkActivity>();
-        services.TryAddTransient<AgentTurnActivity>();
-        services.TryAddTransient<FinishAgentWorkActivity>();
-        services.TryAddTransient<ToolCallActivity>();
-        services.TryAddSingleton<ModelRequestSlots>();
-        services.TryAddSingleton<InFlightModelCalls>();
-        services.TryAddTransient<CompleteRunActivity>();
-        services.TryAddTransient<StartFlowActivity>();
-        services.TryAddTransient<StartFlowStepActivity>();
-        services.TryAddTransient<BeginFlowStepActivity>();
-        services.TryAddTransient<FinishFlowStepActivity>();
-        services.TryAddTransient<CompleteFlowActivity>();
-        services.AddOptions<Reports.PricingOptions>().Bind(configuration.GetSection(Reports.PricingOptions.SectionName));
-        services.TryAddTransient<Reports.RunReportService>();
-        services.TryAddSingleton<CrewQueues>();
-        services.TryAddTransient<PublishResultActivity>();
-        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName));
-        services.TryAddSingleton<CrewLibrary>();
-        services.TryAddSingleton<RunClientServices>();
-        return services;
-    }
-
-    /// <summary>
-    /// Adds the services that need a <see cref="Microsoft.DurableTask.Client.DurableTaskClient"/> in the container: for a host
-    /// that registers one (the self-hosted engine). The Functions worker binds a client per trigger instead and makes these
-    /// through <see cref="RunClientServices"/>.
-    /// </summary>
-    public static IServiceCollection AddCrewClientServices(this IServiceCollection services)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        services.TryAddTransient<TerminateWorkActivity>();
-        services.TryAddTransient(sp => sp.GetRequiredService<RunClientServices>().Runs(sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>()));
-        services.TryAddTransient(sp => sp.GetRequiredService<RunClientServices>().Flows(sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>()));
-        services.TryAddTransient(sp => sp.GetRequiredService<RunClientServices>().Api(sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>()));
-        services.TryAddTransient(sp => sp.GetRequiredService<RunClientServices>().Kickoffs(sp.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>()));
-        return services;
-    }
-
-    /// <summary>The blob store the settings describe.</summary>
-    public static IBlobStore CreateBlobStore(StorageOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
-        {
-            return new AzureBlobStore(new BlobServiceClient(options.ConnectionString));
-        }
-
-        if (options.BlobServiceUri is { } uri)
-        {
-            var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ManagedIdentityClientId });
-            return new AzureBlobStore(new BlobServiceClient(uri, credential));
-        }
-
-        return new LocalBlobStore(options.LocalPath);
+            .AddCrewModels(configuration)         // Models/
+            .AddCrewStorage(configuration)        // Storage/
+            .AddCrewMemory(configuration)         // Agents/: memory and knowledge
+            .AddCrewDefinitions(configuration)    // Definitions/
+            .AddCrewOutbound(configuration)       // Outbound/: the destination policy of tools and webhooks
+            .AddCrewTools(configuration)          // Tools/
+            .AddCrewNotifications(configuration)  // Notifications/: webhooks
+            .AddCrewAgentWork()                   // AgentWork/: the model turn and the work's lifecycle
+            .AddCrewActivities(configuration)     // Orchestration/
+            .AddCrewReports(configuration)        // Reports/
+            .AddCrewApi(configuration);           // Api/
     }
 }

@@ -1,3 +1,5 @@
+using DurableCrews.Configuration;
+
 namespace DurableCrews.Models;
 
 /// <summary>
@@ -25,4 +27,12 @@ public sealed record EmbeddingOptions
 
     /// <summary>The client id of a user-assigned managed identity for <c>DefaultAzureCredential</c>.</summary>
     public string? ManagedIdentityClientId { get; init; }
+
+    /// <summary>The rules these settings must keep, checked when the host starts (by <see cref="OptionsValidator{TOptions}"/>).</summary>
+    public static void Check(EmbeddingOptions options, OptionsProblems problems)
+    {
+        problems
+            .Unless(ModelProviders.Find(options.Provider) is not null, nameof(Provider), $"must be one of {string.Join(", ", ModelProviders.All)}, not '{options.Provider}'")
+            .AbsoluteUrl(nameof(Endpoint), options.Endpoint);
+    }
 }

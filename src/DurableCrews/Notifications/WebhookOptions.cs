@@ -1,3 +1,5 @@
+using DurableCrews.Configuration;
+
 namespace DurableCrews.Notifications;
 
 /// <summary>How webhooks are signed and sent, bound from <c>DurableCrews:Webhooks</c>.</summary>
@@ -17,4 +19,10 @@ public sealed record WebhookOptions
 
     /// <summary>How long one delivery attempt may take, in seconds.</summary>
     public int TimeoutSeconds { get; init; } = 10;
+
+    /// <summary>The rules these settings must keep, checked when the host starts (by <see cref="OptionsValidator{TOptions}"/>).</summary>
+    public static void Check(WebhookOptions options, OptionsProblems problems)
+    {
+        problems.AtLeast(nameof(TimeoutSeconds), options.TimeoutSeconds, 1);
+    }
 }

@@ -115,7 +115,9 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
 
             if (outcome.Delegations.Count > 0 || outcome.ToolCalls.Count > 0)
             {
-                (failed, failedTools) = await ActAsync(outcome.Delegations, outcome.ToolCalls, turn - 1);
+                var failedCalls = await ActAsync(outcome.Delegations, outcome.ToolCalls, turn - 1);
+                failed = failedCalls.Delegations;
+                failedTools = failedCalls.Tools;
             }
         }
     }
@@ -172,14 +174,19 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
         var finish = input.Folded && mode != AgentTurnMode.Guardrail && known is not { Guardrail: true } and not { HumanInput: true }
             ? new FinishAgentWorkRequest(input.RunId, input.Key, retries, waits.ToList())
             : null;
-        var request = new AgentTurnRequest(input.RunId, input.Key, turn, mode, feedback, failed, known?.RateScopes, known?.RateLimitWindowSeconds ?? 60, failedTools,
-            Begin: known is null ? input : null,
-            Finish: finish,
-            RunETag: input.RunETag,
-            Complete: finish is null ? null : completeRun);
+        var request = new AgentTurnRequest(input.RunId, input.Key, turn, mode)
+        {
+            Feedback = feedback,
+            FailedDelegations = failed,
+            FailedTools = failedTools,
+            Begin = known is null ? input : null,
+            Finish = finish,
+            RunETag = input.RunETag,
+            Complete = finish is null ? null : completeRun,
+        };
         if (known is not null)
         {
-            return await context.CallActivityAsync<AgentTurnOutcome>(nameof(AgentTurnActivity), request);
+            return await context.CallActivityAsync<AgentTurnOutcome>(nameof(AgentTurnActivity), request with { RateScopes = known.RateScopes, RateLimitWindowSeconds = known.RateLimitWindowSeconds });
         }
 
         var first = await context.CallActivityAsync<AgentTurnOutcome>(nameof(AgentTurnActivity), request);
@@ -195,7 +202,7 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
     }
 
     /// <summary>Runs every delegation and tool call of a turn at once and returns the ones that failed, with why.</summary>
-    async Task<(IReadOnlyDictionary<string, string>? Delegations, IReadOnlyDictionary<string, string>? Tools)> ActAsync(
+    async Task<FailedCalls> ActAsync(
         IReadOnlyList<DelegationOrder> orders, IReadOnlyList<ToolCallOrder> toolCalls, int callTurn)
     {
         ReportProgress(orders, tools: toolCalls.Select(t => t.Tool).ToList());
@@ -229,7 +236,7 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
         }
 
         ReportProgress([]);
-        return (failed.Count > 0 ? failed : null, failedTools.Count > 0 ? failedTools : null);
+        return new FailedCalls(failed.Count > 0 ? failed : null, failedTools.Count > 0 ? failedTools : null);
     }
 
     /// <summary>

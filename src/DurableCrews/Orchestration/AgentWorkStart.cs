@@ -16,7 +16,7 @@ public sealed record AgentWorkStart
     public IReadOnlyList<RateScope> RateScopes { get; init; } = [];
 
     /// <summary>The window the limits count in, in seconds.</summary>
-    public int RateLimitWindowSeconds { get; init; } = 60;
+    public int RateLimitWindowSeconds { get; init; } = ExecutionOptions.DefaultRateLimitWindowSeconds;
 
     /// <summary>The first retry wait without a Retry-After, in seconds.</summary>
     public double RetryDelaySeconds { get; init; } = 2;

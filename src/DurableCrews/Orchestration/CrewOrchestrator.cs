@@ -51,7 +51,7 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
     /// Runs the tasks here, in this orchestration; with <paramref name="completesRunStartedAt"/> (the run's own
     /// orchestration) the run as its last task completed it, when it did.
     /// </summary>
-    internal static async Task<(CrewRunStatus Status, IReadOnlyList<int>? Finished, string? Error, CrewRunSummary? Completed)> RunTasksAsync(
+    internal static async Task<TasksOutcome> RunTasksAsync(
         TaskOrchestrationContext context, string runId, CrewRunPlan plan, DateTimeOffset? completesRunStartedAt = null)
     {
         var tasks = new TaskSequence(context, runId, plan, completesRunStartedAt);
@@ -63,12 +63,12 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
             }
 
             await tasks.RunAsync();
-            return (CrewRunStatus.Completed, tasks.Finished, null, tasks.RunCompleted);
+            return new TasksOutcome(CrewRunStatus.Completed, tasks.Finished, null, tasks.RunCompleted);
         }
         catch (Exception ex) when (ex is TaskFailedException or AgentWorkFailedException)
         {
             string reason = ex is TaskFailedException failed ? failed.FailureDetails.ErrorMessage : ex.Message;
-            return (CrewRunStatus.Failed, tasks.Finished, tasks.FailedTask is null ? $"Planning failed: {reason}" : $"Task '{tasks.FailedTask}' failed: {reason}", null);
+            return TasksOutcome.Failed(tasks.Finished, tasks.FailedTask, reason);
         }
     }
 
@@ -81,13 +81,13 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
     }
 
     /// <summary>Runs the tasks in the child <c>{runId}/work</c>, raced against the crew's deadline.</summary>
-    static async Task<(CrewRunStatus Status, IReadOnlyList<int>? Finished, string? Error, CrewRunSummary? Completed)> RunTasksWithDeadlineAsync(TaskOrchestrationContext context, string runId, CrewRunPlan plan)
+    static async Task<TasksOutcome> RunTasksWithDeadlineAsync(TaskOrchestrationContext context, string runId, CrewRunPlan plan)
     {
         context.SetCustomStatus(new CrewProgress { TasksTotal = plan.Tasks.Count, WorkInstance = $"{runId}/work" });
         var (timedOut, outcome) = await ChildDeadline.CallAsync<CrewWorkOutcome>(
             context, nameof(CrewWorkOrchestrator), $"{runId}/work", InstanceTree.DescendantsOf(runId), new CrewWorkInput(runId, plan), plan.MaxExecutionTime, "The crew");
         return timedOut
-            ? (CrewRunStatus.TimedOut, null, $"The crew exceeded its max_execution_time of {plan.MaxExecutionTime} s; the tasks that finished are kept.", null)
-            : (outcome!.Status, outcome.Finished, outcome.Error, null);
+            ? TasksOutcome.TimedOut(plan.MaxExecutionTime)
+            : new TasksOutcome(outcome!.Status, outcome.Finished, outcome.Error, null);
     }
 }

@@ -6,8 +6,11 @@ public sealed record ExecutionOptions
     /// <summary>The configuration section these options bind to.</summary>
     public const string SectionName = "DurableCrews:Execution";
 
+    /// <summary>The default of <see cref="RateLimitWindowSeconds"/>: a minute, as CrewAI means <c>max_rpm</c>.</summary>
+    public const int DefaultRateLimitWindowSeconds = 60;
+
     /// <summary>The window <c>max_rpm</c> counts requests in, in seconds: 60, a minute, as CrewAI means it.</summary>
-    public int RateLimitWindowSeconds { get; init; } = 60;
+    public int RateLimitWindowSeconds { get; init; } = DefaultRateLimitWindowSeconds;
 
     /// <summary>How deep delegations may nest: a coworker's coworker's coworker by default.</summary>
     public int MaxDelegationDepth { get; init; } = 3;

@@ -1,3 +1,5 @@
+using DurableCrews.Configuration;
+
 namespace DurableCrews.Reports;
 
 /// <summary>Model prices for the run report's cost estimate, bound from <c>DurableCrews:Pricing</c>. Offline costs nothing.</summary>
@@ -27,5 +29,14 @@ public sealed record PricingOptions
 
         int slash = model.IndexOf('/', StringComparison.Ordinal);
         return slash >= 0 && Models.TryGetValue(model[(slash + 1)..], out var byName) ? byName : null;
+    }
+
+    /// <summary>The rules these settings must keep, checked when the host starts (by <see cref="OptionsValidator{TOptions}"/>).</summary>
+    public static void Check(PricingOptions options, OptionsProblems problems)
+    {
+        foreach (var (model, price) in options.Models)
+        {
+            problems.Unless(price is { PromptPer1K: >= 0, CompletionPer1K: >= 0 }, $"{nameof(Models)}:{model}", "must have prices of 0 or more");
+        }
     }
 }

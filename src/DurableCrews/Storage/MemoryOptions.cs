@@ -1,3 +1,5 @@
+using DurableCrews.Configuration;
+
 namespace DurableCrews.Storage;
 
 /// <summary>
@@ -23,4 +25,14 @@ public sealed record MemoryOptions
 
     /// <summary>Segments with this many records or more are never merged again (bounds what one compaction holds).</summary>
     public int MaxSegmentRecords { get; init; } = 262_144;
+
+    /// <summary>The rules these settings must keep, checked when the host starts (by <see cref="OptionsValidator{TOptions}"/>).</summary>
+    public static void Check(MemoryOptions options, OptionsProblems problems)
+    {
+        problems
+            .AtLeast(nameof(CacheMegabytes), options.CacheMegabytes, 1)
+            .AtLeast(nameof(CompactAfterSegments), options.CompactAfterSegments, 2)
+            .AtLeast(nameof(MaxSegmentRecords), options.MaxSegmentRecords, 1)
+            .Unless(Enum.IsDefined(options.Encoding), nameof(Encoding), $"must be one of {string.Join(", ", Enum.GetNames<MemoryEncoding>())}, not {options.Encoding}");
+    }
 }

@@ -16,6 +16,21 @@ internal sealed class MemorySegmentWriter(int dimensions, MemoryEncoding encodin
     readonly MemoryStream residuals = new();
     readonly int elementSize = MemorySegment.ElementSize(encoding);
 
+    /// <summary>How many names a new segment draws before two writers drawing the same one is taken for a fault.</summary>
+    const int NameCollisionAttempts = 5;
+
+    /// <summary>A writer holding <paramref name="records"/>, each of <paramref name="dimensions"/> dimensions.</summary>
+    public static MemorySegmentWriter Of(IEnumerable<MemoryRecord> records, int dimensions, MemoryEncoding encoding)
+    {
+        var writer = new MemorySegmentWriter(dimensions, encoding);
+        foreach (var record in records)
+        {
+            writer.Add(record);
+        }
+
+        return writer;
+    }
+
     /// <summary>How many rows were added.</summary>
     public int Count { get; private set; }
 
@@ -66,6 +81,24 @@ internal sealed class MemorySegmentWriter(int dimensions, MemoryEncoding encodin
         else
         {
             Add(record);
+        }
+    }
+
+    /// <summary>Writes the segment as a new blob of <paramref name="scope"/>, named by <paramref name="name"/> for each attempt (from 1).</summary>
+    public async Task WriteNewAsync(IBlobStore blobs, MemoryScope scope, Func<int, MemorySegmentName> name, CancellationToken cancellationToken)
+    {
+        var content = BinaryData.FromBytes(ToArray());
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await blobs.PutAsync(scope.Container, name(attempt).Name, content, BlobCondition.IfNotExists, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (BlobConditionFailedException) when (attempt < NameCollisionAttempts)
+            {
+                // Two segments drew the same name: draw again.
+            }
         }
     }
 

@@ -1,3 +1,5 @@
+using DurableCrews.Configuration;
+
 namespace DurableCrews.Storage;
 
 /// <summary>
@@ -24,4 +26,12 @@ public sealed record StorageOptions
 
     /// <summary>Whether the Azure Blob store is configured.</summary>
     public bool UsesBlobService => !string.IsNullOrWhiteSpace(ConnectionString) || BlobServiceUri is not null;
+
+    /// <summary>The rules these settings must keep, checked when the host starts (by <see cref="OptionsValidator{TOptions}"/>).</summary>
+    public static void Check(StorageOptions options, OptionsProblems problems)
+    {
+        problems
+            .AbsoluteUrl(nameof(BlobServiceUri), options.BlobServiceUri)
+            .Unless(options.UsesBlobService || !string.IsNullOrWhiteSpace(options.LocalPath), nameof(LocalPath), "must name a folder when no blob service is configured");
+    }
 }

@@ -1,3 +1,5 @@
+using DurableCrews.Configuration;
+
 namespace DurableCrews.Tools;
 
 /// <summary>How agents' tools run, bound from <c>DurableCrews:Tools</c>; the MCP servers a crew may name are defined here only.</summary>
@@ -26,4 +28,14 @@ public sealed record ToolOptions
 
     /// <summary>The MCP servers crews may refer to by name (<c>server: NAME</c>): stdio commands and HTTP endpoints.</summary>
     public Dictionary<string, McpServerOptions> Mcp { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>The rules these settings must keep, checked when the host starts (by <see cref="OptionsValidator{TOptions}"/>).</summary>
+    public static void Check(ToolOptions options, OptionsProblems problems)
+    {
+        problems
+            .AtLeast(nameof(TimeoutSeconds), options.TimeoutSeconds, 1)
+            .AtLeast(nameof(MaxResultChars), options.MaxResultChars, 1)
+            .AtLeast(nameof(MaxResponseBytes), options.MaxResponseBytes, 1)
+            .AtLeast(nameof(MaxFileBytes), options.MaxFileBytes, 1);
+    }
 }

@@ -139,8 +139,8 @@ public sealed class StructuredOutputTests
         var finish = new FinishAgentWorkRequest(runId, "t0", 0, []);
         var turn = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<AgentTurnActivity>(harness.Engine.Services);
 
-        var answered = await turn.ExecuteAsync(new AgentTurnRequest(runId, "t0", 0, AgentTurnMode.Work, Begin: input, Finish: finish));
-        var fixRequest = new AgentTurnRequest(runId, "t0", 1, AgentTurnMode.FixJson, RateScopes: answered.Start!.RateScopes, Finish: finish);
+        var answered = await turn.ExecuteAsync(new AgentTurnRequest(runId, "t0", 0, AgentTurnMode.Work) { Begin = input, Finish = finish });
+        var fixRequest = new AgentTurnRequest(runId, "t0", 1, AgentTurnMode.FixJson) { RateScopes = answered.Start!.RateScopes, Finish = finish };
         var fixedOnce = await turn.ExecuteAsync(fixRequest);
         var again = await turn.ExecuteAsync(fixRequest);
 

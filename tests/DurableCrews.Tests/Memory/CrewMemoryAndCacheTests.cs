@@ -37,7 +37,7 @@ public sealed class CrewMemoryAndCacheTests
 
         await harness.RunAsync(Crew(memory: true));
 
-        var store = new DurableCrews.Storage.MemoryStore(harness.Blobs);
+        var store = DurableCrews.Storage.MemoryStore.Create(harness.Blobs);
         var entities = await store.ListAsync(DurableCrews.Storage.MemoryScope.Entities("memory-crew"));
         Assert.Contains(entities, e => e.Id == "azure data lake" && e.Text.Contains("We land events", StringComparison.Ordinal));
         Assert.Contains(entities, e => e.Id == "etl");

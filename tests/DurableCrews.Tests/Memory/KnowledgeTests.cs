@@ -69,7 +69,7 @@ public sealed class KnowledgeTests : IDisposable
     }
 
     static CrewKnowledge Knowledge(IBlobStore blobs) =>
-        new(new MemoryStore(blobs), new EmbedderProvider(Microsoft.Extensions.Options.Options.Create(new EmbeddingOptions()), Microsoft.Extensions.Options.Options.Create(new ModelOptions())));
+        new(MemoryStore.Create(blobs), new EmbedderProvider(Microsoft.Extensions.Options.Options.Create(new EmbeddingOptions()), Microsoft.Extensions.Options.Options.Create(new ModelOptions())));
 
     [Fact]
     public void Crew_and_agent_sources_are_read_from_the_knowledge_folder_with_CrewAI_names()

@@ -37,7 +37,7 @@ public abstract class MemoryStoreContract
     [Fact]
     public async Task Search_returns_the_most_similar_memories_first()
     {
-        var store = new MemoryStore(Blobs);
+        var store = MemoryStore.Create(Blobs);
         await store.SaveAsync(MemoryScope.LongTerm(Crew), [Record("1", "kafka ingestion pipeline throughput"), Record("2", "quarterly revenue dashboard in power bi"), Record("3", "kafka consumer lag alerting")]);
 
         var matches = await store.SearchAsync(MemoryScope.LongTerm(Crew), embedder.Embed("kafka pipeline"), top: 2);
@@ -48,7 +48,7 @@ public abstract class MemoryStoreContract
     [Fact]
     public async Task Search_over_several_scopes_ranks_them_together()
     {
-        var store = new MemoryStore(Blobs);
+        var store = MemoryStore.Create(Blobs);
         await store.SaveAsync(MemoryScope.LongTerm(Crew), [Record("long", "kafka consumer lag alerting"), Record("other", "quarterly revenue")]);
         await store.SaveAsync(MemoryScope.Entities(Crew), [Record("kafka", "Kafka: kafka pipeline bus", MemoryKind.Entity)]);
 
@@ -60,7 +60,7 @@ public abstract class MemoryStoreContract
     [Fact]
     public async Task Equal_scores_go_to_the_newer_memory()
     {
-        var store = new MemoryStore(Blobs);
+        var store = MemoryStore.Create(Blobs);
         await store.SaveAsync(MemoryScope.LongTerm(Crew), [Record("old", "schema registry", minutes: 1), Record("new", "schema registry", minutes: 2)]);
 
         var matches = await store.SearchAsync(MemoryScope.LongTerm(Crew), embedder.Embed("schema registry"), top: 1);
@@ -72,7 +72,7 @@ public abstract class MemoryStoreContract
     public async Task Sixteen_writers_saving_in_parallel_while_the_scope_is_compacted_lose_nothing()
     {
         var scope = MemoryScope.LongTerm(Crew);
-        var compactor = new MemoryStore(Blobs, new MemoryOptions { CompactAfterSegments = 4 });
+        var compactor = MemoryStore.Create(Blobs, new MemoryOptions { CompactAfterSegments = 4 });
         using var done = new CancellationTokenSource();
         int compacted = 0;
         var compacting = Task.Run(async () =>
@@ -86,7 +86,7 @@ public abstract class MemoryStoreContract
         // 16 writers, each with its own store (as separate workers would be), 5 saves of 4 records each.
         await Task.WhenAll(Enumerable.Range(0, 16).Select(writer => Task.Run(async () =>
         {
-            var store = new MemoryStore(Blobs);
+            var store = MemoryStore.Create(Blobs);
             for (int save = 0; save < 5; save++)
             {
                 await store.SaveAsync(scope, Enumerable.Range(0, 4).Select(i => Record($"w{writer}-s{save}-r{i}", $"writer {writer} save {save} record {i}")).ToList());
@@ -96,7 +96,7 @@ public abstract class MemoryStoreContract
         await compacting;
         compacted += await compactor.CompactAsync(scope, force: true);
 
-        var saved = await new MemoryStore(Blobs).ListAsync(scope);
+        var saved = await MemoryStore.Create(Blobs).ListAsync(scope);
         Assert.Equal(16 * 5 * 4, saved.Count);
         Assert.Equal(saved.Count, saved.Select(r => r.Id).Distinct().Count());
         Assert.True(compacted >= 2, $"compaction merged {compacted} segments");
@@ -106,7 +106,7 @@ public abstract class MemoryStoreContract
     [Fact]
     public async Task A_save_writes_one_new_segment_and_leaves_the_others_as_they_were()
     {
-        var store = new MemoryStore(Blobs);
+        var store = MemoryStore.Create(Blobs);
         var scope = MemoryScope.LongTerm(Crew);
         await store.SaveAsync(scope, [Record("1", "first result"), Record("2", "second result")]);
         var before = await SegmentsAsync(scope);
@@ -124,27 +124,27 @@ public abstract class MemoryStoreContract
     [Fact]
     public async Task Entity_saved_twice_is_one_record_with_both_descriptions()
     {
-        var store = new MemoryStore(Blobs);
+        var store = MemoryStore.Create(Blobs);
         await store.SaveAsync(MemoryScope.Entities(Crew), [Record("kafka", "Kafka: the event bus.", MemoryKind.Entity)]);
         await store.SaveAsync(MemoryScope.Entities(Crew), [Record("kafka", "Kafka: retains seven days.", MemoryKind.Entity)]);
 
         var entity = Assert.Single(await store.ListAsync(MemoryScope.Entities(Crew)));
         Assert.Equal("Kafka: the event bus. Kafka: retains seven days.", entity.Text);
-        var found = Assert.Single(await new MemoryStore(Blobs).SearchAsync(MemoryScope.Entities(Crew), embedder.Embed("kafka"), top: 3));
+        var found = Assert.Single(await MemoryStore.Create(Blobs).SearchAsync(MemoryScope.Entities(Crew), embedder.Embed("kafka"), top: 3));
         Assert.Equal("Kafka: the event bus. Kafka: retains seven days.", found.Memory.Text);
     }
 
     [Fact]
     public async Task Forgotten_records_leave_every_view_and_an_entity_goes_with_all_its_versions()
     {
-        var store = new MemoryStore(Blobs);
+        var store = MemoryStore.Create(Blobs);
         await store.SaveAsync(MemoryScope.Entities(Crew), [Record("kafka", "Kafka: the event bus.", MemoryKind.Entity), Record("flink", "Flink: streams.", MemoryKind.Entity)]);
         await store.SaveAsync(MemoryScope.Entities(Crew), [Record("kafka", "Kafka: retains seven days.", MemoryKind.Entity)]);
 
         await store.ForgetAsync(MemoryScope.Entities(Crew), ["kafka"]);
 
         Assert.Equal(["flink"], (await store.ListAsync(MemoryScope.Entities(Crew))).Select(r => r.Id));
-        Assert.DoesNotContain(await new MemoryStore(Blobs).SearchAsync(MemoryScope.Entities(Crew), embedder.Embed("Kafka event bus"), top: 5), m => m.Memory.Id == "kafka");
+        Assert.DoesNotContain(await MemoryStore.Create(Blobs).SearchAsync(MemoryScope.Entities(Crew), embedder.Embed("Kafka event bus"), top: 5), m => m.Memory.Id == "kafka");
 
         await store.SaveAsync(MemoryScope.Entities(Crew), [Record("kafka", "Kafka: saved again.", MemoryKind.Entity)]);
         Assert.Equal("Kafka: saved again.", (await store.ListAsync(MemoryScope.Entities(Crew))).Single(r => r.Id == "kafka").Text);
@@ -153,7 +153,7 @@ public abstract class MemoryStoreContract
     [Fact]
     public async Task Compaction_keeps_the_merged_view_records_searches_and_deletions()
     {
-        var store = new MemoryStore(Blobs, new MemoryOptions { CompactAfterSegments = 4 });
+        var store = MemoryStore.Create(Blobs, new MemoryOptions { CompactAfterSegments = 4 });
         var scope = MemoryScope.Entities(Crew);
         await store.SaveAsync(scope, [Record("old", "Old: an entity from before.", MemoryKind.Entity)]);
         await store.SaveAsync(scope, [Record("kafka", "Kafka: the event bus.", MemoryKind.Entity)]);
@@ -171,7 +171,7 @@ public abstract class MemoryStoreContract
 
         Assert.True(merged >= 2, $"merged {merged}");
         Assert.True((await SegmentsAsync(scope)).Count < 10);
-        var fresh = new MemoryStore(Blobs);
+        var fresh = MemoryStore.Create(Blobs);
         Assert.Equal(listed.Select(r => (r.Id, r.Text)).Order(), (await fresh.ListAsync(scope)).Select(r => (r.Id, r.Text)).Order());
         Assert.Equal(searched.Select(m => (m.Memory.Id, m.Memory.Text)), (await fresh.SearchAsync(scope, embedder.Embed("kafka event bus days"), top: 3)).Select(m => (m.Memory.Id, m.Memory.Text)));
         Assert.DoesNotContain(await fresh.ListAsync(scope), r => r.Id == "e3");
@@ -182,11 +182,11 @@ public abstract class MemoryStoreContract
     public async Task Vectors_survive_the_round_trip_within_a_thirtieth_of_an_int8_step_and_exactly_in_float32()
     {
         var original = Record("v", "vectors are stored compactly");
-        await new MemoryStore(Blobs).SaveAsync(MemoryScope.LongTerm(Crew), [original]);
-        await new MemoryStore(Blobs, new MemoryOptions { Encoding = MemoryEncoding.Float32 }).SaveAsync(MemoryScope.Entities(Crew), [original with { Kind = MemoryKind.Entity }]);
+        await MemoryStore.Create(Blobs).SaveAsync(MemoryScope.LongTerm(Crew), [original]);
+        await MemoryStore.Create(Blobs, new MemoryOptions { Encoding = MemoryEncoding.Float32 }).SaveAsync(MemoryScope.Entities(Crew), [original with { Kind = MemoryKind.Entity }]);
 
-        var compact = Assert.Single(await new MemoryStore(Blobs).ListAsync(MemoryScope.LongTerm(Crew)));
-        var full = Assert.Single(await new MemoryStore(Blobs).ListAsync(MemoryScope.Entities(Crew)));
+        var compact = Assert.Single(await MemoryStore.Create(Blobs).ListAsync(MemoryScope.LongTerm(Crew)));
+        var full = Assert.Single(await MemoryStore.Create(Blobs).ListAsync(MemoryScope.Entities(Crew)));
 
         float step = original.Vector.Max(Math.Abs) / 127f;
         Assert.All(original.Vector.Zip(compact.Vector), pair => Assert.InRange(Math.Abs(pair.First - pair.Second), 0, (step / 30) + 1e-6));
@@ -197,7 +197,7 @@ public abstract class MemoryStoreContract
     [Fact]
     public async Task Reset_forgets_the_crews_long_term_and_entity_memory()
     {
-        var store = new MemoryStore(Blobs);
+        var store = MemoryStore.Create(Blobs);
         await store.SaveAsync(MemoryScope.LongTerm(Crew), [Record("1", "a result")]);
         await store.SaveAsync(MemoryScope.Entities(Crew), [Record("e", "E: a thing", MemoryKind.Entity)]);
         Assert.Single(await store.ListAsync(MemoryScope.LongTerm(Crew)));
@@ -218,24 +218,24 @@ public abstract class MemoryStoreContract
         };
         await Blobs.PutAsync(scope.Container, scope.LegacyBlobName, CrewJson.ToBinary(legacy));
 
-        var matches = await new MemoryStore(Blobs).SearchAsync(scope, embedder.Embed("kafka pipeline"), top: 1);
+        var matches = await MemoryStore.Create(Blobs).SearchAsync(scope, embedder.Embed("kafka pipeline"), top: 1);
 
         Assert.Equal("a", matches.Single().Memory.Id);
         Assert.Null(await Blobs.GetETagAsync(scope.Container, scope.LegacyBlobName));
         Assert.Single(await SegmentsAsync(scope));
-        Assert.Equal(["a", "b"], (await new MemoryStore(Blobs).ListAsync(scope)).Select(r => r.Id));
+        Assert.Equal(["a", "b"], (await MemoryStore.Create(Blobs).ListAsync(scope)).Select(r => r.Id));
     }
 
     [Fact]
     public async Task A_damaged_segment_is_left_out_and_the_rest_is_still_searched()
     {
         var scope = MemoryScope.LongTerm(Crew);
-        var store = new MemoryStore(Blobs);
+        var store = MemoryStore.Create(Blobs);
         await store.SaveAsync(scope, [Record("good", "kafka ingestion pipeline")]);
         await Blobs.PutAsync(scope.Container, $"{scope.Prefix}/0000000000000001-00000000.3.seg", BinaryData.FromBytes("DCMSEG\0\u0001 not a segment"u8.ToArray()));
         await Blobs.PutAsync(scope.Container, $"{scope.Prefix}/0000000000000002-00000000.1.seg", BinaryData.FromString("{\"records\": []}"));
 
-        var matches = await new MemoryStore(Blobs).SearchAsync(scope, embedder.Embed("kafka pipeline"), top: 3);
+        var matches = await MemoryStore.Create(Blobs).SearchAsync(scope, embedder.Embed("kafka pipeline"), top: 3);
 
         Assert.Equal("good", matches.Single().Memory.Id);
     }
@@ -244,7 +244,7 @@ public abstract class MemoryStoreContract
     public async Task Searches_stay_right_when_the_cache_budget_holds_less_than_the_scope()
     {
         var scope = MemoryScope.LongTerm(Crew);
-        var store = new MemoryStore(Blobs, new MemoryOptions { CacheMegabytes = 1 });
+        var store = MemoryStore.Create(Blobs, new MemoryOptions { CacheMegabytes = 1 });
         var big = Enumerable.Range(0, 6000).Select(i => Record($"n{i}", $"filler record number {i} about nothing")).ToList();
         await store.SaveAsync(scope, big.Take(3000).ToList());
         await store.SaveAsync(scope, [Record("needle", "kafka ingestion pipeline throughput")]);

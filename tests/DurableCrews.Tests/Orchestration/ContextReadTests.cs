@@ -29,7 +29,7 @@ public sealed class ContextReadTests
             return Task.FromResult(CrewEdits.Answer($"answer of {System.Text.RegularExpressions.Regex.Match(prompt, @"Current Task: do (\w+)").Groups[1].Value}"));
         });
         await using var harness = await EngineHarness.StartAsync(model, configureServices: services => services.AddSingleton<IBlobStore>(sp =>
-            store = new SlowOutputReads(DurableCrews.Configuration.DurableCrewsServiceCollectionExtensions.CreateBlobStore(
+            store = new SlowOutputReads(DurableCrews.Storage.StorageServiceCollectionExtensions.CreateBlobStore(
                 sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value))));
         var crew = new CrewBuilder().Agent("a")
             .Task("first", "a").Task("second", "a").Task("third", "a")

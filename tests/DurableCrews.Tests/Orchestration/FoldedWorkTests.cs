@@ -47,7 +47,7 @@ public sealed class FoldedWorkTests
         await using var harness = await EngineHarness.StartAsync(model);
         string runId = await StoreOneTaskRunAsync(harness, "again");
         var input = new AgentWorkInput(runId, "t0", 0, [], Folded: true, NoEarlierOutput: true);
-        var request = new AgentTurnRequest(runId, "t0", 0, AgentTurnMode.Work, Begin: input, Finish: new FinishAgentWorkRequest(runId, "t0", 0, []));
+        var request = new AgentTurnRequest(runId, "t0", 0, AgentTurnMode.Work) { Begin = input, Finish = new FinishAgentWorkRequest(runId, "t0", 0, []) };
         var turn = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<AgentTurnActivity>(harness.Engine.Services);
 
         var first = await turn.ExecuteAsync(request);
@@ -66,7 +66,7 @@ public sealed class FoldedWorkTests
         var model = new ScriptedChatClient(_ => Task.FromResult(CrewEdits.Answer("kept")));
         FirstTranscriptWriteFails? store = null;
         await using var harness = await EngineHarness.StartAsync(model, configureServices: services => services.AddSingleton<IBlobStore>(sp =>
-            store = new FirstTranscriptWriteFails(DurableCrews.Configuration.DurableCrewsServiceCollectionExtensions.CreateBlobStore(
+            store = new FirstTranscriptWriteFails(DurableCrews.Storage.StorageServiceCollectionExtensions.CreateBlobStore(
                 sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value), failing)));
         var (activitiesBefore, _) = harness.Engine.WorkDone;
 
