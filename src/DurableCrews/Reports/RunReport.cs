@@ -46,4 +46,7 @@ public sealed record RunReport
 
     /// <summary>The tasks and their delegations over time, for the Gantt chart.</summary>
     public IReadOnlyList<TimelineBar> Timeline { get; init; } = [];
+
+    /// <summary>For a CrewAI-style flow, each run of its steps in order (a loop's iterations apart); empty for a crew.</summary>
+    public IReadOnlyList<FlowStepReport> Steps { get; init; } = [];
 }

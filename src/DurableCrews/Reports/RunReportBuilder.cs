@@ -1,3 +1,4 @@
+using DurableCrews.Orchestration;
 using DurableCrews.Runs;
 
 namespace DurableCrews.Reports;
@@ -5,8 +6,13 @@ namespace DurableCrews.Reports;
 /// <summary>Builds a <see cref="RunReport"/> from a run's stored result.</summary>
 public static class RunReportBuilder
 {
-    /// <summary>The report of <paramref name="output"/>, with costs from <paramref name="pricing"/>.</summary>
-    public static RunReport Build(CrewOutput output, PricingOptions pricing)
+    /// <summary>
+    /// The report of <paramref name="output"/>, with costs from <paramref name="pricing"/>. For a CrewAI-style flow,
+    /// <paramref name="flowSteps"/> are its step runs (<see cref="FlowStepRun.Walk"/>) and <paramref name="maxIterations"/>
+    /// each step's bound: the timeline then shows each step run as "iteration n of m" and a <c>for_each</c> step's items
+    /// as bars under it.
+    /// </summary>
+    public static RunReport Build(CrewOutput output, PricingOptions pricing, IReadOnlyList<FlowStepRun>? flowSteps = null, IReadOnlyDictionary<string, int>? maxIterations = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(pricing);
@@ -25,7 +31,8 @@ public static class RunReportBuilder
             t.Retries + DelegationRecord.All(t.Delegations).Sum(d => d.Retries),
             Math.Round(t.Waits.Concat(DelegationRecord.All(t.Delegations).SelectMany(d => d.Waits)).Sum(w => (w.EndedAt - w.StartedAt).TotalSeconds), 3),
             t.Raw.Length,
-            t.Skipped)).ToList();
+            t.Skipped,
+            t.Item)).ToList();
 
         var work = output.TasksOutput.Where(t => t.Skipped is null).Select(t => (t.Agent, Task: true, Seconds: (t.FinishedAt - t.StartedAt).TotalSeconds, t.TokenUsage.TotalTokens - t.Delegations.Sum(d => d.TokenUsage.TotalTokens)))
             .Concat(output.TasksOutput.SelectMany(t => DelegationRecord.All(t.Delegations)).Select(d => (Agent: d.Coworker, Task: false, Seconds: (d.FinishedAt - d.StartedAt).TotalSeconds, d.TokenUsage.TotalTokens - d.Delegations.Sum(c => c.TokenUsage.TotalTokens))));
@@ -33,10 +40,29 @@ public static class RunReportBuilder
             .Select(g => new AgentReport(g.Key, g.Count(w => w.Task), g.Count(w => !w.Task), Math.Round(g.Sum(w => w.Seconds), 3), g.Sum(w => w.Item4)))
             .OrderByDescending(a => a.BusySeconds).ToList();
 
+        var steps = (flowSteps ?? []).Select(s => new FlowStepReport(
+            s.Record.Step,
+            s.Record.Iteration,
+            maxIterations?.GetValueOrDefault(s.Record.Step) ?? s.Record.Iteration,
+            s.ForEach ? s.Record.RunIds.Count : null,
+            s.Record.Outcome,
+            Offset(s.StartedAt, start),
+            Offset(s.FinishedAt, start))).ToList();
         var timeline = new List<TimelineBar>();
-        foreach (var task in output.TasksOutput)
+        foreach (var (step, run) in steps.Zip(flowSteps ?? []))
         {
-            timeline.Add(new TimelineBar(task.Name, task.Agent, "task", 0, Offset(task.StartedAt, start), Offset(task.FinishedAt, start)));
+            string outcome = step.Outcome is null ? string.Empty : $" → {step.Outcome}";
+            string items = step.Items is { } count ? $", {count} items" : string.Empty;
+            timeline.Add(new TimelineBar($"{step.Step}{outcome} ({step.IterationText}{items})", run.Record.Outcome is null ? step.Step : "human", "step", 0, step.StartSeconds, step.EndSeconds, null, step.Iteration, step.MaxIterations));
+            foreach (var item in run.Items)
+            {
+                timeline.Add(new TimelineBar(TaskOutput.ItemName(step.Step, item.Index), item.Result.Crew, "item", 1, Offset(item.Result.StartedAt, start), Offset(item.Result.FinishedAt, start), item.Index, step.Iteration));
+            }
+        }
+
+        foreach (var task in steps.Count > 0 ? [] : output.TasksOutput)
+        {
+            timeline.Add(new TimelineBar(task.Name, task.Agent, "task", 0, Offset(task.StartedAt, start), Offset(task.FinishedAt, start), task.Item));
             AddToolCalls(task.ToolCalls, 1, start, timeline);
             AddDelegations(task.Delegations, 1, start, timeline);
         }
@@ -63,6 +89,7 @@ public static class RunReportBuilder
             CharsPerSecond = Math.Round(output.Raw.Length / duration, 1),
             Warnings = output.Warnings,
             Timeline = timeline,
+            Steps = steps,
         };
     }
 

@@ -32,7 +32,7 @@ public static class RunReportHtml
             table{border-collapse:collapse;font-size:13px}th,td{border-bottom:1px solid #d8dee4;padding:5px 10px;text-align:left}
             td.n,th.n{text-align:right}.status-Completed{color:#1a7f37}.status-Failed,.status-TimedOut,.status-Terminated{color:#cf222e}
             .error{background:#ffebe9;border:1px solid #ff8182;padding:8px 12px;border-radius:6px}
-            svg text{font-size:12px;font-family:inherit}.bar.task{fill:#0969da}.bar.delegation{fill:#8250df}.bar.tool{fill:#bf8700}.grid{stroke:#d8dee4}
+            svg text{font-size:12px;font-family:inherit}.bar.task{fill:#0969da}.bar.delegation{fill:#8250df}.bar.tool{fill:#bf8700}.bar.step{fill:#1a7f37}.bar.item{fill:#0969da}.grid{stroke:#d8dee4}
             </style></head><body>
             """);
         html.Append(c, $"<h1>Run {E(report.RunId)}</h1><div>Crew <b>{E(report.Crew)}</b> · <span class=\"status-{report.Status}\">{report.Status}</span> · started {report.StartedAt:u}</div>");
@@ -55,6 +55,17 @@ public static class RunReportHtml
 
         html.Append("<h2>Timeline</h2>");
         Gantt(html, report);
+
+        if (report.Steps.Count > 0)
+        {
+            html.Append("<h2>Flow steps</h2><table><tr><th>step</th><th>iteration</th><th class=n>items</th><th>outcome</th><th class=n>from s</th><th class=n>to s</th></tr>");
+            foreach (var s in report.Steps)
+            {
+                html.Append(c, $"<tr><td>{E(s.Step)}</td><td>{E(s.IterationText)}</td><td class=n>{s.Items}</td><td>{E(s.Outcome ?? string.Empty)}</td><td class=n>{s.StartSeconds:0.###}</td><td class=n>{s.EndSeconds:0.###}</td></tr>");
+            }
+
+            html.Append("</table>");
+        }
 
         html.Append("<h2>Tasks</h2><table><tr><th>task</th><th>agent</th><th>model</th><th class=n>s</th><th class=n>tokens</th><th class=n>cost</th><th class=n>cache hits</th><th class=n>delegations</th><th class=n>retries</th><th class=n>waited s</th><th class=n>output chars</th></tr>");
         foreach (var t in report.Tasks)
@@ -98,7 +109,7 @@ public static class RunReportHtml
         var c = CultureInfo.InvariantCulture;
         double end = Math.Max(report.DurationSeconds, report.Timeline.Select(b => b.EndSeconds).DefaultIfEmpty(0).Max());
         int height = (report.Timeline.Count + 1) * RowHeight + 10;
-        html.Append(c, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{LabelWidth + ChartWidth + 20}\" height=\"{height}\" role=\"img\" aria-label=\"Timeline of tasks and delegations\">");
+        html.Append(c, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{LabelWidth + ChartWidth + 20}\" height=\"{height}\" role=\"img\" aria-label=\"Timeline of tasks, delegations, flow steps and items\">");
         for (int tick = 0; tick <= 4; tick++)
         {
             double x = LabelWidth + ChartWidth * tick / 4.0;
@@ -113,7 +124,8 @@ public static class RunReportHtml
             double y = row * RowHeight + 4;
             string label = bar.Label.Length > 40 ? bar.Label[..39] + "…" : bar.Label;
             html.Append(c, $"<text x=\"{6 + bar.Depth * 14}\" y=\"{y + 14:0.#}\">{E(label)}</text>");
-            html.Append(c, $"<rect class=\"bar {bar.Kind}\" data-label=\"{E(bar.Label)}\" data-agent=\"{E(bar.Agent)}\" data-start=\"{bar.StartSeconds:0.###}\" data-end=\"{bar.EndSeconds:0.###}\" x=\"{x:0.##}\" y=\"{y:0.#}\" width=\"{width:0.##}\" height=\"{RowHeight - 8}\" rx=\"3\"><title>{E(bar.Agent)}: {E(bar.Label)} ({bar.StartSeconds:0.##}–{bar.EndSeconds:0.##} s)</title></rect>");
+            string facts = (bar.Item is { } item ? $" data-item=\"{item}\"" : string.Empty) + (bar.Iteration is { } iteration ? $" data-iteration=\"{iteration}\"" : string.Empty);
+            html.Append(c, $"<rect class=\"bar {bar.Kind}\"{facts} data-label=\"{E(bar.Label)}\" data-agent=\"{E(bar.Agent)}\" data-start=\"{bar.StartSeconds:0.###}\" data-end=\"{bar.EndSeconds:0.###}\" x=\"{x:0.##}\" y=\"{y:0.#}\" width=\"{width:0.##}\" height=\"{RowHeight - 8}\" rx=\"3\"><title>{E(bar.Agent)}: {E(bar.Label)} ({bar.StartSeconds:0.##}–{bar.EndSeconds:0.##} s)</title></rect>");
             row++;
         }
 

@@ -19,6 +19,17 @@ public static class RunReportMarkdown
             md.Append(c, $"> {error}\n\n");
         }
 
+        if (report.Steps.Count > 0)
+        {
+            md.Append("## Flow steps\n\n| step | iteration | items | outcome | from s | to s |\n| --- | --- | ---: | --- | ---: | ---: |\n");
+            foreach (var s in report.Steps)
+            {
+                md.Append(c, $"| {Cell(s.Step)} | {s.IterationText} | {s.Items} | {Cell(s.Outcome ?? string.Empty)} | {s.StartSeconds:0.###} | {s.EndSeconds:0.###} |\n");
+            }
+
+            md.Append('\n');
+        }
+
         md.Append("## Tasks\n\n| task | agent | model | s | tokens | cost | cache hits | delegations | retries | waited s | output chars |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         foreach (var t in report.Tasks)
         {
@@ -49,7 +60,7 @@ public static class RunReportMarkdown
             int to = Math.Max(from + 1, (int)Math.Round(bar.EndSeconds / end * Width));
             string label = new string(' ', bar.Depth * 2) + bar.Label;
             label = label.Length > 34 ? label[..33] + "…" : label;
-            md.Append(c, $"{label,-34} |{new string(' ', from)}{new string(bar.Kind switch { "task" => '█', "tool" => '░', _ => '▒' }, to - from)}{new string(' ', Math.Max(0, Width - to))}| {bar.StartSeconds:0.00}–{bar.EndSeconds:0.00} s\n");
+            md.Append(c, $"{label,-34} |{new string(' ', from)}{new string(bar.Kind switch { "task" or "step" => '█', "item" => '▓', "tool" => '░', _ => '▒' }, to - from)}{new string(' ', Math.Max(0, Width - to))}| {bar.StartSeconds:0.00}–{bar.EndSeconds:0.00} s\n");
         }
 
         md.Append("```\n");

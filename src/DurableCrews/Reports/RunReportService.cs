@@ -1,4 +1,5 @@
 using DurableCrews.Definitions;
+using DurableCrews.Runs;
 using DurableCrews.Storage;
 using Microsoft.Extensions.Options;
 
@@ -28,6 +29,29 @@ public sealed class RunReportService
         }
 
         var result = await runs.GetResultAsync(runId, cancellationToken).ConfigureAwait(false);
-        return result is null ? null : RunReportBuilder.Build(result, pricing);
+        if (result is null)
+        {
+            return null;
+        }
+
+        // A CrewAI-style flow's step runs come from its state.json and its crew runs' results, as its trace's do.
+        if (await runs.GetFlowAsync(runId, cancellationToken).ConfigureAwait(false) is not { } flow || !flow.Flow.UsesGraph())
+        {
+            return RunReportBuilder.Build(result, pricing);
+        }
+
+        var history = (await runs.GetFlowStateAsync(runId, cancellationToken).ConfigureAwait(false))?.History ?? [];
+        var results = new Dictionary<string, CrewOutput>(StringComparer.Ordinal);
+        foreach (string stepRun in history.SelectMany(h => h.RunIds).Distinct(StringComparer.Ordinal))
+        {
+            if (await runs.GetResultAsync(stepRun, cancellationToken).ConfigureAwait(false) is { } stepResult)
+            {
+                results[stepRun] = stepResult;
+            }
+        }
+
+        var forEach = flow.Flow.Steps.Where(s => s.ForEach is not null).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var steps = Orchestration.FlowStepRun.Walk(history, results, forEach, result.StartedAt);
+        return RunReportBuilder.Build(result, pricing, steps, flow.Flow.Steps.ToDictionary(s => s.Name, s => s.MaxIterations, StringComparer.Ordinal));
     }
 }

@@ -1,6 +1,6 @@
 namespace DurableCrews.Reports;
 
-/// <summary>One task in a run report; each item of a <c>for_each</c> task is one (<c>profile[0]</c>, <c>profile[1]</c> …).</summary>
+/// <summary>One task in a run report; each item of a <c>for_each</c> task is one (<c>profile[0]</c>, <c>profile[1]</c> …, its index in <c>Item</c>).</summary>
 public sealed record TaskReport(
     string Name,
     string Agent,
@@ -14,4 +14,5 @@ public sealed record TaskReport(
     int Retries,
     double WaitSeconds,
     int OutputCharacters,
-    string? Skipped = null);
+    string? Skipped = null,
+    int? Item = null);

@@ -33,13 +33,10 @@ internal static class FlowTrace
             flow.SetStatus(ActivityStatusCode.Error, output.Error ?? output.Status.ToString());
         }
 
-        var previousEnd = output.StartedAt;
-        foreach (var record in history)
+        foreach (var run in FlowStepRun.Walk(history, results, forEachSteps, output.StartedAt))
         {
-            var runs = record.RunIds.Select(r => results.GetValueOrDefault(r)).ToList();
-            var started = runs.Where(r => r is not null).Select(r => r!.StartedAt).DefaultIfEmpty(previousEnd).Min();
-            var ended = runs.Where(r => r is not null).Select(r => r!.FinishedAt).DefaultIfEmpty(started).Max();
-            using var step = RunTrace.Start($"flow.step {record.Step}", flow.Context, started, output.RunId);
+            var record = run.Record;
+            using var step = RunTrace.Start($"flow.step {record.Step}", flow.Context, run.StartedAt, output.RunId);
             if (step is null)
             {
                 continue;
@@ -53,8 +50,7 @@ internal static class FlowTrace
                 step.SetTag("durablecrews.flow.outcome", outcome);
             }
 
-            bool items = forEachSteps.Contains(record.Step);
-            if (items)
+            if (run.ForEach)
             {
                 step.SetTag("durablecrews.flow.items", record.RunIds.Count);
             }
@@ -63,22 +59,16 @@ internal static class FlowTrace
                 step.SetTag("durablecrews.flow.step_run", record.RunIds[0]);
             }
 
-            for (int k = 0; items && k < record.RunIds.Count; k++)
+            foreach (var item in run.Items)
             {
-                if (runs[k] is not { } result)
-                {
-                    continue;
-                }
-
-                using var item = RunTrace.Start($"flow.item {record.Step}[{k}]", step.Context, result.StartedAt, output.RunId);
-                item?.SetTag("durablecrews.flow.step", record.Step);
-                item?.SetTag("durablecrews.item", k);
-                item?.SetTag("durablecrews.flow.step_run", record.RunIds[k]);
-                item?.SetEndTime(result.FinishedAt.UtcDateTime);
+                using var span = RunTrace.Start($"flow.item {record.Step}[{item.Index}]", step.Context, item.Result.StartedAt, output.RunId);
+                span?.SetTag("durablecrews.flow.step", record.Step);
+                span?.SetTag("durablecrews.item", item.Index);
+                span?.SetTag("durablecrews.flow.step_run", item.RunId);
+                span?.SetEndTime(item.Result.FinishedAt.UtcDateTime);
             }
 
-            step.SetEndTime(ended.UtcDateTime);
-            previousEnd = ended;
+            step.SetEndTime(run.FinishedAt.UtcDateTime);
         }
 
         flow.SetEndTime(output.FinishedAt.UtcDateTime);
