@@ -23,7 +23,10 @@ public sealed record CrewProgress
     /// <summary>The finished tasks' names, in the order they finished (the last <see cref="MaxListed"/>).</summary>
     public IReadOnlyList<string> Finished { get; init; } = [];
 
-    /// <summary>The <c>for_each</c> tasks running now, with how many of their items have finished; null when none runs.</summary>
+    /// <summary>
+    /// The <c>for_each</c> tasks running now, with how many of their items have finished; null when none runs. For a
+    /// CrewAI-style flow, each <c>for_each</c> step's latest run (named after the step), kept once it has finished.
+    /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ItemProgress>? Items { get; init; }
 
@@ -32,6 +35,10 @@ public sealed record CrewProgress
 
     /// <summary>For a CrewAI-style flow, how many times each step has started (the n of "iteration n of max_iterations"); null for a crew.</summary>
     public IReadOnlyDictionary<string, int>? Iterations { get; init; }
+
+    /// <summary>For a CrewAI-style flow, each step's <c>max_iterations</c> (the m of "iteration n of m"); null for a crew.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, int>? MaxIterations { get; init; }
 
     /// <summary>When the tasks run in a child orchestration (a crew with <c>max_execution_time</c>), its instance id: the progress is its status.</summary>
     public string? WorkInstance { get; init; }

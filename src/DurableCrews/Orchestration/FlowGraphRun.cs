@@ -36,6 +36,7 @@ internal sealed class FlowGraphRun
     readonly Dictionary<string, Task<FlowStepRecord>> running = new(StringComparer.Ordinal);
     readonly Dictionary<string, RunningTask> shown = new(StringComparer.Ordinal);
     readonly Dictionary<string, FlowStepBegun> begun = new(StringComparer.Ordinal);
+    readonly Dictionary<string, ItemProgress> items = new(StringComparer.Ordinal);
     readonly List<string> finished = [];
     JsonObject state;
     long tokens;
@@ -198,6 +199,11 @@ internal sealed class FlowGraphRun
         var pending = new Queue<(string RunId, int Item)>(runIds.Select((r, i) => (r, i)));
         var active = new Dictionary<Task<CrewRunSummary>, string>();
         string? failure = null;
+        if (step.ForEach)
+        {
+            items[step.Name] = new ItemProgress(graph.Steps.TakeWhile(s => s.Name != step.Name).Count(), step.Name, 0, runIds.Count);
+        }
+
         while ((failure is null && pending.Count > 0) || active.Count > 0)
         {
             while (failure is null && active.Count < step.MaxParallel && pending.TryDequeue(out var child))
@@ -216,6 +222,11 @@ internal sealed class FlowGraphRun
             var next = await Task.WhenAny(active.Keys);
             shown.Remove(active[next]);
             active.Remove(next);
+            if (step.ForEach)
+            {
+                items[step.Name] = items[step.Name] with { Done = items[step.Name].Done + 1 };
+            }
+
             try
             {
                 var summary = await next;
@@ -298,6 +309,8 @@ internal sealed class FlowGraphRun
             Finished = finished.TakeLast(CrewProgress.MaxListed).ToList(),
             Tokens = tokens,
             Iterations = new Dictionary<string, int>(iterations, StringComparer.Ordinal),
+            MaxIterations = graph.Steps.ToDictionary(s => s.Name, s => s.MaxIterations, StringComparer.Ordinal),
+            Items = items.Count == 0 ? null : [.. items.Values.OrderBy(i => i.Index)],
         });
 
     static string Ordinal(int n) => (n % 100) switch

@@ -26,6 +26,9 @@ public sealed record FlowGraphStep
     /// <summary>The most times it runs.</summary>
     public int MaxIterations { get; init; } = 10;
 
+    /// <summary>Whether it is a <c>for_each</c>: each of its crew runs is an item.</summary>
+    public bool ForEach { get; init; }
+
     /// <summary>The most items of its <c>for_each</c> running at once.</summary>
     public int MaxParallel { get; init; } = 8;
 
@@ -51,6 +54,7 @@ public sealed record FlowGraphStep
             Listen = step.Listen,
             DependsOn = step.DependsOn,
             MaxIterations = step.MaxIterations,
+            ForEach = step.ForEach is not null,
             MaxParallel = step.MaxParallel,
             Outcomes = step.HumanFeedback?.Outcomes ?? [],
             Timeout = step.HumanFeedback?.Timeout,

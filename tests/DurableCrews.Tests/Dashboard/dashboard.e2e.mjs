@@ -88,6 +88,22 @@ try {
   await page.select("[data-testid=filter-status]", "Completed");
   await page.waitForFunction(ids => ids.every(id => document.querySelector(`tr[data-run="${id}"]`)), { timeout: 15000 }, [platformRun, replayRun, reviewedRun]);
   await shot("runs-filtered");
+
+  // 7. A flow with a fan-out: each step it started as "iteration n of m", its for_each items counted and drawn as bars.
+  const flowRun = await page.evaluate(async () => (await api("flows/write-a-book/kickoff", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).run_id);
+  await page.goto(at("#/runs/" + encodeURIComponent(flowRun)), { waitUntil: "networkidle0" });
+  await waitForStatus("Completed", 120000);
+  await page.waitForSelector(".row[data-kind=item]", { timeout: 15000 });
+  const iteration = await page.$eval("[data-testid=iteration][data-step=write_chapters] b", e => e.textContent).catch(() => "");
+  if (iteration !== "iteration 1 of 10") failures.push(`the flow shows its step write_chapters as "${iteration}", not "iteration 1 of 10"`);
+  const counted = await page.$eval("[data-testid=items-done][data-name=write_chapters] b", e => e.textContent).catch(() => "");
+  const itemBars = await page.$$eval(".row[data-kind=item] .label", rows => rows.map(r => r.textContent));
+  const chapters = itemBars.length;
+  if (chapters < 2 || counted !== `${chapters} / ${chapters}`) failures.push(`the flow counts its items as "${counted}" and draws ${chapters} item bar(s)`);
+  if (!itemBars.every((label, k) => label === `write_chapters[${k}]`)) failures.push(`the item bars are labelled ${JSON.stringify(itemBars)}`);
+  const stepBars = await page.$$eval(".row[data-kind=step] .label", rows => rows.map(r => r.textContent));
+  if (!stepBars.includes(`write_chapters (iteration 1 of 10, ${chapters} items)`)) failures.push(`the step bars are labelled ${JSON.stringify(stepBars)}`);
+  await shot("flow-fan-out");
 } catch (error) {
   failures.push(error.stack || String(error));
 } finally {

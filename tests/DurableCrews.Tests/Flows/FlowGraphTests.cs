@@ -186,6 +186,50 @@ public sealed class FlowGraphTests
         Assert.Equal("publish", run.Output!.TasksOutput[^1].Name);
     }
 
+    const string LoopOverItems =
+        """
+        state: { tries: 0, items: [] }
+        steps:
+          draft:
+            crew: draft
+            start: true
+            listen: retry
+            max_iterations: 4
+          review:
+            crew: review
+            listen: draft
+            for_each: state.items
+            max_iterations: 4
+            set: { tries: state.tries + 1 }
+            router:
+              - when: state.tries >= 2
+                emit: done
+              - emit: retry
+          publish: { crew: publish, listen: done }
+        """;
+
+    [Fact]
+    public async Task A_loop_over_a_for_each_shows_iteration_n_of_m_and_its_items_in_its_progress_and_its_report()
+    {
+        await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(r => "fine"));
+        var flow = Parse(LoopOverItems, Crew("draft"), Crew("review"), Crew("publish"));
+
+        var run = await RunAsync(harness, flow, "loop-items", new Dictionary<string, string> { ["items"] = "[1, 2, 3]" });
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        Assert.Equal((2, 4), (run.Progress!.Iterations!["review"], run.Progress.MaxIterations!["review"]));
+        Assert.Equal(10, run.Progress.MaxIterations["publish"]);
+        Assert.Equal([("review", 3, 3)], run.Progress.Items!.Select(i => (i.Name, i.Done, i.Total)));
+
+        var report = await harness.Engine.Services.GetRequiredService<DurableCrews.Reports.RunReportService>().GetAsync("loop-items");
+        Assert.NotNull(report);
+        Assert.Equal(
+            [("draft", 1, 4, (int?)null), ("review", 1, 4, 3), ("draft", 2, 4, null), ("review", 2, 4, 3), ("publish", 1, 10, null)],
+            report.Steps.Select(s => (s.Step, s.Iteration, s.MaxIterations, s.Items)));
+        Assert.Contains("review (iteration 2 of 4, 3 items)", report.Timeline.Select(b => b.Label));
+        Assert.Equal([(0, 1), (1, 1), (2, 1), (0, 2), (1, 2), (2, 2)], report.Timeline.Where(b => b.Kind == "item").Select(b => (b.Item!.Value, b.Iteration!.Value)));
+    }
+
     [Fact]
     public async Task A_loop_that_never_ends_fails_the_flow_at_max_iterations_saying_so()
     {

@@ -4,7 +4,8 @@ namespace DurableCrews.Tests.Support;
 
 /// <summary>
 /// <c>Dashboard/dashboard.e2e.mjs</c>: the dashboard driven in Debian's headless Chromium by puppeteer-core (a hierarchical
-/// crew started from the form and watched, replayed, a human-input task approved, a run terminated, the list filtered).
+/// crew started from the form and watched, replayed, a human-input task approved, a run terminated, the list filtered, the bundled flow <c>write-a-book</c> watched
+/// for its steps' iterations and its chapters as item bars).
 /// Needs the crew <c>reviewed</c> (a <c>human_input</c> task over <c>{topic}</c>) and the bundled <c>data-platform</c>.
 /// </summary>
 public static class DashboardE2e
@@ -28,7 +29,7 @@ public static class DashboardE2e
 
     /// <summary>The screenshots a passing walk leaves, one per step.</summary>
     public static readonly string[] Screenshots =
-        ["01-runs.png", "02-hierarchical-running.png", "03-hierarchical-completed.png", "04-replayed.png", "05-human-input-waiting.png", "06-human-input-approved.png", "07-terminated.png", "08-runs-filtered.png"];
+        ["01-runs.png", "02-hierarchical-running.png", "03-hierarchical-completed.png", "04-replayed.png", "05-human-input-waiting.png", "06-human-input-approved.png", "07-terminated.png", "08-runs-filtered.png", "09-flow-fan-out.png"];
 
     /// <summary>
     /// Skips the calling test when Chromium is missing, unless <c>DURABLECREWS_REQUIRE_CHROMIUM=1</c> (CI), where it fails.
