@@ -41,14 +41,15 @@ public sealed class RunReportService
         }
 
         var history = (await runs.GetFlowStateAsync(runId, cancellationToken).ConfigureAwait(false))?.History ?? [];
-        var results = new Dictionary<string, CrewOutput>(StringComparer.Ordinal);
-        foreach (string stepRun in history.SelectMany(h => h.RunIds).Distinct(StringComparer.Ordinal))
+        var results = new System.Collections.Concurrent.ConcurrentDictionary<string, CrewOutput>(StringComparer.Ordinal);
+        var reads = new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(history.SelectMany(h => h.RunIds).Distinct(StringComparer.Ordinal), reads, async (stepRun, token) =>
         {
-            if (await runs.GetResultAsync(stepRun, cancellationToken).ConfigureAwait(false) is { } stepResult)
+            if (await runs.GetResultAsync(stepRun, token).ConfigureAwait(false) is { } stepResult)
             {
                 results[stepRun] = stepResult;
             }
-        }
+        }).ConfigureAwait(false);
 
         var forEach = flow.Flow.Steps.Where(s => s.ForEach is not null).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var steps = Orchestration.FlowStepRun.Walk(history, results, forEach, result.StartedAt);
