@@ -23,6 +23,7 @@ public sealed class AppSettingsTests
         // Local only: the embedded store and the offline model are for laptops and tests.
         ["DurableCrews__Storage__LocalPath"] = "local only; the embedded store is used when no blob service is configured",
         ["DurableCrews__Model__OfflineLatencyMs"] = "local only; simulated latency of the offline model",
+        ["DurableCrews__Model__OfflineStandIn"] = "local only; the offline model standing in for every model is what validate and run --offline ask for",
         ["DurableCrews__Model__TimeoutSeconds"] = "tuning; the default (600 s) lets long model answers finish",
         ["DurableCrews__Versioning__StartVersion"] = "rollback or canary only; new runs start on the build's current orchestration version",
 
