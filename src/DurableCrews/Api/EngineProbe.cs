@@ -55,7 +55,7 @@ public sealed class EngineProbe(DurableTaskClient client, IBlobStore blobs, Time
             var done = await client.WaitForInstanceCompletionAsync(instanceId, bounded.Token).ConfigureAwait(false);
             double elapsed = time.GetElapsedTime(probing).TotalMilliseconds;
             return done.RuntimeStatus == OrchestrationRuntimeStatus.Completed
-                ? new EngineHealth("Healthy", storageMs, new EngineProbeResult(activities, elapsed))
+                ? new EngineHealth("Healthy", storageMs, new EngineProbeResult(activities, elapsed, (done.LastUpdatedAt - done.CreatedAt).TotalMilliseconds))
                 : EngineHealth.Unhealthy($"the probe ended {done.RuntimeStatus}: {done.FailureDetails?.ErrorMessage}", storageMs);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

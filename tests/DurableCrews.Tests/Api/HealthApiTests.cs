@@ -32,6 +32,7 @@ public sealed class HealthApiTests
         Assert.Equal(HttpStatusCode.OK, probed.StatusCode);
         Assert.Equal(3, probedBody.GetProperty("probe").GetProperty("activities").GetInt32());
         Assert.True(probedBody.GetProperty("probe").GetProperty("elapsed_ms").GetDouble() > 0);
+        Assert.InRange(probedBody.GetProperty("probe").GetProperty("engine_ms").GetDouble(), 0, probedBody.GetProperty("probe").GetProperty("elapsed_ms").GetDouble());
         Assert.DoesNotContain(left, id => id.StartsWith("health-probe-", StringComparison.Ordinal));
     }
 
