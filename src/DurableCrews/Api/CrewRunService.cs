@@ -199,12 +199,13 @@ public sealed class CrewRunService
 
     /// <summary>
     /// Raises the external event <paramref name="name"/> for a run: on the task that waits for it (a <c>human_input</c>
-    /// task waits in its own orchestration, <c>{runId}/t{n}</c>), else on the run itself. <paramref name="runId"/> may
-    /// also name one of the run's instances (<c>{runId}/t0</c>) to raise the event there.
+    /// task waits in its own orchestration, <c>{runId}/t{n}</c>); on a flow run with no such task, on the run itself (a
+    /// <c>human_feedback</c> step waits there). <paramref name="runId"/> may also name one of the run's instances
+    /// (<c>{runId}/t0</c>) to raise the event there.
     /// </summary>
     /// <returns>
     /// Where the event went; NotFound when there is no such run or instance, Conflict (with the run's status) when the run
-    /// or the instance has ended, so that the event would be lost.
+    /// or the instance has ended, or when no task of a crew run waits for the event yet, so that the event would be lost.
     /// </returns>
     /// <exception cref="CrewDefinitionException">The event name is not a valid name.</exception>
     public async Task<RaisedEvent> RaiseEventAsync(string runId, string name, object? payload, CancellationToken cancellationToken = default)
@@ -229,6 +230,15 @@ public sealed class CrewRunService
         }
 
         string target = run != runId ? runId : view.Progress?.Running.FirstOrDefault(t => t.WaitingFor == name)?.InstanceId ?? runId;
+
+        // A crew run's own orchestration waits for no event (a human_input task waits in its own instance): an event
+        // raised there now would be dropped. Refused instead, so that the sender tries again once a task waits.
+        if (target == run && await runs.GetRunAsync(run, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return new RaisedEvent(RunActionResult.Conflict, RunStatus: view.Status, Reason:
+                $"No task of '{run}' waits for '{name}' now, so the event would be lost. A task that waits shows it as waiting_for in the run's progress (GET runs/{run}); send the event then, or to the task's instance ('{run}/t{{n}}').");
+        }
+
         if (target != run)
         {
             var instance = await client.GetInstanceAsync(target, cancellationToken).ConfigureAwait(false);

@@ -136,8 +136,8 @@ internal sealed class RunEndpoints(CrewRunService runs, RunReportService reports
             return await runs.RaiseEventAsync(runId, name, payload, cancellationToken).ConfigureAwait(false) switch
             {
                 { Result: RunActionResult.Done } raised => new ApiResponse(202, new { RunId = runId, Event = name, raised.Instance }),
-                { Result: RunActionResult.Conflict, RunStatus: var status } => ApiResponse.Problem(
-                    ApiProblem.Conflict($"'{runId}' has ended (the run is {status}); no task waits for '{name}'.") with { RunStatus = status?.ToString() }),
+                { Result: RunActionResult.Conflict, RunStatus: var status } conflict => ApiResponse.Problem(
+                    ApiProblem.Conflict(conflict.Reason ?? $"'{runId}' has ended (the run is {status}); no task waits for '{name}'.") with { RunStatus = status?.ToString() }),
                 _ => RunNotFound(runId),
             };
         }

@@ -181,6 +181,22 @@ public sealed class RunApiTests
     }
 
     [Fact]
+    public async Task An_event_no_task_of_a_crew_run_waits_for_is_refused_with_how_to_send_it_not_dropped()
+    {
+        var answering = new TaskCompletionSource();
+        await using var server = await StartWithCrewsAsync(new ScriptedChatClient(_ => answering.Task.ContinueWith(_ => new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.Assistant, "done"), TaskScheduler.Default)));
+        string runId = await KickoffAsync(server, "two-tasks", """{"inputs":{"topic":"tides"}}""");
+        await WaitForAsync(server, runId, run => run.GetProperty("status").GetString() == "Running");
+
+        var early = await ProblemOf(await server.PostJsonAsync($"runs/{runId}/events/{HumanReview.EventName}", """{"approved":true}"""), HttpStatusCode.Conflict);
+        answering.SetResult();
+
+        Assert.Contains($"No task of '{runId}' waits for '{HumanReview.EventName}' now", early.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Running", early.GetProperty("run_status").GetString());
+        Assert.Equal("Completed", (await server.WaitForEndAsync(runId)).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Human_input_is_raised_through_the_events_endpoint()
     {
         await using var server = await StartWithCrewsAsync();
