@@ -107,17 +107,16 @@ public sealed class CrewRunService
         }
 
         using var starting = runs.Starting.Begin(runId);
-        if (await runs.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not null)
+        var (run, etag) = await runs.ReadVersionedAsync<RunRecord>(RunStore.RunBlob(runId), cancellationToken).ConfigureAwait(false);
+        if (run is not null)
         {
-            var (run, etag) = await runs.RequireRunVersionAsync(runId, cancellationToken).ConfigureAwait(false);
-            await StartAsync(run, etag, storedBefore: 0, cancellationToken).ConfigureAwait(false);
+            await StartAsync(run, etag!, storedBefore: 0, cancellationToken).ConfigureAwait(false);
             return true;
         }
 
         if (await runs.GetFlowAsync(runId, cancellationToken).ConfigureAwait(false) is not null)
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(
-                nameof(FlowOrchestrator), new CrewRunInput(runId), new StartOrchestrationOptions(runId) { Version = startVersion }, cancellationToken).ConfigureAwait(false);
+            await FlowRunService.ScheduleAsync(client, runId, startVersion, cancellationToken).ConfigureAwait(false);
             return true;
         }
 

@@ -117,8 +117,12 @@ public sealed class FlowRunService
             throw new RunConflictException($"A run with id '{runId}' exists already.", ex);
         }
 
-        await client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(FlowOrchestrator), new CrewRunInput(runId), new StartOrchestrationOptions(runId) { Version = startVersion }, cancellationToken).ConfigureAwait(false);
+        await ScheduleAsync(client, runId, startVersion, cancellationToken).ConfigureAwait(false);
         return runId;
     }
+
+    /// <summary>Starts the orchestration of a flow run whose request is stored, on <paramref name="version"/>.</summary>
+    internal static Task ScheduleAsync(DurableTaskClient client, string runId, string version, CancellationToken cancellationToken) =>
+        client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(FlowOrchestrator), new CrewRunInput(runId), new StartOrchestrationOptions(runId) { Version = version }, cancellationToken);
 }
