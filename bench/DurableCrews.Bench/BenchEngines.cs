@@ -1,5 +1,4 @@
 using DurableCrews.Cli.Engine;
-using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using DurableCrews.Api;
 using DurableCrews.Cli.Engine;

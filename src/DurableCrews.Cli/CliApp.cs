@@ -1,10 +1,10 @@
-using System.Globalization;
 using System.CommandLine;
+using System.Globalization;
 using DurableCrews.Api;
 using DurableCrews.Cli.Engine;
 using DurableCrews.Definitions;
 using DurableCrews.Models;
-using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.Crews;
 using DurableCrews.Runs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

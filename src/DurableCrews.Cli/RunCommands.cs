@@ -5,7 +5,6 @@ using DurableCrews.Configuration;
 using DurableCrews.Reports;
 using DurableCrews.Runs;
 using DurableCrews.Storage;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DurableCrews.Cli;

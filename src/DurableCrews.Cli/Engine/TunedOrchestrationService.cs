@@ -1,5 +1,4 @@
 using DurableTask.Core;
-using DurableTask.Core.History;
 using DurableTask.Core.Query;
 using Microsoft.Extensions.Logging;
 

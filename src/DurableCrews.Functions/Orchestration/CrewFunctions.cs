@@ -1,5 +1,9 @@
 using DurableCrews.Notifications;
 using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.AgentWork;
+using DurableCrews.Orchestration.Crews;
+using DurableCrews.Orchestration.Flows;
+using DurableCrews.Orchestration.RateLimiting;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;

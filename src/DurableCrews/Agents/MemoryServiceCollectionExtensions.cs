@@ -1,8 +1,8 @@
 using DurableCrews.Configuration;
 using DurableCrews.Storage;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DurableCrews.Agents;
 

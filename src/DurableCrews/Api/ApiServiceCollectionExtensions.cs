@@ -1,9 +1,9 @@
 using DurableCrews.Configuration;
-using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.AgentWork;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DurableCrews.Api;
 

@@ -1,4 +1,5 @@
 using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.RateLimiting;
 using DurableCrews.Outbound;
 using DurableCrews.Reports;
 using DurableCrews.Storage;
@@ -22,14 +23,14 @@ public sealed class RunClientServices
     readonly RunReportService reports;
     readonly ApiLinks links;
     readonly ILoggerFactory loggers;
-    readonly Orchestration.InFlightModelCalls inFlight;
+    readonly InFlightModelCalls inFlight;
     readonly Agents.CrewKnowledge knowledge;
     readonly IOptions<QueueOptions> queues;
     readonly IOptions<VersioningOptions> versioning;
     readonly Storage.IBlobStore blobs;
 
     /// <summary>Creates the factory.</summary>
-    public RunClientServices(RunStore runs, TimeProvider time, OutboundPolicies outbound, CrewLibrary crews, RunReportService reports, IOptions<ApiOptions> options, ILoggerFactory loggers, Orchestration.InFlightModelCalls inFlight, Agents.CrewKnowledge knowledge, IOptions<QueueOptions> queues, IOptions<VersioningOptions> versioning, Storage.IBlobStore blobs)
+    public RunClientServices(RunStore runs, TimeProvider time, OutboundPolicies outbound, CrewLibrary crews, RunReportService reports, IOptions<ApiOptions> options, ILoggerFactory loggers, InFlightModelCalls inFlight, Agents.CrewKnowledge knowledge, IOptions<QueueOptions> queues, IOptions<VersioningOptions> versioning, Storage.IBlobStore blobs)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         this.blobs = blobs;

@@ -121,7 +121,7 @@ internal sealed class RunEndpoints(CrewRunService runs, RunReportService reports
         {
             problems.AddRange(HumanInputProblems(payload));
         }
-        else if (name == Orchestration.HumanFeedbackAnswer.EventName)
+        else if (name == Orchestration.Flows.HumanFeedbackAnswer.EventName)
         {
             problems.AddRange(HumanFeedbackProblems(payload));
         }

@@ -1,5 +1,6 @@
 using DurableCrews.Definitions;
-using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.Crews;
+using DurableCrews.Orchestration.Flows;
 using DurableCrews.Runs;
 using DurableCrews.Storage;
 using Microsoft.DurableTask.Client;

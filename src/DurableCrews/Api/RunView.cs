@@ -1,4 +1,5 @@
-using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.Crews;
+using DurableCrews.Orchestration.Flows;
 using DurableCrews.Runs;
 
 namespace DurableCrews.Api;

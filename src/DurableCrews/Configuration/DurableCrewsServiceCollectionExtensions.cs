@@ -1,10 +1,10 @@
-using DurableCrews.AgentWork;
 using DurableCrews.Agents;
 using DurableCrews.Api;
 using DurableCrews.Definitions;
 using DurableCrews.Models;
 using DurableCrews.Notifications;
 using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.AgentWork;
 using DurableCrews.Outbound;
 using DurableCrews.Reports;
 using DurableCrews.Storage;

@@ -1,4 +1,4 @@
-using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.RateLimiting;
 using DurableCrews.Storage;
 using DurableCrews.Telemetry;
 using Microsoft.Extensions.AI;

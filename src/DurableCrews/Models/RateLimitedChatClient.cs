@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.RateLimiting;
 using Microsoft.Extensions.AI;
 
 namespace DurableCrews.Models;

@@ -1,4 +1,4 @@
-using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.RateLimiting;
 
 namespace DurableCrews.Models;
 

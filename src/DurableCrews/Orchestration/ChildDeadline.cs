@@ -1,3 +1,5 @@
+using DurableCrews.Orchestration.AgentWork;
+using DurableCrews.Orchestration.Crews;
 using Microsoft.DurableTask;
 
 namespace DurableCrews.Orchestration;

@@ -1,5 +1,5 @@
-using DurableCrews.AgentWork;
-using DurableCrews.Runs;
+using DurableCrews.Orchestration.AgentWork;
+using DurableCrews.Orchestration.Crews;
 using Microsoft.DurableTask;
 
 namespace DurableCrews.Orchestration;

@@ -1,3 +1,6 @@
+using DurableCrews.Orchestration.AgentWork;
+using DurableCrews.Orchestration.Crews;
+using DurableCrews.Orchestration.Flows;
 using Microsoft.DurableTask;
 
 namespace DurableCrews.Orchestration;

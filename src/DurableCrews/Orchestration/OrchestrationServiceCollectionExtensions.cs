@@ -1,7 +1,11 @@
 using DurableCrews.Configuration;
+using DurableCrews.Orchestration.AgentWork;
+using DurableCrews.Orchestration.Crews;
+using DurableCrews.Orchestration.Flows;
+using DurableCrews.Orchestration.RateLimiting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DurableCrews.Orchestration;
 

@@ -1,4 +1,5 @@
 using DurableCrews.Api;
+using DurableCrews.Orchestration.Crews;
 using Microsoft.DurableTask;
 
 namespace DurableCrews.Orchestration;

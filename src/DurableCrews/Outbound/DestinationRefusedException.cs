@@ -1,5 +1,3 @@
-using System.Net.Http;
-
 namespace DurableCrews.Outbound;
 
 /// <summary>A request on a user's behalf was refused by the <see cref="DestinationPolicy"/> before it was sent.</summary>

@@ -1,4 +1,4 @@
-using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.Flows;
 using DurableCrews.Runs;
 
 namespace DurableCrews.Reports;

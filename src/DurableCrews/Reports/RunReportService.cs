@@ -52,7 +52,7 @@ public sealed class RunReportService
         }).ConfigureAwait(false);
 
         var forEach = flow.Flow.Steps.Where(s => s.ForEach is not null).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        var steps = Orchestration.FlowStepRun.Walk(history, results, forEach, result.StartedAt);
+        var steps = Orchestration.Flows.FlowStepRun.Walk(history, results, forEach, result.StartedAt);
         return RunReportBuilder.Build(result, pricing, steps, flow.Flow.Steps.ToDictionary(s => s.Name, s => s.MaxIterations, StringComparer.Ordinal));
     }
 }

@@ -184,19 +184,19 @@ public sealed class RunStore
     public Task<FlowRunRecord?> GetFlowAsync(string runId, CancellationToken cancellationToken = default) =>
         ReadAsync<FlowRunRecord>(FlowBlob(runId), cancellationToken);
 
-    /// <summary>The blob name of a flow run's state and step record (<see cref="Orchestration.FlowStateRecord"/>).</summary>
+    /// <summary>The blob name of a flow run's state and step record (<see cref="Orchestration.Flows.FlowStateRecord"/>).</summary>
     public static string FlowStateBlob(string runId) => $"{Checked(runId)}/state.json";
 
     /// <summary>Writes a flow run's state, replacing what was there.</summary>
-    public Task SaveFlowStateAsync(Orchestration.FlowStateRecord state, CancellationToken cancellationToken = default)
+    public Task SaveFlowStateAsync(Orchestration.Flows.FlowStateRecord state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
         return blobs.PutAsync(BlobNames.RunsContainer, FlowStateBlob(state.RunId), CrewJson.ToBinary(state), null, cancellationToken);
     }
 
     /// <summary>Reads a flow run's state; null before its first step has finished, or for a flow without state.</summary>
-    public Task<Orchestration.FlowStateRecord?> GetFlowStateAsync(string runId, CancellationToken cancellationToken = default) =>
-        ReadAsync<Orchestration.FlowStateRecord>(FlowStateBlob(runId), cancellationToken);
+    public Task<Orchestration.Flows.FlowStateRecord?> GetFlowStateAsync(string runId, CancellationToken cancellationToken = default) =>
+        ReadAsync<Orchestration.Flows.FlowStateRecord>(FlowStateBlob(runId), cancellationToken);
 
     /// <summary>The ids of the stored runs and flow runs (a flow's step runs among them), in ordinal order.</summary>
     public async IAsyncEnumerable<string> ListRunIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -2,8 +2,8 @@ using Azure.Identity;
 using Azure.Storage.Blobs;
 using DurableCrews.Configuration;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace DurableCrews.Storage;

@@ -58,7 +58,7 @@ public static class CrewTelemetry
     }
 
     /// <summary>A CrewAI-style flow ended: emits its trace (flow → each run of a step, a loop's iterations apart → each item of a <c>for_each</c>).</summary>
-    internal static void FlowEnded(CrewOutput output, IReadOnlyList<Orchestration.FlowStepRecord> history, IReadOnlyDictionary<string, CrewOutput> results, ISet<string> forEachSteps) =>
+    internal static void FlowEnded(CrewOutput output, IReadOnlyList<Orchestration.Flows.FlowStepRecord> history, IReadOnlyDictionary<string, CrewOutput> results, ISet<string> forEachSteps) =>
         FlowTrace.Emit(output, history, results, forEachSteps);
 
     /// <summary>A crew task finished, with its durable waits (its coworkers' included).</summary>

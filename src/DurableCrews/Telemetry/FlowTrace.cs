@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.Flows;
 using DurableCrews.Runs;
 
 namespace DurableCrews.Telemetry;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using DurableCrews.Agents;
 using DurableCrews.Definitions;
 using DurableCrews.Models;
-using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.AgentWork;
 using DurableCrews.Runs;
 using DurableCrews.Tests.Support;
 using Microsoft.Extensions.AI;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using DurableCrews.Api;
-using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.AgentWork;
 using DurableCrews.Tests.Support;
 using static DurableCrews.Tests.Support.ServerHarness;
 

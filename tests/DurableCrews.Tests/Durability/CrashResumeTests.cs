@@ -1,5 +1,5 @@
-using System.Text.Json;
 using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.AgentWork;
 using DurableCrews.Tests.Support;
 
 namespace DurableCrews.Tests.Durability;

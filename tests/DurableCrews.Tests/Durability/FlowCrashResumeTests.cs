@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.Flows;
 using DurableCrews.Tests.Support;
 
 namespace DurableCrews.Tests.Durability;

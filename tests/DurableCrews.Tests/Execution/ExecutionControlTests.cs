@@ -3,7 +3,7 @@ using DurableCrews.Api;
 using DurableCrews.Definitions;
 using DurableCrews.Models;
 using DurableCrews.Notifications;
-using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.AgentWork;
 using DurableCrews.Runs;
 using DurableCrews.Storage;
 using DurableCrews.Tests.Support;

@@ -1,4 +1,3 @@
-using DurableCrews.Definitions;
 using DurableCrews.Runs;
 using DurableCrews.Tests.Support;
 

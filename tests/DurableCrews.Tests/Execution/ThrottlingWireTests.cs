@@ -1,7 +1,6 @@
 using DurableCrews.Models;
 using DurableCrews.Tests.Support;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
 
 namespace DurableCrews.Tests.Execution;
 

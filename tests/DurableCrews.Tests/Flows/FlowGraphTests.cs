@@ -1,7 +1,8 @@
 using System.Text.Json;
 using DurableCrews.Api;
 using DurableCrews.Definitions;
-using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.Crews;
+using DurableCrews.Orchestration.Flows;
 using DurableCrews.Runs;
 using DurableCrews.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

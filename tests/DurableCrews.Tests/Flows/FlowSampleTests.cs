@@ -2,7 +2,7 @@ using System.Text.Json;
 using DurableCrews.Api;
 using DurableCrews.Definitions;
 using DurableCrews.Models;
-using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.Flows;
 using DurableCrews.Runs;
 using DurableCrews.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

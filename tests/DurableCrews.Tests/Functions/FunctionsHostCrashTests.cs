@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.AgentWork;
 using DurableCrews.Tests.Durability;
 using DurableCrews.Tests.Support;
 using Xunit.Abstractions;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using DurableCrews.Tests.Support;
 using Xunit.Abstractions;
 
 namespace DurableCrews.Tests.Functions;

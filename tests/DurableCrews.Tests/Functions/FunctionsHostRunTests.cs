@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.AgentWork;
 using DurableCrews.Tests.Support;
 
 namespace DurableCrews.Tests.Functions;

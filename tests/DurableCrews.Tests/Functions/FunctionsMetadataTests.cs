@@ -119,7 +119,7 @@ public sealed class FunctionsMetadataTests
     }
 
     static IEnumerable<string> EngineTypes(Type baseType) =>
-        typeof(DurableCrews.Orchestration.CrewOrchestrator).Assembly.GetExportedTypes()
+        typeof(DurableCrews.Orchestration.Crews.CrewOrchestrator).Assembly.GetExportedTypes()
             .Where(t => !t.IsAbstract && t.BaseType is { IsGenericType: true } b && b.GetGenericTypeDefinition() == baseType)
             .Select(t => t.Name)
             .Order(StringComparer.Ordinal);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using DurableCrews.Agents;
 using DurableCrews.Api;
 using DurableCrews.Definitions;

@@ -3,7 +3,6 @@ using DurableCrews.Models;
 using DurableCrews.Storage;
 using DurableCrews.Tests.Support;
 using Microsoft.Extensions.AI;
-using Xunit;
 
 namespace DurableCrews.Tests.Models;
 

@@ -3,7 +3,6 @@ using DurableCrews.Agents;
 using DurableCrews.Models;
 using DurableCrews.Tests.Support;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
 
 namespace DurableCrews.Tests.Models;
 

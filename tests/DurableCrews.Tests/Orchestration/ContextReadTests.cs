@@ -57,9 +57,9 @@ public sealed class ContextReadTests
         string runId = $"gone-{Guid.NewGuid():N}"[..20];
         var crew = new CrewBuilder().Agent("a").Task("first", "a").Task("second", "a", context: ["first"]).Build();
         await harness.Runs.SaveRunAsync(new RunRecord { RunId = runId, Definition = crew, Inputs = new Dictionary<string, string>(), CreatedAt = DateTimeOffset.UtcNow });
-        var begin = ActivatorUtilities.CreateInstance<DurableCrews.Orchestration.BeginAgentWorkActivity>(harness.Engine.Services);
+        var begin = ActivatorUtilities.CreateInstance<DurableCrews.Orchestration.AgentWork.BeginAgentWorkActivity>(harness.Engine.Services);
 
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => begin.ExecuteAsync(new DurableCrews.Orchestration.AgentWorkInput(runId, "t1", 1, [0], NoEarlierOutput: true)));
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => begin.ExecuteAsync(new DurableCrews.Orchestration.AgentWork.AgentWorkInput(runId, "t1", 1, [0], NoEarlierOutput: true)));
 
         Assert.Contains("needs the output of 'first', which is not stored", failure.Message, StringComparison.Ordinal);
         Assert.Empty(model.Requests);

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using DurableCrews.Agents;
 using DurableCrews.Definitions;
-using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.AgentWork;
+using DurableCrews.Orchestration.Crews;
 using DurableCrews.Runs;
 using DurableCrews.Tests.Support;
 using Microsoft.Extensions.AI;

@@ -1,7 +1,9 @@
-using DurableCrews.Api;
 using DurableCrews.Agents;
+using DurableCrews.Api;
 using DurableCrews.Definitions;
 using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.AgentWork;
+using DurableCrews.Orchestration.Crews;
 using DurableCrews.Runs;
 using DurableCrews.Tests.Support;
 using static DurableCrews.Tests.Support.CrewEdits;

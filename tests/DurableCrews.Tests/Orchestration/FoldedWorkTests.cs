@@ -1,4 +1,5 @@
-using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.AgentWork;
+using DurableCrews.Orchestration.Crews;
 using DurableCrews.Runs;
 using DurableCrews.Storage;
 using DurableCrews.Tests.Support;

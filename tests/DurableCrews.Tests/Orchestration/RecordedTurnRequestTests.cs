@@ -1,4 +1,5 @@
-using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.AgentWork;
+using DurableCrews.Orchestration.RateLimiting;
 using DurableCrews.Runs;
 using Microsoft.DurableTask.Converters;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using DurableCrews.Definitions;
-using DurableCrews.Orchestration;
+using DurableCrews.Orchestration.Flows;
 using DurableCrews.Reports;
 using DurableCrews.Runs;
 using DurableCrews.Storage;

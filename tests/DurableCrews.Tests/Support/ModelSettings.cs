@@ -1,4 +1,3 @@
-using DurableCrews.Configuration;
 using DurableCrews.Models;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,6 @@
 using DurableCrews.Definitions;
 using DurableCrews.Runs;
 using DurableCrews.Tests.Support;
-using Microsoft.Extensions.AI;
 
 namespace DurableCrews.Tests.Tools;
 

@@ -1,6 +1,0 @@
-using DurableCrews.Runs;
-
-namespace DurableCrews.Orchestration;
-
-/// <summary>The orchestrator's output: how the run ended and where its result is.</summary>
-public sealed record CrewRunSummary(string RunId, string Crew, CrewRunStatus Status, string ResultBlob, int TasksCompleted, TokenUsage TokenUsage, string? Error = null);

@@ -1,0 +1,156 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using DurableCrews.Definitions;
+using DurableCrews.Expressions;
+using DurableCrews.Runs;
+using DurableCrews.Storage;
+using Microsoft.DurableTask;
+
+namespace DurableCrews.Orchestration.Flows;
+
+/// <summary>
+/// Finishes one run of a step of a CrewAI-style flow: applies its <c>set</c> to the state (each field in order, each
+/// seeing the ones before), then takes the first route of its <c>router</c> whose condition holds, and writes the
+/// flow's <c>state.json</c>. The orchestrator calls it for one step at a time, so the state it writes is the flow's.
+/// Expressions run here rather than in the orchestrator so that the steps' outputs they read stay out of its history;
+/// the answer is recorded in the history like any activity's, so a replay takes the same route. When the order asks,
+/// it then begins the runs of the steps that listen to what the step fired, on the new state, so that a loop's next
+/// iteration starts without an activity of its own.
+/// </summary>
+public sealed class FinishFlowStepActivity : TaskActivity<FlowStepOrder, FlowStepEnd>
+{
+    readonly RunStore runs;
+    readonly BeginFlowStepActivity begin;
+    readonly TimeProvider time;
+
+    /// <summary>Creates the activity.</summary>
+    public FinishFlowStepActivity(RunStore runs, BeginFlowStepActivity begin, TimeProvider time)
+    {
+        this.runs = runs;
+        this.begin = begin;
+        this.time = time;
+    }
+
+    /// <inheritdoc />
+    public override Task<FlowStepEnd> RunAsync(TaskActivityContext context, FlowStepOrder input) => ExecuteAsync(input);
+
+    /// <summary>Applies the step's <c>set</c> and <c>router</c>, stores the state, and returns both.</summary>
+    /// <exception cref="FlowStepException">An expression fails on the run's values, or the state grows past its bound.</exception>
+    public async Task<FlowStepEnd> ExecuteAsync(FlowStepOrder order, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        var finished = order.Finished ?? throw new ArgumentException("The finished step run is missing.", nameof(order));
+        var flow = await runs.GetFlowAsync(order.RunId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Flow run '{order.RunId}' has no stored request.");
+        var step = flow.Flow.Steps.Single(s => s.Name == order.Step);
+        var steps = new Dictionary<string, FlowStepRecord>(order.Steps, StringComparer.Ordinal) { [step.Name] = finished };
+        var variables = FlowVariables.WithResult(await FlowVariables.BuildAsync(runs, flow, order.State, steps, cancellationToken).ConfigureAwait(false), step.Name);
+        var state = order.State.DeepClone().AsObject();
+        foreach (var (field, expression) in step.Set)
+        {
+            state[field] = Evaluate(expression, variables, $"steps.{step.Name}.set.{field}");
+            variables["state"] = state.DeepClone();
+        }
+
+        int size = Encoding.UTF8.GetByteCount(state.ToJsonString());
+        if (size > FlowDefinition.MaxStateBytes)
+        {
+            throw new FlowStepException($"steps.{step.Name}.set: the state grew to {size} bytes of JSON; it holds at most {FlowDefinition.MaxStateBytes}");
+        }
+
+        var labels = new List<string>();
+        if (finished.Outcome is { } outcome)
+        {
+            labels.Add(outcome);
+        }
+
+        if (Route(step, variables) is { } label)
+        {
+            labels.Add(label);
+        }
+
+        await SaveAsync(order, finished with { Labels = labels }, state, steps, cancellationToken).ConfigureAwait(false);
+        var begun = order.BeginsNext ? await BeginListenersAsync(flow, order, [step.Name, .. labels], state, variables, cancellationToken).ConfigureAwait(false) : [];
+        return new FlowStepEnd(state, labels) { Begun = begun };
+    }
+
+    /// <summary>
+    /// Begins the next run of each step listening to one of <paramref name="fired"/> that is not running and not past
+    /// its <c>max_iterations</c>: the runs the orchestrator starts next. A step whose begin fails is left to its own
+    /// activity, which reports the failure as the step's.
+    /// </summary>
+    async Task<List<FlowStepBegun>> BeginListenersAsync(FlowRunRecord flow, FlowStepOrder order, IReadOnlyList<string> fired, JsonObject state, JsonObject variables, CancellationToken cancellationToken)
+    {
+        var begun = new List<FlowStepBegun>();
+        foreach (var next in flow.Flow.Steps.Where(s => s.Listen.Any(fired.Contains) && !order.Running.Contains(s.Name)))
+        {
+            int iteration = order.Iterations.GetValueOrDefault(next.Name) + 1;
+            if (iteration > next.MaxIterations)
+            {
+                continue;
+            }
+
+            var flowVariables = new JsonObject { ["inputs"] = variables["inputs"]?.DeepClone(), ["state"] = state.DeepClone(), ["steps"] = variables["steps"]?.DeepClone() };
+            try
+            {
+                begun.Add(new FlowStepBegun(next.Name, iteration, await begin.BeginAsync(flow, next, iteration, flowVariables, cancellationToken).ConfigureAwait(false)));
+            }
+            catch (FlowStepException)
+            {
+                // Its own activity meets the same failure and reports it as the step's.
+            }
+        }
+
+        return begun;
+    }
+
+    static string? Route(FlowStep step, JsonObject variables)
+    {
+        for (int i = 0; i < step.Router.Count; i++)
+        {
+            var route = step.Router[i];
+            if (route.When is null || Condition(route.When, variables, $"steps.{step.Name}.router[{i}].when"))
+            {
+                return route.Emit;
+            }
+        }
+
+        return null;
+    }
+
+    static JsonNode? Evaluate(string expression, JsonObject variables, string path)
+    {
+        try
+        {
+            return CrewExpression.Parse(expression).Evaluate(variables);
+        }
+        catch (ExpressionException ex)
+        {
+            throw new FlowStepException($"{path}: {ex.Message}");
+        }
+    }
+
+    static bool Condition(string expression, JsonObject variables, string path)
+    {
+        try
+        {
+            return CrewExpression.Parse(expression).EvaluateCondition(variables);
+        }
+        catch (ExpressionException ex)
+        {
+            throw new FlowStepException($"{path}: {ex.Message}");
+        }
+    }
+
+    async Task SaveAsync(FlowStepOrder order, FlowStepRecord finished, JsonObject state, Dictionary<string, FlowStepRecord> steps, CancellationToken cancellationToken)
+    {
+        var stored = await runs.GetFlowStateAsync(order.RunId, cancellationToken).ConfigureAwait(false);
+
+        // A redelivered finish finds its own run recorded already and does not list it twice.
+        var history = (stored?.History ?? []).Where(r => r.Step != finished.Step || r.Iteration != finished.Iteration).Append(finished).ToList();
+        steps[finished.Step] = finished;
+        await runs.SaveFlowStateAsync(
+            new FlowStateRecord { RunId = order.RunId, State = state, Iterations = order.Iterations, Steps = steps, History = history, UpdatedAt = time.GetUtcNow() },
+            cancellationToken).ConfigureAwait(false);
+    }
+}

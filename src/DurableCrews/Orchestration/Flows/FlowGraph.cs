@@ -1,0 +1,13 @@
+using System.Text.Json.Nodes;
+
+namespace DurableCrews.Orchestration.Flows;
+
+/// <summary>What the flow orchestrator needs to run a CrewAI-style flow: when each step starts and how often, no texts.</summary>
+public sealed record FlowGraph
+{
+    /// <summary>The steps in definition order.</summary>
+    public required IReadOnlyList<FlowGraphStep> Steps { get; init; }
+
+    /// <summary>The state the flow starts with: the flow's initial values with the kickoff inputs merged in.</summary>
+    public required JsonObject State { get; init; }
+}

@@ -1,4 +1,0 @@
-namespace DurableCrews.Orchestration;
-
-/// <summary>One request limit: <c>crew</c> or <c>agent:{role}</c>, and the starts it allows per window.</summary>
-public sealed record RateScope(string Name, int Limit);
