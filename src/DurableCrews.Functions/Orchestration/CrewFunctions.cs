@@ -34,7 +34,7 @@ public sealed class CrewFunctions(
     /// <summary>Tells crew-results that a run ended.</summary>
     [Function(nameof(PublishResultActivity))]
     public Task<bool> PublishResult([ActivityTrigger] CrewRunSummary summary, FunctionContext context) =>
-        publishResult.ExecuteAsync(summary, context?.CancellationToken ?? default);
+        publishResult.ExecuteAsync(summary, context.CancellationToken);
 
     /// <summary>One flow run: several crews as sub-orchestrations.</summary>
     [Function(nameof(FlowOrchestrator))]
@@ -55,27 +55,27 @@ public sealed class CrewFunctions(
     /// <summary>Reads a flow run's request and plans it.</summary>
     [Function(nameof(StartFlowActivity))]
     public Task<FlowPlan> StartFlow([ActivityTrigger] string runId, FunctionContext context) =>
-        startFlow.ExecuteAsync(runId, context?.CancellationToken ?? default);
+        startFlow.ExecuteAsync(runId, context.CancellationToken);
 
     /// <summary>Stores one flow step's run request.</summary>
     [Function(nameof(StartFlowStepActivity))]
     public Task<string> StartFlowStep([ActivityTrigger] FlowStepRequest request, FunctionContext context) =>
-        startFlowStep.ExecuteAsync(request, context?.CancellationToken ?? default);
+        startFlowStep.ExecuteAsync(request, context.CancellationToken);
 
     /// <summary>Stores the crew runs of one run of a CrewAI-style flow's step (one per item).</summary>
     [Function(nameof(BeginFlowStepActivity))]
     public Task<FlowStepStart> BeginFlowStep([ActivityTrigger] FlowStepOrder order, FunctionContext context) =>
-        beginFlowStep.ExecuteAsync(order, context?.CancellationToken ?? default);
+        beginFlowStep.ExecuteAsync(order, context.CancellationToken);
 
     /// <summary>Applies a finished step's set and router and stores the flow's state.</summary>
     [Function(nameof(FinishFlowStepActivity))]
     public Task<FlowStepEnd> FinishFlowStep([ActivityTrigger] FlowStepOrder order, FunctionContext context) =>
-        finishFlowStep.ExecuteAsync(order, context?.CancellationToken ?? default);
+        finishFlowStep.ExecuteAsync(order, context.CancellationToken);
 
     /// <summary>Gathers a flow's result.</summary>
     [Function(nameof(CompleteFlowActivity))]
     public Task<CrewRunSummary> CompleteFlow([ActivityTrigger] CompleteRunRequest request, FunctionContext context) =>
-        completeFlow.ExecuteAsync(request, context?.CancellationToken ?? default);
+        completeFlow.ExecuteAsync(request, context.CancellationToken);
 
     /// <summary>One crew kickoff.</summary>
     [Function(nameof(CrewOrchestrator))]
@@ -104,32 +104,32 @@ public sealed class CrewFunctions(
     /// <summary>Reads a run's request and plans it.</summary>
     [Function(nameof(StartRunActivity))]
     public Task<CrewRunPlan> StartRun([ActivityTrigger] string runId, FunctionContext context) =>
-        startRun.ExecuteAsync(runId, context?.CancellationToken ?? default);
+        startRun.ExecuteAsync(runId, context.CancellationToken);
 
     /// <summary>Decides whether a task with a condition or for_each runs, and over which items.</summary>
     [Function(nameof(PrepareTaskActivity))]
     public Task<TaskPreparation> PrepareTask([ActivityTrigger] PrepareTaskRequest request, FunctionContext context) =>
-        prepareTask.ExecuteAsync(request, context?.CancellationToken ?? default);
+        prepareTask.ExecuteAsync(request, context.CancellationToken);
 
     /// <summary>Begins one agent's work.</summary>
     [Function(nameof(BeginAgentWorkActivity))]
     public Task<AgentWorkStart> BeginAgentWork([ActivityTrigger] AgentWorkInput input, FunctionContext context) =>
-        beginWork.ExecuteAsync(input, context?.CancellationToken ?? default);
+        beginWork.ExecuteAsync(input, context.CancellationToken);
 
     /// <summary>One model turn.</summary>
     [Function(nameof(AgentTurnActivity))]
     public Task<AgentTurnOutcome> RunAgentTurn([ActivityTrigger] AgentTurnRequest request, FunctionContext context) =>
-        agentTurn.ExecuteAsync(request, context?.CancellationToken ?? default);
+        agentTurn.ExecuteAsync(request, context.CancellationToken);
 
     /// <summary>Makes one attempt at one tool call of an agent (never again once it has succeeded).</summary>
     [Function(nameof(ToolCallActivity))]
     public Task<ToolCallOutcome> CallTool([ActivityTrigger] ToolCallRequest request, FunctionContext context) =>
-        toolCall.ExecuteAsync(request, context?.CancellationToken ?? default);
+        toolCall.ExecuteAsync(request, context.CancellationToken);
 
     /// <summary>Finishes one agent's work.</summary>
     [Function(nameof(FinishAgentWorkActivity))]
     public Task<AgentWorkSummary> FinishAgentWork([ActivityTrigger] FinishAgentWorkRequest request, FunctionContext context) =>
-        finishWork.ExecuteAsync(request, context?.CancellationToken ?? default);
+        finishWork.ExecuteAsync(request, context.CancellationToken);
 
     /// <summary>The health probe: a number of bare activities in a row.</summary>
     [Function(nameof(EngineProbeOrchestrator))]
@@ -146,15 +146,15 @@ public sealed class CrewFunctions(
     /// <summary>Terminates a child orchestration at its deadline.</summary>
     [Function(nameof(TerminateWorkActivity))]
     public Task<bool> TerminateWork([ActivityTrigger] TerminateWorkRequest request, [DurableClient] DurableTaskClient client, FunctionContext context) =>
-        new TerminateWorkActivity(client, inFlightCalls).ExecuteAsync(request, context?.CancellationToken ?? default);
+        new TerminateWorkActivity(client, inFlightCalls).ExecuteAsync(request, context.CancellationToken);
 
     /// <summary>Sends one webhook.</summary>
     [Function(nameof(WebhookActivity))]
     public Task<int> SendWebhook([ActivityTrigger] WebhookRequest request, FunctionContext context) =>
-        webhook.ExecuteAsync(request, context?.CancellationToken ?? default);
+        webhook.ExecuteAsync(request, context.CancellationToken);
 
     /// <summary>Gathers a run's result.</summary>
     [Function(nameof(CompleteRunActivity))]
     public Task<CrewRunSummary> CompleteRun([ActivityTrigger] CompleteRunRequest request, FunctionContext context) =>
-        completeRun.ExecuteAsync(request, context?.CancellationToken ?? default);
+        completeRun.ExecuteAsync(request, context.CancellationToken);
 }

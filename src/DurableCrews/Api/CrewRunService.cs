@@ -485,7 +485,8 @@ public sealed class CrewRunService
 
     static readonly JsonSerializerOptions ProgressJson = new(JsonSerializerDefaults.Web);
 
-    string NewRunId(string crew) => NewRunId(crew, time.GetUtcNow());
+    /// <summary>A new run id for <paramref name="crew"/> at the service's time.</summary>
+    internal string NewRunId(string crew) => NewRunId(crew, time.GetUtcNow());
 
     /// <summary>A new run id for a crew or flow: its name, the time, and a random suffix.</summary>
     internal static string NewRunId(string crew, DateTimeOffset now)

@@ -136,7 +136,7 @@ internal sealed class KickoffEndpoints(CrewRunService runs, FlowRunService flows
             return ApiResponse.Problem(ApiProblem.Invalid(problems));
         }
 
-        string batchId = CrewRunService.NewRunId($"{crew.Name}-batch", DateTimeOffset.UtcNow);
+        string batchId = runs.NewRunId($"{crew.Name}-batch");
         kickoffs = kickoffs.Select((k, i) => k with { RunId = k.RunId ?? $"{batchId}-{i + 1}" }).ToList();
         if (await TakenRunIdsAsync(kickoffs, cancellationToken).ConfigureAwait(false) is { Count: > 0 } taken)
         {
