@@ -186,7 +186,7 @@ public sealed class RunApiTests
         var answering = new TaskCompletionSource();
         await using var server = await StartWithCrewsAsync(new ScriptedChatClient(_ => answering.Task.ContinueWith(_ => new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.Assistant, "done"), TaskScheduler.Default)));
         string runId = await KickoffAsync(server, "two-tasks", """{"inputs":{"topic":"tides"}}""");
-        await WaitForAsync(server, runId, run => run.GetProperty("status").GetString() == "Running");
+        await server.WaitForRunAsync(runId, run => run.GetProperty("status").GetString() == "Running");
 
         var early = await ProblemOf(await server.PostJsonAsync($"runs/{runId}/events/{HumanReview.EventName}", """{"approved":true}"""), HttpStatusCode.Conflict);
         answering.SetResult();
@@ -201,7 +201,7 @@ public sealed class RunApiTests
     {
         await using var server = await StartWithCrewsAsync();
         string runId = await KickoffAsync(server, "reviewed", "{}");
-        await WaitForAsync(server, runId, run => run.TryGetProperty("progress", out var progress)
+        await server.WaitForRunAsync(runId, run => run.TryGetProperty("progress", out var progress)
             && progress.GetProperty("running").EnumerateArray().Any(t => t.TryGetProperty("waiting_for", out var w) && w.GetString() == HumanReview.EventName));
 
         var raised = await server.PostJsonAsync($"runs/{runId}/events/{HumanReview.EventName}", """{"approved":true}""");
@@ -218,7 +218,7 @@ public sealed class RunApiTests
     {
         await using var server = await StartWithCrewsAsync();
         string runId = await KickoffAsync(server, "reviewed", "{}");
-        await WaitForAsync(server, runId, run => run.TryGetProperty("progress", out var progress)
+        await server.WaitForRunAsync(runId, run => run.TryGetProperty("progress", out var progress)
             && progress.GetProperty("running").EnumerateArray().Any(t => t.TryGetProperty("waiting_for", out var w) && w.GetString() == HumanReview.EventName));
         Assert.Equal(HttpStatusCode.Accepted, (await server.Http.PostAsync($"runs/{runId}/terminate", null)).StatusCode);
         await server.WaitForEndAsync(runId);
@@ -237,7 +237,7 @@ public sealed class RunApiTests
     {
         await using var server = await StartWithCrewsAsync();
         string runId = await KickoffAsync(server, "reviewed", "{}");
-        await WaitForAsync(server, runId, run => run.GetProperty("status").GetString() == "Running");
+        await server.WaitForRunAsync(runId, run => run.GetProperty("status").GetString() == "Running");
 
         var notYet = await ProblemOf(await server.Http.DeleteAsync($"runs/{runId}"), HttpStatusCode.Conflict);
         var terminated = await server.Http.PostAsync($"runs/{runId}/terminate", null);
@@ -350,14 +350,5 @@ public sealed class RunApiTests
             .Order(StringComparer.Ordinal);
         Assert.Equal(CrewApi.Routes.Select(r => r.Name).Order(StringComparer.Ordinal), operations);
         Assert.Equal("3.0.3", document.GetProperty("openapi").GetString());
-    }
-
-    static async Task WaitForAsync(ServerHarness server, string runId, Func<JsonElement, bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!condition(await JsonOf(await server.Http.GetAsync($"runs/{runId}", timeout.Token))))
-        {
-            await Task.Delay(25, timeout.Token);
-        }
     }
 }

@@ -42,19 +42,15 @@ public sealed class ServerHarness : IAsyncDisposable
     }
 
     /// <summary>Polls the run until it has ended.</summary>
-    public async Task<JsonElement> WaitForEndAsync(string runId)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var run = await JsonOf(await Http.GetAsync($"runs/{runId}", timeout.Token));
-            if (run.GetProperty("status").GetString() is not ("Pending" or "Running"))
-            {
-                return run;
-            }
+    public Task<JsonElement> WaitForEndAsync(string runId) =>
+        WaitForRunAsync(runId, run => run.GetProperty("status").GetString() is not ("Pending" or "Running"));
 
-            await Task.Delay(25, timeout.Token);
-        }
+    /// <summary>Polls the run until <paramref name="condition"/> holds for its view (at most a minute) and returns that view.</summary>
+    public async Task<JsonElement> WaitForRunAsync(string runId, Func<JsonElement, bool> condition)
+    {
+        JsonElement run = default;
+        await Eventually.HoldsAsync(async ct => condition(run = await JsonOf(await Http.GetAsync($"runs/{runId}", ct))));
+        return run;
     }
 
     public async ValueTask DisposeAsync()

@@ -320,19 +320,10 @@ public sealed class FlowGraphTests
           rework: { crew: rework, listen: revise }
         """;
 
-    static async Task<RunningTask> WaitingForPersonAsync(EngineHarness harness, string runId)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            if ((await harness.Engine.Runs.GetAsync(runId, timeout.Token))?.Progress?.Running.FirstOrDefault(t => t.WaitingFor == HumanFeedbackAnswer.EventName) is { } waiting)
-            {
-                return waiting;
-            }
-
-            await Task.Delay(25, timeout.Token);
-        }
-    }
+    static Task<RunningTask> WaitingForPersonAsync(EngineHarness harness, string runId) =>
+        Eventually.ProbeAsync(
+            async ct => (await harness.Engine.Runs.GetAsync(runId, ct))?.Progress?.Running.FirstOrDefault(t => t.WaitingFor == HumanFeedbackAnswer.EventName),
+            TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task Human_feedback_waits_for_the_event_and_emits_the_chosen_outcome_as_a_label()

@@ -73,16 +73,12 @@ public sealed class FlowSampleTests
         Assert.Equal("join_and_save_chapters", run.Output.TasksOutput[^1].Name);
     }
 
-    static async Task WaitForPersonAsync(EngineHarness harness, string runId, int iteration)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (await harness.Engine.Runs.GetAsync(runId, timeout.Token) is not { Progress: { } progress }
-            || progress.Iterations?.GetValueOrDefault("human_in_the_loop") != iteration
-            || progress.Running.All(t => t.WaitingFor != HumanFeedbackAnswer.EventName))
-        {
-            await Task.Delay(25, timeout.Token);
-        }
-    }
+    static Task WaitForPersonAsync(EngineHarness harness, string runId, int iteration) =>
+        Eventually.ProbeAsync(
+            async ct => await harness.Engine.Runs.GetAsync(runId, ct) is { Progress: { } progress }
+                && progress.Iterations?.GetValueOrDefault("human_in_the_loop") == iteration
+                && progress.Running.Any(t => t.WaitingFor == HumanFeedbackAnswer.EventName) ? progress : null,
+            TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task The_lead_score_sample_rescores_with_the_persons_feedback_then_writes_every_candidate_an_email()

@@ -51,13 +51,7 @@ public sealed class FunctionsHostCrashTests(ITestOutputHelper output) : IDisposa
             Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
         }
 
-        using (var inFlight = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-        {
-            while (!model.Requests.Any(r => StubModelCall.Read(r).Task == "Do step two"))
-            {
-                await Task.Delay(50, inFlight.Token);
-            }
-        }
+        await Eventually.HoldsAsync(() => model.Requests.Any(r => StubModelCall.Read(r).Task == "Do step two"), TimeSpan.FromSeconds(60));
 
         await functions.Host.KillAsync();
         var sinceKill = Stopwatch.StartNew();

@@ -47,13 +47,7 @@ public sealed class FunctionsHostDrainTests(ITestOutputHelper output) : IDisposa
             Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
         }
 
-        using (var inFlight = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-        {
-            while (!functions.Model.Requests.Any(r => StubModelCall.Read(r).Task == "Do step two"))
-            {
-                await Task.Delay(50, inFlight.Token);
-            }
-        }
+        await Eventually.HoldsAsync(() => functions.Model.Requests.Any(r => StubModelCall.Read(r).Task == "Do step two"), TimeSpan.FromSeconds(60));
 
         stopping.Set();
         var drain = Stopwatch.StartNew();

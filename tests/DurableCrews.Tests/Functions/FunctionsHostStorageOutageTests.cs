@@ -84,13 +84,7 @@ public sealed class FunctionsHostStorageOutageTests(ITestOutputHelper output) : 
             Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
         }
 
-        using (var inFlight = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-        {
-            while (!functions.Model.Requests.Any(r => StubModelCall.Read(r).Task == heldTask))
-            {
-                await Task.Delay(50, inFlight.Token);
-            }
-        }
+        await Eventually.HoldsAsync(() => functions.Model.Requests.Any(r => StubModelCall.Read(r).Task == heldTask), TimeSpan.FromSeconds(60));
 
         await functions.Storage.StopAsync();
         gate.Set();

@@ -58,20 +58,8 @@ public sealed class EngineHarness : IAsyncDisposable
     }
 
     /// <summary>Polls the run's view until <paramref name="condition"/> holds (at most a minute).</summary>
-    public async Task<RunView> WaitUntilAsync(string runId, Func<RunView, bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var view = await Engine.Runs.GetAsync(runId, timeout.Token);
-            if (view is not null && condition(view))
-            {
-                return view;
-            }
-
-            await Task.Delay(25, timeout.Token);
-        }
-    }
+    public Task<RunView> WaitUntilAsync(string runId, Func<RunView, bool> condition) =>
+        Eventually.ProbeAsync(async ct => await Engine.Runs.GetAsync(runId, ct) is { } view && condition(view) ? view : null);
 
     public async ValueTask DisposeAsync()
     {
