@@ -111,7 +111,7 @@ public sealed class CrewRunService
         }
 
         using var starting = runs.Starting.Begin(runId);
-        var (run, etag) = await runs.ReadVersionedAsync<RunRecord>(RunStore.RunBlob(runId), cancellationToken).ConfigureAwait(false);
+        var (run, etag) = await runs.ReadVersionedAsync<RunRecord>(RunBlobs.RunBlob(runId), cancellationToken).ConfigureAwait(false);
         if (run is not null)
         {
             await StartAsync(run, etag!, storedBefore: 0, cancellationToken).ConfigureAwait(false);

@@ -1,13 +1,13 @@
-using System.Globalization;
-using DurableCrews.Definitions;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using DurableCrews.Runs;
 
 namespace DurableCrews.Storage;
 
 /// <summary>
-/// A run's blobs, in the layout ARCHITECTURE.md gives: <c>crew-runs/{runId}/run.json</c>,
-/// <c>tasks/{nn}-{task}.json</c>, <c>transcripts/{nn}-{task}.json</c>, <c>files/…</c>, <c>result.json</c> and
-/// <c>result.md</c>. Orchestrations pass run ids and blob names; the contents stay here.
+/// Reads and writes a run's blobs (named by <see cref="RunBlobs"/>): its request, its agents' works, task outputs,
+/// transcripts, files, result, and a flow's request and state. Orchestrations pass run ids and blob names; the
+/// contents stay here.
 /// </summary>
 public sealed class RunStore
 {
@@ -16,7 +16,7 @@ public sealed class RunStore
     /// <summary>Task outputs read at once by <see cref="GetTaskOutputsAsync"/>.</summary>
     public const int ParallelOutputReads = 16;
 
-    readonly AsyncLocal<ReadScope?> readOnce = new();
+    readonly AsyncLocal<RunReadScope?> readOnce = new();
 
     /// <summary>The runs whose requests this process has stored and not yet handed to the engine.</summary>
     public RunStarts Starting { get; }
@@ -27,7 +27,7 @@ public sealed class RunStore
     // Run requests as last read, with their blob's ETag. A request never changes, but a deleted run's id can be started
     // again: a cached request is used only while its blob still has the ETag it was read with (a check without a
     // download or a parse of the definition).
-    readonly System.Collections.Concurrent.ConcurrentDictionary<string, (RunRecord Run, string ETag)> requests = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, (RunRecord Run, string ETag)> requests = new(StringComparer.Ordinal);
 
     /// <summary>Creates the run store over a blob store.</summary>
     /// <param name="blobs">Where the runs' blobs are.</param>
@@ -41,35 +41,11 @@ public sealed class RunStore
         this.spool = spool;
     }
 
-    /// <summary>The blob name of a run's request.</summary>
-    public static string RunBlob(string runId) => $"{Checked(runId)}/run.json";
-
-    /// <summary>The blob name of a task's output.</summary>
-    public static string TaskBlob(string runId, int index, string task) => $"{Checked(runId)}/tasks/{Prefix(index)}-{task}.json";
-
-    /// <summary>The blob name of a task's transcript (the messages sent and the answer).</summary>
-    public static string TranscriptBlob(string runId, int index, string task) => $"{Checked(runId)}/transcripts/{Prefix(index)}-{task}.json";
-
-    /// <summary>The blob name of a run's result.</summary>
-    public static string ResultBlob(string runId) => $"{Checked(runId)}/result.json";
-
-    /// <summary>The blob name of a run's result as Markdown.</summary>
-    public static string ResultMarkdownBlob(string runId) => $"{Checked(runId)}/result.md";
-
-    /// <summary>The blob name of an agent's work in progress (<c>t3</c>, <c>t3/d1</c>).</summary>
-    public static string WorkBlob(string runId, string key) => $"{Checked(runId)}/work/{key}.json";
-
-    /// <summary>The blob name of the answer to a delegation, found by the hash of what was asked.</summary>
-    public static string DelegationAnswerBlob(string runId, string hash) => $"{Checked(runId)}/delegations/{hash}.json";
-
-    /// <summary>The blob name of the run's model request log, shared by every branch for rate limits.</summary>
-    public static string RateLimitBlob(string runId) => $"{Checked(runId)}/rate-limits.json";
-
     /// <summary>Saves an agent's work in progress.</summary>
     public async Task SaveWorkAsync(AgentWorkState work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        string name = WorkBlob(work.RunId, work.Key);
+        string name = RunBlobs.WorkBlob(work.RunId, work.Key);
         var content = CrewJson.ToBinary(work);
         spool?.Keep(name, content);
         await blobs.PutAsync(BlobNames.RunsContainer, name, content, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -94,7 +70,7 @@ public sealed class RunStore
             return SaveWorkAsync(work, cancellationToken);
         }
 
-        string name = WorkBlob(work.RunId, work.Key);
+        string name = RunBlobs.WorkBlob(work.RunId, work.Key);
         scope.Works[name] = work;
         scope.Staged[name] = work;
         return Task.CompletedTask;
@@ -120,7 +96,7 @@ public sealed class RunStore
     /// </summary>
     public async Task<AgentWorkState?> GetWorkAsync(string runId, string key, CancellationToken cancellationToken = default)
     {
-        string name = WorkBlob(runId, key);
+        string name = RunBlobs.WorkBlob(runId, key);
         if (readOnce.Value is { } scope && scope.Works.TryGetValue(name, out var known))
         {
             return known;
@@ -160,46 +136,36 @@ public sealed class RunStore
     public Task WriteVersionedAsync<T>(string name, T value, string? etag, CancellationToken cancellationToken = default) =>
         blobs.PutAsync(BlobNames.RunsContainer, name, CrewJson.ToBinary(value), etag is null ? BlobCondition.IfNotExists : BlobCondition.IfUnchanged(etag), cancellationToken);
 
-    /// <summary>The blob name of a tool call's stored result: call <paramref name="index"/> of turn <paramref name="turn"/> of work <paramref name="key"/>.</summary>
-    public static string ToolCallBlob(string runId, string key, int turn, int index) =>
-        $"{Checked(runId)}/tools/{key}/{turn.ToString(CultureInfo.InvariantCulture)}-{index.ToString(CultureInfo.InvariantCulture)}.json";
-
-    /// <summary>The blob name of a flow run's request.</summary>
-    public static string FlowBlob(string runId) => $"{Checked(runId)}/flow.json";
-
     /// <summary>Saves a new flow run's request; fails if the run id is taken.</summary>
     /// <exception cref="BlobConditionFailedException">A run with this id exists.</exception>
     public async Task SaveFlowAsync(FlowRunRecord run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        if (await blobs.GetETagAsync(BlobNames.RunsContainer, RunBlob(run.RunId), cancellationToken).ConfigureAwait(false) is not null)
+        if (await blobs.GetETagAsync(BlobNames.RunsContainer, RunBlobs.RunBlob(run.RunId), cancellationToken).ConfigureAwait(false) is not null)
         {
             throw new BlobConditionFailedException($"A run with id '{run.RunId}' exists already.");
         }
 
-        await blobs.PutAsync(BlobNames.RunsContainer, FlowBlob(run.RunId), CrewJson.ToBinary(run), BlobCondition.IfNotExists, cancellationToken).ConfigureAwait(false);
+        await blobs.PutAsync(BlobNames.RunsContainer, RunBlobs.FlowBlob(run.RunId), CrewJson.ToBinary(run), BlobCondition.IfNotExists, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads a flow run's request; null when there is no such flow run.</summary>
     public Task<FlowRunRecord?> GetFlowAsync(string runId, CancellationToken cancellationToken = default) =>
-        ReadAsync<FlowRunRecord>(FlowBlob(runId), cancellationToken);
-
-    /// <summary>The blob name of a flow run's state and step record (<see cref="Orchestration.Flows.FlowStateRecord"/>).</summary>
-    public static string FlowStateBlob(string runId) => $"{Checked(runId)}/state.json";
+        ReadAsync<FlowRunRecord>(RunBlobs.FlowBlob(runId), cancellationToken);
 
     /// <summary>Writes a flow run's state, replacing what was there.</summary>
     public Task SaveFlowStateAsync(Orchestration.Flows.FlowStateRecord state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return blobs.PutAsync(BlobNames.RunsContainer, FlowStateBlob(state.RunId), CrewJson.ToBinary(state), null, cancellationToken);
+        return blobs.PutAsync(BlobNames.RunsContainer, RunBlobs.FlowStateBlob(state.RunId), CrewJson.ToBinary(state), null, cancellationToken);
     }
 
     /// <summary>Reads a flow run's state; null before its first step has finished, or for a flow without state.</summary>
     public Task<Orchestration.Flows.FlowStateRecord?> GetFlowStateAsync(string runId, CancellationToken cancellationToken = default) =>
-        ReadAsync<Orchestration.Flows.FlowStateRecord>(FlowStateBlob(runId), cancellationToken);
+        ReadAsync<Orchestration.Flows.FlowStateRecord>(RunBlobs.FlowStateBlob(runId), cancellationToken);
 
     /// <summary>The ids of the stored runs and flow runs (a flow's step runs among them), in ordinal order.</summary>
-    public async IAsyncEnumerable<string> ListRunIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<string> ListRunIdsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await foreach (string name in blobs.ListAsync(BlobNames.RunsContainer, string.Empty, cancellationToken).ConfigureAwait(false))
         {
@@ -217,19 +183,19 @@ public sealed class RunStore
     public async Task<string> SaveRunAsync(RunRecord run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        if (await blobs.GetETagAsync(BlobNames.RunsContainer, FlowBlob(run.RunId), cancellationToken).ConfigureAwait(false) is not null)
+        if (await blobs.GetETagAsync(BlobNames.RunsContainer, RunBlobs.FlowBlob(run.RunId), cancellationToken).ConfigureAwait(false) is not null)
         {
             throw new BlobConditionFailedException($"A flow run with id '{run.RunId}' exists already.");
         }
 
-        string etag = await blobs.PutAsync(BlobNames.RunsContainer, RunBlob(run.RunId), CrewJson.ToBinary(run), BlobCondition.IfNotExists, cancellationToken).ConfigureAwait(false);
+        string etag = await blobs.PutAsync(BlobNames.RunsContainer, RunBlobs.RunBlob(run.RunId), CrewJson.ToBinary(run), BlobCondition.IfNotExists, cancellationToken).ConfigureAwait(false);
         Remember(run, etag);
         return etag;
     }
 
     /// <summary>Reads a run's request; null when there is no such run.</summary>
     public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default) =>
-        ReadAsync<RunRecord>(RunBlob(runId), cancellationToken);
+        ReadAsync<RunRecord>(RunBlobs.RunBlob(runId), cancellationToken);
 
     /// <summary>
     /// Reads a run's request for work that cannot go on without it: once per <see cref="ReadRunsOnce"/> scope, and
@@ -249,7 +215,7 @@ public sealed class RunStore
             return known;
         }
 
-        string name = RunBlob(runId);
+        string name = RunBlobs.RunBlob(runId);
         if (requests.TryGetValue(runId, out var cached)
             && ((scope?.KnownRunId == runId ? scope.KnownRunETag : null) ?? await blobs.GetETagAsync(BlobNames.RunsContainer, name, cancellationToken).ConfigureAwait(false)) == cached.ETag)
         {
@@ -288,22 +254,22 @@ public sealed class RunStore
     public IDisposable ReadRunsOnce(string? runId = null, string? runETag = null)
     {
         var previous = readOnce.Value;
-        readOnce.Value = new ReadScope { KnownRunId = runId, KnownRunETag = runETag };
-        return new Scope(() => readOnce.Value = previous);
+        readOnce.Value = new RunReadScope { KnownRunId = runId, KnownRunETag = runETag };
+        return new RunReadScope.End(() => readOnce.Value = previous);
     }
 
     /// <summary>Saves a task's output and returns its blob name.</summary>
     public async Task<string> SaveTaskOutputAsync(string runId, TaskOutput output, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(output);
-        string name = TaskBlob(runId, output.Index, output.Name);
+        string name = RunBlobs.TaskBlob(runId, output.Index, output.Name);
         await blobs.PutAsync(BlobNames.RunsContainer, name, CrewJson.ToBinary(output), cancellationToken: cancellationToken).ConfigureAwait(false);
         return name;
     }
 
     /// <summary>Reads a task's output; null when the task has not finished.</summary>
     public Task<TaskOutput?> GetTaskOutputAsync(string runId, int index, string task, CancellationToken cancellationToken = default) =>
-        ReadAsync<TaskOutput>(TaskBlob(runId, index, task), cancellationToken);
+        ReadAsync<TaskOutput>(RunBlobs.TaskBlob(runId, index, task), cancellationToken);
 
     /// <summary>
     /// Reads several tasks' outputs at once, <see cref="ParallelOutputReads"/> at a time (each is a round trip on
@@ -335,18 +301,18 @@ public sealed class RunStore
     public Task SaveTranscriptAsync(string runId, int index, string task, Transcript transcript, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transcript);
-        return blobs.PutAsync(BlobNames.RunsContainer, TranscriptBlob(runId, index, task), CrewJson.ToBinary(transcript), cancellationToken: cancellationToken);
+        return blobs.PutAsync(BlobNames.RunsContainer, RunBlobs.TranscriptBlob(runId, index, task), CrewJson.ToBinary(transcript), cancellationToken: cancellationToken);
     }
 
     /// <summary>Reads a task's transcript; null when there is none.</summary>
     public Task<Transcript?> GetTranscriptAsync(string runId, int index, string task, CancellationToken cancellationToken = default) =>
-        ReadAsync<Transcript>(TranscriptBlob(runId, index, task), cancellationToken);
+        ReadAsync<Transcript>(RunBlobs.TranscriptBlob(runId, index, task), cancellationToken);
 
     /// <summary>Writes a task's <c>output_file</c> under the run's <c>files/</c> and returns its blob name.</summary>
     public async Task<string> SaveOutputFileAsync(string runId, string relativePath, string content, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(relativePath);
-        string name = $"{Checked(runId)}/files/{relativePath.Replace('\\', '/').TrimStart('/')}";
+        string name = $"{RunBlobs.Checked(runId)}/files/{relativePath.Replace('\\', '/').TrimStart('/')}";
         await blobs.PutAsync(BlobNames.RunsContainer, name, BinaryData.FromString(content), cancellationToken: cancellationToken).ConfigureAwait(false);
         return name;
     }
@@ -355,21 +321,21 @@ public sealed class RunStore
     public async Task<string> SaveResultAsync(CrewOutput output, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(output);
-        await blobs.PutAsync(BlobNames.RunsContainer, ResultMarkdownBlob(output.RunId), BinaryData.FromString(CrewOutputMarkdown.Render(output)), cancellationToken: cancellationToken).ConfigureAwait(false);
-        await blobs.PutAsync(BlobNames.RunsContainer, ResultBlob(output.RunId), CrewJson.ToBinary(output), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return ResultBlob(output.RunId);
+        await blobs.PutAsync(BlobNames.RunsContainer, RunBlobs.ResultMarkdownBlob(output.RunId), BinaryData.FromString(CrewOutputMarkdown.Render(output)), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await blobs.PutAsync(BlobNames.RunsContainer, RunBlobs.ResultBlob(output.RunId), CrewJson.ToBinary(output), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return RunBlobs.ResultBlob(output.RunId);
     }
 
     /// <summary>Reads a run's result; null until the run has ended.</summary>
     public Task<CrewOutput?> GetResultAsync(string runId, CancellationToken cancellationToken = default) =>
-        ReadAsync<CrewOutput>(ResultBlob(runId), cancellationToken);
+        ReadAsync<CrewOutput>(RunBlobs.ResultBlob(runId), cancellationToken);
 
     /// <summary>Deletes every blob of a run (and of a flow's step runs) and returns how many there were.</summary>
     public async Task<int> DeleteRunAsync(string runId, CancellationToken cancellationToken = default)
     {
         // The run's own blobs and those of a flow's step runs ({runId}.{step}/…), and their short-term memory.
         requests.TryRemove(runId, out _);
-        var runBlobs = await blobs.DeleteUnderAsync(BlobNames.RunsContainer, [$"{Checked(runId)}/", $"{runId}."], cancellationToken).ConfigureAwait(false);
+        var runBlobs = await blobs.DeleteUnderAsync(BlobNames.RunsContainer, [$"{RunBlobs.Checked(runId)}/", $"{runId}."], cancellationToken).ConfigureAwait(false);
         var memory = await blobs.DeleteUnderAsync(BlobNames.MemoryContainer, [$"runs/{runId}/", $"runs/{runId}."], cancellationToken).ConfigureAwait(false);
         return runBlobs.Count + memory.Count;
     }
@@ -379,28 +345,5 @@ public sealed class RunStore
     {
         var blob = await blobs.GetAsync(BlobNames.RunsContainer, name, cancellationToken).ConfigureAwait(false);
         return blob is null ? null : CrewJson.FromBinary<T>(blob.Content);
-    }
-
-    static string Prefix(int index) => index.ToString("00", CultureInfo.InvariantCulture);
-
-    static string Checked(string runId) =>
-        DefinitionNames.IsValidRunReference(runId) ? runId : throw new ArgumentException($"'{runId}' is not a valid run id: it {DefinitionNames.Rule(DefinitionNames.MaxRunIdLength)}.", nameof(runId));
-
-    sealed class Scope(Action end) : IDisposable
-    {
-        public void Dispose() => end();
-    }
-
-    sealed class ReadScope
-    {
-        public System.Collections.Concurrent.ConcurrentDictionary<string, (RunRecord Run, string ETag)> Runs { get; } = new(StringComparer.Ordinal);
-
-        public string? KnownRunId { get; init; }
-
-        public string? KnownRunETag { get; init; }
-
-        public System.Collections.Concurrent.ConcurrentDictionary<string, AgentWorkState> Works { get; } = new(StringComparer.Ordinal);
-
-        public System.Collections.Concurrent.ConcurrentDictionary<string, AgentWorkState> Staged { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -192,7 +192,7 @@ public sealed class ExecutionControlTests
         var run = await harness.RunAsync(crew, runId: "paced");
 
         Assert.Equal(CrewRunStatus.Completed, run.Status);
-        var (log, _) = await harness.Runs.ReadVersionedAsync<Dictionary<string, List<DateTime>>>(RunStore.RateLimitBlob("paced"));
+        var (log, _) = await harness.Runs.ReadVersionedAsync<Dictionary<string, List<DateTime>>>(RunBlobs.RateLimitBlob("paced"));
         var starts = log!["crew"].Order().ToList();
         Assert.Equal(6, starts.Count);
         Assert.Equal(6, model.Requests.Count);
@@ -213,7 +213,7 @@ public sealed class ExecutionControlTests
         var run = await harness.RunAsync(crew, runId: "agent-paced");
 
         Assert.Equal(CrewRunStatus.Completed, run.Status);
-        var (log, _) = await harness.Runs.ReadVersionedAsync<Dictionary<string, List<DateTime>>>(RunStore.RateLimitBlob("agent-paced"));
+        var (log, _) = await harness.Runs.ReadVersionedAsync<Dictionary<string, List<DateTime>>>(RunBlobs.RateLimitBlob("agent-paced"));
         var starts = Assert.Single(log!).Value.Order().ToList();
         Assert.Equal("agent:a role", log!.Keys.Single());
         Assert.Equal(2, starts.Count);

@@ -37,7 +37,7 @@ public sealed class RunStoreTests : IDisposable
         var store = new RunStore(blobs);
         await store.SaveRunAsync(Run("known", new CrewBuilder().Agent("a").Task("first", "a").Build()));
         var (_, etag) = await store.RequireRunVersionAsync("known");
-        await blobs.DeleteAsync(BlobNames.RunsContainer, RunStore.RunBlob("known"));
+        await blobs.DeleteAsync(BlobNames.RunsContainer, RunBlobs.RunBlob("known"));
 
         using (store.ReadRunsOnce("known", etag))
         {

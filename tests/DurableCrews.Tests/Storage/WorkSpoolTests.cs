@@ -53,13 +53,13 @@ public sealed class WorkSpoolTests : IDisposable
         var storage = new LocalBlobStore(Path.Combine(folder.Path, "storage"));
         var spool = new WorkSpool(Path.Combine(folder.Path, "spool"));
         var store = new RunStore(storage, spool: spool);
-        spool.Keep(RunStore.WorkBlob("spooled", "t0"), CrewJson.ToBinary(Work(turns: 1)));
+        spool.Keep(RunBlobs.WorkBlob("spooled", "t0"), CrewJson.ToBinary(Work(turns: 1)));
         await new RunStore(storage).SaveWorkAsync(Work(turns: 3));
 
         var read = await store.GetWorkAsync("spooled", "t0");
 
         Assert.Equal(3, read!.Turns);
-        Assert.Null(spool.Read(RunStore.WorkBlob("spooled", "t0")));
+        Assert.Null(spool.Read(RunBlobs.WorkBlob("spooled", "t0")));
     }
 
     [Theory]

@@ -77,7 +77,7 @@ public sealed class CallPlanner(RunStore runs, ToolResultCache tools, CrewTools 
                 DelegatedBy = work.Agent,
                 StartedAt = now,
             };
-            var (earlier, _) = await runs.ReadVersionedAsync<DelegationAnswer>(RunStore.DelegationAnswerBlob(work.RunId, hash), cancellationToken).ConfigureAwait(false);
+            var (earlier, _) = await runs.ReadVersionedAsync<DelegationAnswer>(RunBlobs.DelegationAnswerBlob(work.RunId, hash), cancellationToken).ConfigureAwait(false);
             if (earlier is not null)
             {
                 pending.Add(new PendingToolResult

@@ -37,7 +37,7 @@ public sealed class ToolCallActivity : TaskActivity<ToolCallRequest, ToolCallOut
     {
         ArgumentNullException.ThrowIfNull(request);
         using var once = runs.ReadRunsOnce(request.RunId, request.RunETag);
-        string blob = RunStore.ToolCallBlob(request.RunId, request.Key, request.Turn, request.Index);
+        string blob = RunBlobs.ToolCallBlob(request.RunId, request.Key, request.Turn, request.Index);
         var (done, _) = await runs.ReadVersionedAsync<ToolCallRecord>(blob, cancellationToken).ConfigureAwait(false);
         if (done is not null)
         {

@@ -118,7 +118,7 @@ public sealed class ToolResultInbox(RunStore runs, ToolResultCache tools, TimePr
             return new ToolCallResult(stub, error);
         }
 
-        var (record, _) = await runs.ReadVersionedAsync<ToolCallRecord>(RunStore.ToolCallBlob(work.RunId, work.Key, pending.ToolTurn, index), cancellationToken).ConfigureAwait(false);
+        var (record, _) = await runs.ReadVersionedAsync<ToolCallRecord>(RunBlobs.ToolCallBlob(work.RunId, work.Key, pending.ToolTurn, index), cancellationToken).ConfigureAwait(false);
         return record is null ? new ToolCallResult(stub, "the call did not finish") : new ToolCallResult(record, null);
     }
 
@@ -126,7 +126,7 @@ public sealed class ToolResultInbox(RunStore runs, ToolResultCache tools, TimePr
     {
         try
         {
-            await runs.WriteVersionedAsync(RunStore.DelegationAnswerBlob(runId, hash), answer, etag: null, cancellationToken).ConfigureAwait(false);
+            await runs.WriteVersionedAsync(RunBlobs.DelegationAnswerBlob(runId, hash), answer, etag: null, cancellationToken).ConfigureAwait(false);
         }
         catch (BlobConditionFailedException)
         {

@@ -72,7 +72,7 @@ public sealed class WorkBeginner(RunStore runs, CrewMemory memory, CrewKnowledge
 
         if (done is not null)
         {
-            var summary = new AgentWorkSummary(input.Key, input.TaskIndex, done.Agent, RunStore.TaskBlob(input.RunId, done.Index, done.Name), done.TokenUsage);
+            var summary = new AgentWorkSummary(input.Key, input.TaskIndex, done.Agent, RunBlobs.TaskBlob(input.RunId, done.Index, done.Name), done.TokenUsage);
             return new AgentWorkStart { Agent = done.Agent, Finished = summary };
         }
 

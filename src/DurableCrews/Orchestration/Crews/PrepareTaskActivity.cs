@@ -41,7 +41,7 @@ public sealed class PrepareTaskActivity : TaskActivity<PrepareTaskRequest, TaskP
         var run = await runs.RequireRunAsync(request.RunId, cancellationToken).ConfigureAwait(false);
         var crew = run.Definition;
         var task = crew.Tasks[request.TaskIndex];
-        string blob = RunStore.TaskBlob(request.RunId, request.TaskIndex, task.Name);
+        string blob = RunBlobs.TaskBlob(request.RunId, request.TaskIndex, task.Name);
         if (await runs.GetTaskOutputAsync(request.RunId, request.TaskIndex, task.Name, cancellationToken).ConfigureAwait(false) is { } decided)
         {
             return new TaskPreparation(decided.Skipped, decided.Items?.Count ?? 0, OutputBlob: blob);

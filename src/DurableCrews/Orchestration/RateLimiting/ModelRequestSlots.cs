@@ -37,7 +37,7 @@ public sealed class ModelRequestSlots
             return null;
         }
 
-        string blob = RunStore.RateLimitBlob(runId);
+        string blob = RunBlobs.RateLimitBlob(runId);
         window += SendAllowance;
         while (true)
         {

@@ -1,0 +1,30 @@
+using System.Collections.Concurrent;
+using DurableCrews.Runs;
+
+namespace DurableCrews.Storage;
+
+/// <summary>What one flow of work (an activity that begins, takes a turn and finishes) has read and staged of a run's blobs; see <see cref="RunStore.ReadRunsOnce"/>.</summary>
+internal sealed class RunReadScope
+{
+    /// <summary>Run requests read in this scope, with their blob's ETag.</summary>
+    public ConcurrentDictionary<string, (RunRecord Run, string ETag)> Runs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>A run whose request's ETag the scope was told.</summary>
+    public string? KnownRunId { get; init; }
+
+    /// <summary>That request's ETag.</summary>
+    public string? KnownRunETag { get; init; }
+
+    /// <summary>Works read or written in this scope, by blob name.</summary>
+    public ConcurrentDictionary<string, AgentWorkState> Works { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Works begun in this scope and not written yet, by blob name.</summary>
+    public ConcurrentDictionary<string, AgentWorkState> Staged { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Ends a scope: puts back the one it replaced.</summary>
+    public sealed class End(Action end) : IDisposable
+    {
+        /// <inheritdoc/>
+        public void Dispose() => end();
+    }
+}
