@@ -1,4 +1,4 @@
-using DurableCrews.Orchestration.Crews;
+using DurableCrews.Orchestration.AgentWork.Legacy;
 using Microsoft.DurableTask;
 
 namespace DurableCrews.Orchestration.AgentWork;
@@ -18,21 +18,12 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
     public const int ToolTimeoutGraceSeconds = 5;
 
     /// <inheritdoc />
-    public override async Task<AgentWorkSummary> RunAsync(TaskOrchestrationContext context, AgentWorkInput input)
+    public override Task<AgentWorkSummary> RunAsync(TaskOrchestrationContext context, AgentWorkInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        AgentWorkStart? start = null;
-        if (!input.Folded)
-        {
-            // Works begun by earlier versions replay as they ran: begin, turns and finish each an activity.
-            start = await context.CallActivityAsync<AgentWorkStart>(nameof(BeginAgentWorkActivity), input, CrewOrchestrator.StoreOnlyRetry);
-            if (start.Finished is { } finished)
-            {
-                return finished;
-            }
-        }
-
-        return await new AgentLoop(context, input, start, context.SetCustomStatus).RunAsync();
+        return LegacyAgentWork.Replays(input)
+            ? LegacyAgentWork.ReplayAsync(context, input)
+            : new AgentLoop(context, input, context.SetCustomStatus).RunAsync();
     }
 }
