@@ -11,36 +11,22 @@ namespace DurableCrews.Tests.Durability;
 /// the tasks after it begin and finish with activities of their own, while a new run takes the current steps.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class LegacyWorkResumeTests(Azurite azurite) : IDisposable
+public sealed class LegacyWorkResumeTests(Azurite azurite)
 {
-    readonly ManualResetEventSlim gate = new(false);
-
-    public void Dispose()
-    {
-        gate.Set();
-        gate.Dispose();
-    }
-
     /// <summary>Four steps whose worker has a time limit of its own, so that each task's work is the child <c>{runId}/t{n}</c>.</summary>
     static readonly string FourLimitedSteps = StepCrews.Sequential(4).Replace("backstory: Steady\n", "backstory: Steady\n    max_execution_time: 300\n", StringComparison.Ordinal);
-
-    static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!condition())
-        {
-            await Task.Delay(50, timeout.Token);
-        }
-    }
 
     [Fact]
     public async Task A_version_1_run_killed_during_a_task_in_its_own_instance_finishes_every_task_on_version_1s_steps()
     {
+        using var killed = new ManualResetEventSlim(false);
+        var stepTwoAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var model = await HttpStub.StartAsync(request =>
         {
-            if (StubModelCall.Read(request).Task == "Do step two")
+            if (StubModelCall.Read(request).Task == "Do step two" && stepTwoAsked.TrySetResult())
             {
-                gate.Wait(TimeSpan.FromSeconds(60));
+                // Held until the process that asked is gone; asked again after the restart, it answers at once.
+                killed.Wait(TimeSpan.FromSeconds(60));
             }
 
             return (200, ChatCompletions.Text("done"), null);
@@ -51,11 +37,11 @@ public sealed class LegacyWorkResumeTests(Azurite azurite) : IDisposable
         await using (var before = await ServeProcess.StartAsync(new Dictionary<string, string>(settings) { ["DurableCrews__Versioning__StartVersion"] = OrchestrationVersions.SeparateBeginAndFinish }))
         {
             await before.StartRunAsync("four-limited", FourLimitedSteps, $"{hub}-old");
-            await WaitUntilAsync(() => model.Requests.Any(r => StubModelCall.Read(r).Task == "Do step two"));
+            await stepTwoAsked.Task.WaitAsync(TimeSpan.FromSeconds(60));
             await before.KillAsync();
         }
 
-        gate.Set();
+        killed.Set();
         await using var after = await ServeProcess.StartAsync(settings);
         await after.StartRunAsync("four-limited", FourLimitedSteps, $"{hub}-new");
 

@@ -10,7 +10,8 @@ namespace DurableCrews.Orchestration.AgentWork;
 /// answer, each turn an activity; the delegations a turn asks for fanned out together (as sub-orchestrations, or inline
 /// when the coworker cannot delegate) and the tool calls run as activities, all at once, and their results fed back;
 /// then the guardrail and the person, when the task has them. Every wait (rate limits, retry backoff, human input) is a
-/// durable timer or event, holding no worker. The steps are <see cref="AgentLoop"/>'s.
+/// durable timer or event, holding no worker. The steps are <see cref="AgentLoop"/>'s; a work recorded before work
+/// was folded into its turns replays the steps it ran, in <see cref="LegacyAgentWork"/>.
 /// </summary>
 public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, AgentWorkSummary>
 {
