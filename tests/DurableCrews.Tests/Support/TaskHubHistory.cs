@@ -13,7 +13,9 @@ public sealed record TaskHubHistory(string? Version, IReadOnlyList<string> Activ
         var table = new TableClient(connectionString, $"{hub}History");
         string? version = null;
         var activities = new List<(long Sequence, string Name)>();
-        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == instanceId))
+        // The provider keeps an instance under its id with '^' doubled and '/' (a child's, {runId}/t0) written '^0'.
+        string partition = instanceId.Replace("^", "^^", StringComparison.Ordinal).Replace("/", "^0", StringComparison.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition))
         {
             switch (row.GetString("EventType"))
             {

@@ -15,13 +15,12 @@ namespace DurableCrews.Orchestration.AgentWork;
 /// </summary>
 /// <param name="context">The orchestration the work's steps run in.</param>
 /// <param name="input">The work.</param>
-/// <param name="begun">The work's start, when an earlier version began it with its own activity.</param>
 /// <param name="report">Where the work's progress goes: the work's own custom status, or the run's.</param>
 /// <param name="completeRun">For the run's last task, run inline: the completion its finishing turn does as well.</param>
-internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput input, AgentWorkStart? begun, Action<AgentWorkProgress> report, CompleteRunRequest? completeRun = null)
+internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput input, Action<AgentWorkProgress> report, CompleteRunRequest? completeRun = null)
 {
     readonly List<ExecutionWait> waits = [];
-    AgentWorkStart? known = begun;
+    AgentWorkStart? known;
     int turn;
     int workTurns;
     long tokens;
@@ -36,15 +35,37 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
     /// <summary>The run, when the turn that finished the work completed it too.</summary>
     public CrewRunSummary? RunCompleted { get; private set; }
 
+    /// <summary>
+    /// The work's start, once known. Set at creation only when something began the work before its first turn (only
+    /// the replay of earlier versions' works, <see cref="Legacy.LegacyAgentWork"/>, does); left null, the first turn begins it.
+    /// </summary>
+    public AgentWorkStart? Begun
+    {
+        get => known;
+        init => known = value;
+    }
+
+    /// <summary>
+    /// Whether a turn that may be the last finishes the work in its activity too (true, the default); false only for
+    /// the replay of earlier versions' works, which the finish activity always finished.
+    /// </summary>
+    public bool FinishesInTurn { get; init; } = true;
+
     /// <summary>Does the work to its end and returns its summary.</summary>
     /// <exception cref="AgentWorkFailedException">The work spent its retries or its person did not answer.</exception>
     /// <exception cref="TaskFailedException">One of its activities failed.</exception>
     public async Task<AgentWorkSummary> RunAsync()
     {
         await AnswerAsync();
-        return finished ?? await context.CallActivityAsync<AgentWorkSummary>(
-            nameof(FinishAgentWorkActivity), new FinishAgentWorkRequest(input.RunId, input.Key, retries, waits.ToList()), CrewOrchestrator.StoreOnlyRetry);
+        return finished ?? await FinishAsync();
     }
+
+    /// <summary>
+    /// Finishes the work with its own activity, when no turn did: the work's answer needed checks after its last turn
+    /// (a guardrail, a person), or the finishing turn could not finish it.
+    /// </summary>
+    Task<AgentWorkSummary> FinishAsync() => context.CallActivityAsync<AgentWorkSummary>(
+        nameof(FinishAgentWorkActivity), new FinishAgentWorkRequest(input.RunId, input.Key, retries, waits.ToList()), CrewOrchestrator.StoreOnlyRetry);
 
     /// <summary>Turns until an answer that passes the guardrail and the person, when the task has them.</summary>
     async Task AnswerAsync()
@@ -172,7 +193,7 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
     /// </summary>
     async Task<AgentTurnOutcome> CallTurnAsync(AgentTurnMode mode, string? feedback, IReadOnlyDictionary<string, string>? failed, IReadOnlyDictionary<string, string>? failedTools)
     {
-        var finish = input.Folded && mode != AgentTurnMode.Guardrail && known is not { Guardrail: true } and not { HumanInput: true }
+        var finish = FinishesInTurn && mode != AgentTurnMode.Guardrail && known is not { Guardrail: true } and not { HumanInput: true }
             ? new FinishAgentWorkRequest(input.RunId, input.Key, retries, waits.ToList())
             : null;
         var request = new AgentTurnRequest(input.RunId, input.Key, turn, mode)
@@ -197,10 +218,13 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
             return first;
         }
 
-        // Beginning failed before the model was asked: begin with the activity's storage retries, then take the turn.
-        known = await context.CallActivityAsync<AgentWorkStart>(nameof(BeginAgentWorkActivity), input, CrewOrchestrator.StoreOnlyRetry);
+        known = await BeginAsync();
         return known.Finished is not null ? new AgentTurnOutcome { Start = known } : await CallTurnAsync(mode, feedback, failed, failedTools);
     }
+
+    /// <summary>Begins the work with its own activity and its storage retries, when its first turn failed to begin it before the model was asked.</summary>
+    Task<AgentWorkStart> BeginAsync() =>
+        context.CallActivityAsync<AgentWorkStart>(nameof(BeginAgentWorkActivity), input, CrewOrchestrator.StoreOnlyRetry);
 
     /// <summary>Runs every delegation and tool call of a turn at once and returns the ones that failed, with why.</summary>
     async Task<FailedCalls> ActAsync(
@@ -248,7 +272,7 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
     {
         var child = new AgentWorkInput(input.RunId, order.Key, input.TaskIndex, [], input.Depth + 1, input.Key, input.StepWebhook, Folded: order.Inline || OrchestrationVersions.FoldsWork(context.Version), RunETag: input.RunETag);
         return order.Inline
-            ? new AgentLoop(context, child, null, _ => { }).RunAsync()
+            ? new AgentLoop(context, child, _ => { }).RunAsync()
             : context.CallSubOrchestratorAsync<AgentWorkSummary>(nameof(AgentWorkOrchestrator), child, OrchestrationVersions.Child(context, child.InstanceId));
     }
 

@@ -13,7 +13,8 @@ namespace DurableCrews.Orchestration.AgentWork;
 /// <param name="StepWebhook">Where a POST goes after each of the agent's steps, when anywhere.</param>
 /// <param name="Folded">
 /// Whether the work begins in its first turn's activity and finishes in its last (one activity for a one-turn task
-/// instead of three). Works started by earlier versions have it false in their recorded input and replay as they ran.
+/// instead of three). Works started by earlier versions have it false in their recorded input and replay as they ran,
+/// in <see cref="Legacy.LegacyAgentWork"/>.
 /// </param>
 /// <param name="RunETag">The ETag of the run's stored request, when the run's plan gave it (<see cref="CrewRunPlan.RunETag"/>).</param>
 /// <param name="NoEarlierOutput">

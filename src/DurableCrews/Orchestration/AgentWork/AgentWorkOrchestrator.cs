@@ -1,4 +1,4 @@
-using DurableCrews.Orchestration.Crews;
+using DurableCrews.Orchestration.AgentWork.Legacy;
 using Microsoft.DurableTask;
 
 namespace DurableCrews.Orchestration.AgentWork;
@@ -10,7 +10,8 @@ namespace DurableCrews.Orchestration.AgentWork;
 /// answer, each turn an activity; the delegations a turn asks for fanned out together (as sub-orchestrations, or inline
 /// when the coworker cannot delegate) and the tool calls run as activities, all at once, and their results fed back;
 /// then the guardrail and the person, when the task has them. Every wait (rate limits, retry backoff, human input) is a
-/// durable timer or event, holding no worker. The steps are <see cref="AgentLoop"/>'s.
+/// durable timer or event, holding no worker. The steps are <see cref="AgentLoop"/>'s; a work recorded before work
+/// was folded into its turns replays the steps it ran, in <see cref="LegacyAgentWork"/>.
 /// </summary>
 public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, AgentWorkSummary>
 {
@@ -18,21 +19,12 @@ public sealed class AgentWorkOrchestrator : TaskOrchestrator<AgentWorkInput, Age
     public const int ToolTimeoutGraceSeconds = 5;
 
     /// <inheritdoc />
-    public override async Task<AgentWorkSummary> RunAsync(TaskOrchestrationContext context, AgentWorkInput input)
+    public override Task<AgentWorkSummary> RunAsync(TaskOrchestrationContext context, AgentWorkInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        AgentWorkStart? start = null;
-        if (!input.Folded)
-        {
-            // Works begun by earlier versions replay as they ran: begin, turns and finish each an activity.
-            start = await context.CallActivityAsync<AgentWorkStart>(nameof(BeginAgentWorkActivity), input, CrewOrchestrator.StoreOnlyRetry);
-            if (start.Finished is { } finished)
-            {
-                return finished;
-            }
-        }
-
-        return await new AgentLoop(context, input, start, context.SetCustomStatus).RunAsync();
+        return LegacyAgentWork.Replays(input)
+            ? LegacyAgentWork.ReplayAsync(context, input)
+            : new AgentLoop(context, input, context.SetCustomStatus).RunAsync();
     }
 }

@@ -26,15 +26,13 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var startedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
-        var plan = input.Plan ?? await context.CallActivityAsync<CrewRunPlan>(nameof(StartRunActivity), input.RunId, StoreOnlyRetry);
+        var plan = await PlanOfAsync(context, input);
 
-        var (status, finished, error, completed) = plan.MaxExecutionTime is null
+        var outcome = plan.MaxExecutionTime is null
             ? await RunTasksAsync(context, input.RunId, plan, startedAt)
             : await RunTasksWithDeadlineAsync(context, input.RunId, plan);
 
-        // The last task's finishing turn completes the run when it can; else (and in runs recorded before) this activity does.
-        var summary = completed ?? await context.CallActivityAsync<CrewRunSummary>(
-            nameof(CompleteRunActivity), new CompleteRunRequest(input.RunId, status, startedAt, finished, error, plan.RunETag), StoreOnlyRetry);
+        var summary = await CompleteAsync(context, input.RunId, plan, outcome, startedAt);
         if (plan.PublishResults)
         {
             await context.CallActivityAsync<bool>(nameof(PublishResultActivity), summary, StoreOnlyRetry);
@@ -42,11 +40,27 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
 
         if (plan.Webhooks?.Run is { } url)
         {
-            await Webhooks.SendAsync(context, new WebhookRequest(input.RunId, WebhookEvent.Run, url, $"{input.RunId}#run", RunStatus: status.ToString(), Error: error));
+            await Webhooks.SendAsync(context, new WebhookRequest(input.RunId, WebhookEvent.Run, url, $"{input.RunId}#run", RunStatus: outcome.Status.ToString(), Error: outcome.Error));
         }
 
-        return status == CrewRunStatus.Failed ? throw new CrewRunFailedException(error!) : summary;
+        return outcome.Status == CrewRunStatus.Failed ? throw new CrewRunFailedException(outcome.Error!) : summary;
     }
+
+    /// <summary>
+    /// The run's plan: the one its kickoff made, else (a flow's step, a run of an earlier version) the one
+    /// <see cref="StartRunActivity"/> makes from the stored request.
+    /// </summary>
+    static async Task<CrewRunPlan> PlanOfAsync(TaskOrchestrationContext context, CrewRunInput input) =>
+        input.Plan ?? await context.CallActivityAsync<CrewRunPlan>(nameof(StartRunActivity), input.RunId, StoreOnlyRetry);
+
+    /// <summary>
+    /// The completed run: as the last task's finishing turn completed it, else (the turn could not, the last task was
+    /// async or ran under the crew's deadline, the run failed, or its works finish with their own activity) as
+    /// <see cref="CompleteRunActivity"/> completes it.
+    /// </summary>
+    static async Task<CrewRunSummary> CompleteAsync(TaskOrchestrationContext context, string runId, CrewRunPlan plan, TasksOutcome outcome, DateTimeOffset startedAt) =>
+        outcome.Completed ?? await context.CallActivityAsync<CrewRunSummary>(
+            nameof(CompleteRunActivity), new CompleteRunRequest(runId, outcome.Status, startedAt, outcome.Finished, outcome.Error, plan.RunETag), StoreOnlyRetry);
 
     /// <summary>
     /// Runs the tasks here, in this orchestration; with <paramref name="completesRunStartedAt"/> (the run's own

@@ -1,5 +1,6 @@
 using DurableCrews.Notifications;
 using DurableCrews.Orchestration.AgentWork;
+using DurableCrews.Orchestration.AgentWork.Legacy;
 using Microsoft.DurableTask;
 
 namespace DurableCrews.Orchestration.Crews;
@@ -215,7 +216,8 @@ internal sealed class TaskSequence
                 context, nameof(AgentWorkOrchestrator), input.InstanceId, [$"{input.InstanceId}/"], input, task.MaxExecutionTime, $"Task '{task.Name}'");
         }
 
-        var loop = new AgentLoop(context, input, null, progress => ReportProgress(task.Index, progress), CompletionFor(task));
+        Action<AgentWorkProgress> report = progress => ReportProgress(task.Index, progress);
+        var loop = LegacyAgentWork.Replays(input) ? LegacyAgentWork.Inline(context, input, report) : new AgentLoop(context, input, report, CompletionFor(task));
         try
         {
             var summary = await loop.RunAsync();
