@@ -1,11 +1,8 @@
 using System.Globalization;
-using System.Text.Json;
 using DurableCrews.Definitions;
 using DurableCrews.Notifications;
 using DurableCrews.Orchestration;
-using DurableCrews.Orchestration.AgentWork;
 using DurableCrews.Orchestration.Crews;
-using DurableCrews.Orchestration.Flows;
 using DurableCrews.Orchestration.RateLimiting;
 using DurableCrews.Outbound;
 using DurableCrews.Runs;
@@ -16,8 +13,8 @@ using Microsoft.DurableTask.Client;
 namespace DurableCrews.Api;
 
 /// <summary>
-/// The run API's logic over a <see cref="DurableTaskClient"/>, shared by the Functions triggers and the
-/// self-hosted CLI and server: validate a kickoff, store its request, start the orchestration, read status.
+/// The run API over a <see cref="DurableTaskClient"/>, shared by the Functions triggers and the self-hosted CLI and
+/// server: it validates a kickoff, stores its request and starts the orchestration; reading a run is <see cref="RunViews"/>' job, acting on one <see cref="RunControl"/>'s.
 /// </summary>
 public sealed class CrewRunService
 {
@@ -28,6 +25,8 @@ public sealed class CrewRunService
     readonly InFlightModelCalls inFlight;
     readonly bool publishResults;
     readonly string startVersion;
+    readonly RunViews views;
+    readonly RunControl control;
 
     /// <summary>Creates the service.</summary>
     public CrewRunService(DurableTaskClient client, RunStore runs, TimeProvider time, OutboundPolicies outbound, InFlightModelCalls inFlight, Microsoft.Extensions.Options.IOptions<QueueOptions> queues, Microsoft.Extensions.Options.IOptions<VersioningOptions> versioning)
@@ -45,6 +44,8 @@ public sealed class CrewRunService
         this.runs = runs;
         this.time = time;
         this.outbound = outbound;
+        views = new RunViews(client, runs, time);
+        control = new RunControl(client, runs, inFlight, views);
     }
 
     /// <summary>
@@ -168,97 +169,12 @@ public sealed class CrewRunService
     }
 
     /// <summary>The run's status, progress and (once ended) output; null when there is no such run.</summary>
-    public async Task<RunView?> GetAsync(string runId, CancellationToken cancellationToken = default)
-    {
-        if (!DefinitionNames.IsValidRunReference(runId))
-        {
-            return null;
-        }
+    public Task<RunView?> GetAsync(string runId, CancellationToken cancellationToken = default) => views.GetAsync(runId, cancellationToken);
 
-        var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
-        if (instance is null)
-        {
-            return await StoredRuns.GetAsync(runs, runId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        }
-
-        var status = StatusOf(instance);
-        var output = status is CrewRunStatus.Pending or CrewRunStatus.Running ? null : await runs.GetResultAsync(runId, cancellationToken).ConfigureAwait(false);
-        var progress = await ReadProgressAsync(instance.SerializedCustomStatus, cancellationToken).ConfigureAwait(false);
-        return new RunView
-        {
-            RunId = runId,
-            Crew = output?.Crew,
-            Status = output?.Status ?? status,
-
-            // The last progress a run reported may name tasks it was running when it ended (a deadline, a termination).
-            Progress = output is null || progress is null ? progress : progress with { Running = [] },
-            Error = output?.Error ?? instance.FailureDetails?.ErrorMessage,
-            Output = output,
-            Flow = instance.Name == nameof(FlowOrchestrator) ? await runs.GetFlowStateAsync(runId, cancellationToken).ConfigureAwait(false) : null,
-            CreatedAt = instance.CreatedAt,
-            LastUpdatedAt = instance.LastUpdatedAt,
-        };
-    }
-
-    /// <summary>
-    /// Raises the external event <paramref name="name"/> for a run: on the task that waits for it (a <c>human_input</c>
-    /// task waits in its own orchestration, <c>{runId}/t{n}</c>); on a flow run with no such task, on the run itself (a
-    /// <c>human_feedback</c> step waits there). <paramref name="runId"/> may also name one of the run's instances
-    /// (<c>{runId}/t0</c>) to raise the event there.
-    /// </summary>
-    /// <returns>
-    /// Where the event went; NotFound when there is no such run or instance, Conflict (with the run's status) when the run
-    /// or the instance has ended, or when no task of a crew run waits for the event yet, so that the event would be lost.
-    /// </returns>
+    /// <summary>Raises the external event <paramref name="name"/> for a run, on the task or step that waits for it (see <see cref="RunControl.RaiseEventAsync"/>).</summary>
     /// <exception cref="CrewDefinitionException">The event name is not a valid name.</exception>
-    public async Task<RaisedEvent> RaiseEventAsync(string runId, string name, object? payload, CancellationToken cancellationToken = default)
-    {
-        if (!DefinitionNames.IsValid(name))
-        {
-            throw new CrewDefinitionException([new DefinitionProblem("name", $"'{name}' {DefinitionNames.Rule()}")]);
-        }
-
-        // An instance of the run ('{runId}/t0', '{runId}.step') answers for the run it belongs to.
-        int split = runId.IndexOfAny(['/', '.']);
-        string run = split > 0 ? runId[..split] : runId;
-        var view = await GetAsync(run, cancellationToken).ConfigureAwait(false);
-        if (view is null)
-        {
-            return new RaisedEvent(RunActionResult.NotFound);
-        }
-
-        if (view.Status is not (CrewRunStatus.Pending or CrewRunStatus.Running))
-        {
-            return new RaisedEvent(RunActionResult.Conflict, RunStatus: view.Status);
-        }
-
-        string target = run != runId ? runId : view.Progress?.Running.FirstOrDefault(t => t.WaitingFor == name)?.InstanceId ?? runId;
-
-        // A crew run's own orchestration waits for no event (a human_input task waits in its own instance): an event
-        // raised there now would be dropped. Refused instead, so that the sender tries again once a task waits.
-        if (target == run && await runs.GetRunAsync(run, cancellationToken).ConfigureAwait(false) is not null)
-        {
-            return new RaisedEvent(RunActionResult.Conflict, RunStatus: view.Status, Reason:
-                $"No task of '{run}' waits for '{name}' now, so the event would be lost. A task that waits shows it as waiting_for in the run's progress (GET runs/{run}); send the event then, or to the task's instance ('{run}/t{{n}}').");
-        }
-
-        if (target != run)
-        {
-            var instance = await client.GetInstanceAsync(target, cancellationToken).ConfigureAwait(false);
-            if (instance is null)
-            {
-                return new RaisedEvent(RunActionResult.NotFound);
-            }
-
-            if (instance.RuntimeStatus is not (OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended))
-            {
-                return new RaisedEvent(RunActionResult.Conflict, RunStatus: view.Status);
-            }
-        }
-
-        await client.RaiseEventAsync(target, name, payload, cancellationToken).ConfigureAwait(false);
-        return new RaisedEvent(RunActionResult.Done, target);
-    }
+    public Task<RaisedEvent> RaiseEventAsync(string runId, string name, object? payload, CancellationToken cancellationToken = default) =>
+        control.RaiseEventAsync(runId, name, payload, cancellationToken);
 
     /// <summary>Whether a run (or a run's stored record) has this id, so that it cannot be started again.</summary>
     public async Task<bool> ExistsAsync(string runId, CancellationToken cancellationToken = default) =>
@@ -271,47 +187,11 @@ public sealed class CrewRunService
     /// <param name="reason">Why, recorded as the run's output.</param>
     /// <param name="patience">How long to wait for the run and its children to end; 10 s by default.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    public async Task<RunActionResult> TerminateAsync(string runId, string reason, TimeSpan? patience = null, CancellationToken cancellationToken = default)
-    {
-        var instance = DefinitionNames.IsValidRunReference(runId) ? await client.GetInstanceAsync(runId, cancellationToken).ConfigureAwait(false) : null;
-        if (instance is null)
-        {
-            return RunActionResult.NotFound;
-        }
-
-        if (instance.IsCompleted)
-        {
-            return RunActionResult.Conflict;
-        }
-
-        await InstanceTree.TerminateAsync(
-            client, runId, InstanceTree.DescendantsOf(runId), reason, patience ?? TimeSpan.FromSeconds(10), () => inFlight.Cancel(runId, InstanceTree.DescendantsOf(runId)), cancellationToken).ConfigureAwait(false);
-        return RunActionResult.Done;
-    }
+    public Task<RunActionResult> TerminateAsync(string runId, string reason, TimeSpan? patience = null, CancellationToken cancellationToken = default) =>
+        control.TerminateAsync(runId, reason, patience, cancellationToken);
 
     /// <summary>Deletes an ended run: its orchestration history (and its children's) and all its blobs.</summary>
-    public async Task<RunActionResult> DeleteAsync(string runId, CancellationToken cancellationToken = default)
-    {
-        var instance = DefinitionNames.IsValidRunReference(runId) ? await client.GetInstanceAsync(runId, cancellationToken).ConfigureAwait(false) : null;
-        if (instance is null)
-        {
-            return RunActionResult.NotFound;
-        }
-
-        if (!instance.IsCompleted)
-        {
-            return RunActionResult.Conflict;
-        }
-
-        foreach (string id in await InstanceTree.FindAsync(client, InstanceTree.DescendantsOf(runId), activeOnly: false, cancellationToken).ConfigureAwait(false))
-        {
-            await client.PurgeInstanceAsync(id, cancellation: cancellationToken).ConfigureAwait(false);
-        }
-
-        await client.PurgeInstanceAsync(runId, cancellation: cancellationToken).ConfigureAwait(false);
-        await runs.DeleteRunAsync(runId, cancellationToken).ConfigureAwait(false);
-        return RunActionResult.Done;
-    }
+    public Task<RunActionResult> DeleteAsync(string runId, CancellationToken cancellationToken = default) => control.DeleteAsync(runId, cancellationToken);
 
     /// <summary>Lists crew and flow runs (not their tasks and delegations), newest first within a page; with the runs the engine no longer knows on the last page.</summary>
     /// <exception cref="CrewDefinitionException">The continuation token is not one this API gave out.</exception>
@@ -401,89 +281,8 @@ public sealed class CrewRunService
     /// Waits until the run ends or <paramref name="cancellationToken"/> fires, calling <paramref name="onProgress"/> on each
     /// change. Without a callback each poll asks for the run's status only, not its input and progress.
     /// </summary>
-    public async Task<RunView> WaitAsync(string runId, Action<CrewProgress>? onProgress = null, TimeSpan? pollInterval = null, CancellationToken cancellationToken = default)
-    {
-        string? lastProgress = null;
-        while (true)
-        {
-            var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: onProgress is not null, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Run '{runId}' does not exist.");
-            if (onProgress is not null && await ReadProgressAsync(instance.SerializedCustomStatus, cancellationToken).ConfigureAwait(false) is { } progress)
-            {
-                string serialized = JsonSerializer.Serialize(progress, ProgressJson);
-                if (serialized != lastProgress)
-                {
-                    lastProgress = serialized;
-                    onProgress?.Invoke(progress);
-                }
-            }
-
-            if (StatusOf(instance) is not (CrewRunStatus.Pending or CrewRunStatus.Running))
-            {
-                return (await GetAsync(runId, cancellationToken).ConfigureAwait(false))!;
-            }
-
-            await Task.Delay(pollInterval ?? TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    internal static CrewRunStatus StatusOf(OrchestrationMetadata instance) => instance.RuntimeStatus switch
-    {
-        OrchestrationRuntimeStatus.Pending => CrewRunStatus.Pending,
-        OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended => CrewRunStatus.Running,
-        OrchestrationRuntimeStatus.Completed => CrewRunStatus.Completed,
-        OrchestrationRuntimeStatus.Terminated => CrewRunStatus.Terminated,
-        _ => CrewRunStatus.Failed,
-    };
-
-    /// <summary>
-    /// The run's progress: its own status, or its work child's (a crew with a deadline), with each running task's
-    /// delegations and tool calls in flight and event waits read from that task's orchestration.
-    /// </summary>
-    async Task<CrewProgress?> ReadProgressAsync(string? serialized, CancellationToken cancellationToken)
-    {
-        var progress = Read<CrewProgress>(serialized);
-        if (progress?.WorkInstance is { } work)
-        {
-            var child = await client.GetInstanceAsync(work, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
-            progress = Read<CrewProgress>(child?.SerializedCustomStatus) ?? progress;
-        }
-
-        if (progress is null)
-        {
-            return null;
-        }
-
-        var running = new List<RunningTask>();
-        foreach (var task in progress.Running)
-        {
-            var child = task.InstanceId is { } id ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false) : null;
-            var turns = Read<AgentWorkProgress>(child?.SerializedCustomStatus);
-            running.Add(turns is null ? task : task with { Delegations = turns.Delegations, Tools = turns.Tools, WaitingFor = turns.WaitingFor ?? task.WaitingFor });
-        }
-
-        return progress with { Running = running };
-    }
-
-    static T? Read<T>(string? serialized)
-        where T : class
-    {
-        if (string.IsNullOrEmpty(serialized))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize<T>(serialized, ProgressJson);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    static readonly JsonSerializerOptions ProgressJson = new(JsonSerializerDefaults.Web);
+    public Task<RunView> WaitAsync(string runId, Action<CrewProgress>? onProgress = null, TimeSpan? pollInterval = null, CancellationToken cancellationToken = default) =>
+        views.WaitAsync(runId, onProgress, pollInterval, cancellationToken);
 
     /// <summary>A new run id for <paramref name="crew"/> at the service's time.</summary>
     internal string NewRunId(string crew) => NewRunId(crew, time.GetUtcNow());

@@ -101,8 +101,8 @@ internal sealed class RunListing(DurableTaskClient client, RunStore runs, TimePr
             if (query.Crew is null || crew == query.Crew)
             {
                 // A run that timed out ends its orchestration normally; its result says TimedOut.
-                var result = CrewRunService.StatusOf(instance) == CrewRunStatus.Completed ? await runs.GetResultAsync(instance.InstanceId, cancellationToken).ConfigureAwait(false) : null;
-                var status = result?.Status ?? CrewRunService.StatusOf(instance);
+                var result = RunViews.StatusOf(instance) == CrewRunStatus.Completed ? await runs.GetResultAsync(instance.InstanceId, cancellationToken).ConfigureAwait(false) : null;
+                var status = result?.Status ?? RunViews.StatusOf(instance);
                 if (query.Status is null || query.Status == status)
                 {
                     items.Add(new RunListItem(instance.InstanceId, crew, instance.Name == nameof(FlowOrchestrator) ? "flow" : "crew", status, instance.CreatedAt, instance.LastUpdatedAt));
