@@ -185,6 +185,9 @@ public sealed class FlowRunService
     public async Task<bool> IsFlowRunAsync(string runId, CancellationToken cancellationToken = default) =>
         await runs.GetFlowAsync(runId, cancellationToken).ConfigureAwait(false) is not null;
 
+    /// <summary>How far back a replay of a replay looks for the snapshot of a step run it kept: the runs replayed before it, at most.</summary>
+    const int MaxReplayHops = 16;
+
     /// <summary>The snapshot a replay of <paramref name="flow"/> from run <paramref name="iteration"/> of <paramref name="step"/> starts from.</summary>
     /// <exception cref="RunConflictException">The run is still running, or keeps no such snapshot.</exception>
     async Task<FlowStepOrder> SnapshotAsync(FlowRunRecord flow, string step, int iteration, CancellationToken cancellationToken)
@@ -203,6 +206,18 @@ public sealed class FlowRunService
         if (await runs.GetFlowSnapshotAsync(flow.RunId, step, iteration, cancellationToken).ConfigureAwait(false) is { } snapshot)
         {
             return snapshot;
+        }
+
+        // A replay kept the step runs that had finished before its start: their snapshots are the run's that ran them.
+        var origin = flow.ReplayFrom;
+        for (int hop = 0; hop < MaxReplayHops && origin is not null && origin.Steps.TryGetValue(step, out var kept) && kept.Iteration >= iteration; hop++)
+        {
+            if (await runs.GetFlowSnapshotAsync(origin.RunId, step, iteration, cancellationToken).ConfigureAwait(false) is { } earlier)
+            {
+                return earlier;
+            }
+
+            origin = (await runs.GetFlowAsync(origin.RunId, cancellationToken).ConfigureAwait(false))?.ReplayFrom;
         }
 
         if (!flow.TakesSnapshots)

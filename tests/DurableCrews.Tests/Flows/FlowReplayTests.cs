@@ -36,6 +36,19 @@ public sealed class FlowReplayTests
     }
 
     [Fact]
+    public async Task A_replay_replayed_from_a_step_it_kept_starts_from_the_snapshot_of_the_run_that_ran_it()
+    {
+        var model = PickingModel();
+        await using var harness = await EngineHarness.StartAsync(model);
+        await RunAndReplayAsync(harness, ChainFlow(), "origin", "publish");
+
+        string? again = await harness.Engine.Services.GetRequiredService<FlowRunService>().ReplayAsync("origin-replay", "write", newRunId: "again");
+
+        Assert.Equal(CrewRunStatus.Completed, (await WaitAsync(harness, again!)).Status);
+        Assert.Equal(["do write tides x1", "do publish"], model.Requests.Skip(4).Select(r => r.TaskLine));
+    }
+
+    [Fact]
     public async Task Replay_from_a_middle_step_keeps_the_earlier_steps_results_and_ends_with_the_same_state()
     {
         await using var harness = await EngineHarness.StartAsync(PickingModel());
