@@ -40,7 +40,7 @@ public sealed class CrewApi
         new(ApiRoutes.TerminateRun, "POST", "runs/{runId}/terminate", "Terminate a running run and everything working under it.", ["reason"]) { Handler = static (api, r, ct) => api.runs.TerminateAsync(r, ct) },
         new(ApiRoutes.RaiseRunEvent, "POST", "runs/{runId}/events/{name}", "Raise an external event (human_input: {\"approved\": true} or {\"feedback\": \"…\"}) on the task that waits for it; 409 once the run has ended.", [], "any JSON") { Handler = static (api, r, ct) => api.runs.RaiseEventAsync(r, ct) },
         new(ApiRoutes.DeleteRun, "DELETE", "runs/{runId}", "Delete an ended run: its history and its blobs.", []) { Handler = static (api, r, ct) => api.runs.DeleteAsync(r, ct) },
-        new(ApiRoutes.ReplayRun, "POST", "runs/{runId}/replay", "Start a new run that reuses the stored outputs of the tasks before ?from_task=.", ["from_task", "run_id"]) { Handler = static (api, r, ct) => api.runs.ReplayAsync(r, ct) },
+        new(ApiRoutes.ReplayRun, "POST", "runs/{runId}/replay", "Start a new run that reuses the stored outputs of the tasks before ?from_task= (a crew run), or the state and results of the steps finished before the first run (or run ?iteration=) of ?from_step= (a flow run).", ["from_task", "from_step", "iteration", "run_id"]) { Handler = static (api, r, ct) => api.runs.ReplayAsync(r, ct) },
         new(ApiRoutes.GetOpenApi, "GET", "openapi.json", "This API as an OpenAPI 3 document.", []) { Handler = static (_, _, _) => OpenApiAsync() },
         new(ApiRoutes.GetHealth, "GET", "health", "Whether storage answers; with ?probe=N (1 to 20) also whether the engine runs a probe of N bare activities within 30 s, and how long it took. 200 when healthy, 503 with the reason when not.", ["probe"]) { Handler = static (api, r, ct) => api.health.GetAsync(r, ct) },
     ];
@@ -68,7 +68,7 @@ public sealed class CrewApi
         ArgumentNullException.ThrowIfNull(logger);
         kickoffs = new KickoffEndpoints(runs, flows, crews, links);
         this.crews = new CrewEndpoints(crews, links);
-        this.runs = new RunEndpoints(runs, reports, links, kickoffs.Accepted);
+        this.runs = new RunEndpoints(runs, flows, reports, links, kickoffs.Accepted);
         this.knowledge = new KnowledgeEndpoints(crews, knowledge);
         this.logger = logger;
     }

@@ -112,7 +112,7 @@ public sealed class FlowRunService
         using var starting = runs.Starting.Begin(runId);
         try
         {
-            await runs.SaveFlowAsync(new FlowRunRecord { RunId = runId, Flow = flow, Inputs = request.Inputs, CreatedAt = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+            await runs.SaveFlowAsync(new FlowRunRecord { RunId = runId, Flow = flow, Inputs = request.Inputs, CreatedAt = time.GetUtcNow(), TakesSnapshots = true }, cancellationToken).ConfigureAwait(false);
         }
         catch (BlobConditionFailedException ex)
         {
@@ -121,6 +121,114 @@ public sealed class FlowRunService
 
         await ScheduleAsync(client, runId, startVersion, cancellationToken).ConfigureAwait(false);
         return runId;
+    }
+
+    /// <summary>
+    /// Starts a new run of an ended flow run's flow and inputs from run <paramref name="iteration"/> (the first by
+    /// default) of <paramref name="fromStep"/>: on the state and with the results of the steps that had finished right
+    /// before that run began (its snapshot), which are not run again; the flow then goes on from that step as it would.
+    /// </summary>
+    /// <returns>The new run id; null when there is no such run.</returns>
+    /// <exception cref="CrewDefinitionException">The run is a crew run, the step is not one of the flow's, or the new run id is invalid.</exception>
+    /// <exception cref="RunConflictException">
+    /// The run is still running, keeps no snapshot of that step run (it never began, or the run was recorded before
+    /// snapshots were), or the new run id is taken.
+    /// </exception>
+    public async Task<string?> ReplayAsync(string runId, string fromStep, int iteration = 1, string? newRunId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fromStep);
+        if (!DefinitionNames.IsValidRunReference(runId) || await runs.GetFlowAsync(runId, cancellationToken).ConfigureAwait(false) is not { } flow)
+        {
+            return DefinitionNames.IsValidRunReference(runId) && await runs.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not null
+                ? throw new CrewDefinitionException([new DefinitionProblem("from_step", $"run '{runId}' is a crew run, not a flow run; replay it with from_task")])
+                : null;
+        }
+
+        var problems = new List<DefinitionProblem>();
+        if (!flow.Flow.Steps.Any(s => s.Name == fromStep))
+        {
+            problems.Add(new DefinitionProblem("from_step", $"flow '{flow.Flow.Name}' has no step named '{fromStep}'; its steps: {string.Join(", ", flow.Flow.Steps.Select(s => s.Name))}"));
+        }
+
+        if (newRunId is not null && !DefinitionNames.IsValidRunId(newRunId))
+        {
+            problems.Add(new DefinitionProblem("run_id", $"'{newRunId}' {DefinitionNames.Rule(DefinitionNames.MaxRunIdLength)}"));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new CrewDefinitionException(problems);
+        }
+
+        var snapshot = await SnapshotAsync(flow, fromStep, iteration, cancellationToken).ConfigureAwait(false);
+        string replayId = newRunId ?? CrewRunService.NewRunId(flow.Flow.Name, time.GetUtcNow());
+        using var starting = runs.Starting.Begin(replayId);
+        try
+        {
+            await runs.SaveFlowAsync(flow with { RunId = replayId, CreatedAt = time.GetUtcNow(), TakesSnapshots = true, ReplayFrom = snapshot }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BlobConditionFailedException ex)
+        {
+            throw new RunConflictException($"A run with id '{replayId}' exists already.", ex);
+        }
+
+        // The step runs finished before the snapshot, so that the replay's result lists them as the run replayed did.
+        var history = (await runs.GetFlowStateAsync(runId, cancellationToken).ConfigureAwait(false))?.History ?? [];
+        await runs.SaveFlowStateAsync(
+            new FlowStateRecord { RunId = replayId, State = snapshot.State, Iterations = snapshot.Iterations, Steps = snapshot.Steps, History = FlowGraphResume.Before(snapshot, history), UpdatedAt = time.GetUtcNow() },
+            cancellationToken).ConfigureAwait(false);
+        await ScheduleAsync(client, replayId, startVersion, cancellationToken).ConfigureAwait(false);
+        return replayId;
+    }
+
+    /// <summary>Whether <paramref name="runId"/> is a flow run.</summary>
+    public async Task<bool> IsFlowRunAsync(string runId, CancellationToken cancellationToken = default) =>
+        await runs.GetFlowAsync(runId, cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <summary>How far back a replay of a replay looks for the snapshot of a step run it kept: the runs replayed before it, at most.</summary>
+    const int MaxReplayHops = 16;
+
+    /// <summary>The snapshot a replay of <paramref name="flow"/> from run <paramref name="iteration"/> of <paramref name="step"/> starts from.</summary>
+    /// <exception cref="RunConflictException">The run is still running, or keeps no such snapshot.</exception>
+    async Task<FlowStepOrder> SnapshotAsync(FlowRunRecord flow, string step, int iteration, CancellationToken cancellationToken)
+    {
+        var instance = await client.GetInstanceAsync(flow.RunId, cancellationToken).ConfigureAwait(false);
+        if (instance is not null && CrewRunService.StatusOf(instance) is CrewRunStatus.Pending or CrewRunStatus.Running)
+        {
+            throw new RunConflictException($"Run '{flow.RunId}' is still running; replay it once it has ended (or terminate it first).");
+        }
+
+        if (!flow.Flow.UsesGraph())
+        {
+            throw new RunConflictException($"Flow '{flow.Flow.Name}' runs its crews by depends_on only and keeps no state, so run '{flow.RunId}' cannot be replayed from a step; replay its step's crew run '{flow.StepRunId(step)}' with from_task instead.");
+        }
+
+        if (await runs.GetFlowSnapshotAsync(flow.RunId, step, iteration, cancellationToken).ConfigureAwait(false) is { } snapshot)
+        {
+            return snapshot;
+        }
+
+        // A replay kept the step runs that had finished before its start: their snapshots are the run's that ran them.
+        var origin = flow.ReplayFrom;
+        for (int hop = 0; hop < MaxReplayHops && origin is not null && origin.Steps.TryGetValue(step, out var kept) && kept.Iteration >= iteration; hop++)
+        {
+            if (await runs.GetFlowSnapshotAsync(origin.RunId, step, iteration, cancellationToken).ConfigureAwait(false) is { } earlier)
+            {
+                return earlier;
+            }
+
+            origin = (await runs.GetFlowAsync(origin.RunId, cancellationToken).ConfigureAwait(false))?.ReplayFrom;
+        }
+
+        if (!flow.TakesSnapshots)
+        {
+            throw new RunConflictException($"Run '{flow.RunId}' was recorded before flow runs kept a snapshot before each step, so it cannot be replayed from a step; kick the flow off again.");
+        }
+
+        var ran = (await runs.GetFlowStateAsync(flow.RunId, cancellationToken).ConfigureAwait(false))?.Iterations ?? new Dictionary<string, int>();
+        string which = iteration == 1 ? $"Step '{step}' never ran in run '{flow.RunId}'" : $"Step '{step}' never began its run {iteration} in run '{flow.RunId}'";
+        string steps = ran.Count == 0 ? "no step finished" : "the steps that ran: " + string.Join(", ", ran.Select(r => r.Value == 1 ? r.Key : $"{r.Key} ({r.Value} times)"));
+        throw new RunConflictException($"{which} ({steps}), so there is nothing to replay it from.");
     }
 
     /// <summary>Starts the orchestration of a flow run whose request is stored, on <paramref name="version"/>.</summary>

@@ -7,7 +7,7 @@ using DurableCrews.Runs;
 namespace DurableCrews.Api;
 
 /// <summary>The endpoints of runs: list, read, report, terminate, raise events, delete, replay.</summary>
-internal sealed class RunEndpoints(CrewRunService runs, RunReportService reports, ApiLinks links, Func<string, ApiResponse> accepted)
+internal sealed class RunEndpoints(CrewRunService runs, FlowRunService flows, RunReportService reports, ApiLinks links, Func<string, ApiResponse> accepted)
 {
     /// <summary>The event a <c>human_input</c> task waits for.</summary>
     public const string HumanInputEvent = "human_input";
@@ -230,14 +230,58 @@ internal sealed class RunEndpoints(CrewRunService runs, RunReportService reports
     public async Task<ApiResponse> ReplayAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         string runId = request.RouteValue("runId");
-        if (ApiRequestChecks.Query(request, "from_task", "fromTask") is not { Length: > 0 } fromTask)
+        string? fromTask = ApiRequestChecks.Query(request, "from_task", "fromTask");
+        string? fromStep = ApiRequestChecks.Query(request, "from_step", "fromStep");
+        if (fromStep is not null)
         {
-            return ApiResponse.Problem(ApiProblem.Invalid([new DefinitionProblem("query.from_task", "required: the task to run again from")]));
+            return await ReplayFlowAsync(request, runId, fromStep, fromTask is null, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (fromTask is not { Length: > 0 })
+        {
+            return ApiResponse.Problem(ApiProblem.Invalid([new DefinitionProblem("query.from_task", "required: the task to run again from (or, for a flow run, from_step: the step)")]));
         }
 
         try
         {
-            return await runs.ReplayAsync(runId, fromTask, ApiRequestChecks.Query(request, "run_id", "runId"), cancellationToken).ConfigureAwait(false) is { } replay
+            return await runs.ReplayAsync(runId, fromTask, ApiRequestChecks.Query(request, "run_id", "runId"), cancellationToken).ConfigureAwait(false) is { } replay ? accepted(replay)
+                : DefinitionNames.IsValidRunReference(runId) && await flows.IsFlowRunAsync(runId, cancellationToken).ConfigureAwait(false)
+                    ? ApiResponse.Problem(ApiProblem.Invalid([new DefinitionProblem("query.from_task", $"run '{runId}' is a flow run; replay it from a step with from_step")]))
+                    : RunNotFound(runId);
+        }
+        catch (CrewDefinitionException ex)
+        {
+            return ApiResponse.Problem(ApiProblem.Invalid(ex.Problems));
+        }
+        catch (RunConflictException ex)
+        {
+            return ApiResponse.Problem(ApiProblem.Conflict(ex.Message));
+        }
+    }
+
+    /// <summary>A flow run's replay from a step (<c>?from_step=S[&amp;iteration=N][&amp;run_id=NEW]</c>).</summary>
+    async Task<ApiResponse> ReplayFlowAsync(ApiRequest request, string runId, string fromStep, bool alone, CancellationToken cancellationToken)
+    {
+        var problems = new List<DefinitionProblem>();
+        if (!alone)
+        {
+            problems.Add(new DefinitionProblem("query.from_task", "give from_task (a crew run's task) or from_step (a flow run's step), not both"));
+        }
+
+        if (!DefinitionNames.IsValid(fromStep))
+        {
+            problems.Add(new DefinitionProblem("query.from_step", $"'{ApiRequestChecks.Shorten(fromStep)}' {DefinitionNames.Rule()}"));
+        }
+
+        int iteration = ApiRequestChecks.ParseQuery(request, "iteration", null, problems, text => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is >= 1 and <= MaxReplayIteration ? n : (int?)null, $"a whole number from 1 to {MaxReplayIteration}") ?? 1;
+        if (problems.Count > 0)
+        {
+            return ApiResponse.Problem(ApiProblem.Invalid(problems));
+        }
+
+        try
+        {
+            return await flows.ReplayAsync(runId, fromStep, iteration, ApiRequestChecks.Query(request, "run_id", "runId"), cancellationToken).ConfigureAwait(false) is { } replay
                 ? accepted(replay)
                 : RunNotFound(runId);
         }
@@ -250,6 +294,9 @@ internal sealed class RunEndpoints(CrewRunService runs, RunReportService reports
             return ApiResponse.Problem(ApiProblem.Conflict(ex.Message));
         }
     }
+
+    /// <summary>The highest <c>?iteration=</c> a replay from a step takes: a step's runs are bounded by its <c>max_iterations</c>, which a flow keeps far below this.</summary>
+    const int MaxReplayIteration = 1000;
 
     static ApiResponse RunNotFound(string runId) => ApiResponse.Problem(ApiProblem.NotFound($"There is no run '{ApiRequestChecks.Shorten(runId)}'."));
 }

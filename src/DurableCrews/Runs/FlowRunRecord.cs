@@ -17,6 +17,12 @@ public sealed record FlowRunRecord
     /// <summary>When the run was accepted.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>Whether a snapshot is stored before each run of a step (<see cref="Orchestration.Flows.FlowSnapshots"/>), so that the run can be replayed from a step; false for runs recorded before snapshots were.</summary>
+    public bool TakesSnapshots { get; init; }
+
+    /// <summary>For a replay from a step: the snapshot of the run replayed taken right before that step's run; null for a run from the start.</summary>
+    public Orchestration.Flows.FlowStepOrder? ReplayFrom { get; init; }
+
     /// <summary>The run id of one step.</summary>
     public string StepRunId(string step) => $"{RunId}.{step}";
 }

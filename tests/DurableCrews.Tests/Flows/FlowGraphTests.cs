@@ -14,13 +14,13 @@ namespace DurableCrews.Tests.Flows;
 public sealed class FlowGraphTests
 {
     /// <summary>A one-task crew named <paramref name="name"/> whose task reads "do {name} {input}" (or "do {name}").</summary>
-    static (string, CrewDefinition) Crew(string name, string? input = null, string? outputJson = null)
+    internal static (string, CrewDefinition) Crew(string name, string? input = null, string? outputJson = null)
     {
         var crew = new CrewBuilder().Agent("a").Task(name, "a", outputJson: outputJson).Build() with { Name = name };
         return (name, input is null ? crew : crew.WithTask(name, t => t with { Description = $"do {name} {{{input}}}" }));
     }
 
-    static FlowDefinition Parse(string yaml, params (string Name, CrewDefinition Crew)[] crews)
+    internal static FlowDefinition Parse(string yaml, params (string Name, CrewDefinition Crew)[] crews)
     {
         var loaded = FlowDefinitionLoader.Parse(yaml, "flow", "flow.yaml", name => crews.Where(c => c.Name == name).Select(c => new CrewLoadResult { Definition = c.Crew }).FirstOrDefault());
         Assert.True(loaded.Succeeded, string.Join("; ", loaded.Problems.Select(p => $"{p.Path}: {p.Message}")));
@@ -33,7 +33,7 @@ public sealed class FlowGraphTests
         return await WaitAsync(harness, runId);
     }
 
-    static async Task<RunView> WaitAsync(EngineHarness harness, string runId)
+    internal static async Task<RunView> WaitAsync(EngineHarness harness, string runId)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         return await harness.Engine.Runs.WaitAsync(runId, pollInterval: TimeSpan.FromMilliseconds(25), cancellationToken: timeout.Token);
@@ -100,24 +100,33 @@ public sealed class FlowGraphTests
         Assert.Equal(1, run.Output.TasksOutput.Count(t => t.Name == "either"));
     }
 
+    /// <summary>A flow whose first step picks a topic into the state (from <see cref="PickingModel"/>'s JSON) and whose second writes on it.</summary>
+    internal const string Picked =
+        """
+        state: { topic: "", picks: 0 }
+        steps:
+          pick:
+            crew: pick
+            set:
+              topic: json.topic
+              picks: state.picks + 1
+          write:
+            crew: write
+            inputs: { subject: "{state.topic} x{state.picks}" }
+        """;
+
+    /// <summary>The crews of <see cref="Picked"/>, and <paramref name="more"/>.</summary>
+    internal static (string, CrewDefinition)[] PickedCrews(params (string, CrewDefinition)[] more) =>
+        [Crew("pick", outputJson: """{"type": "object", "properties": {"topic": {"type": "string"}}}"""), Crew("write", "subject"), .. more];
+
+    /// <summary>A model that picks the topic "tides" and answers "fine" to anything else.</summary>
+    internal static ScriptedChatClient PickingModel() => new(r => r.TaskLine.StartsWith("do pick", StringComparison.Ordinal) ? """{"topic": "tides"}""" : "fine");
+
     [Fact]
     public async Task State_set_after_a_step_is_read_by_later_steps_and_stored_in_state_json()
     {
-        await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(r => r.TaskLine.StartsWith("do pick", StringComparison.Ordinal) ? """{"topic": "tides"}""" : "fine"));
-        var flow = Parse(
-            """
-            state: { topic: "", picks: 0 }
-            steps:
-              pick:
-                crew: pick
-                set:
-                  topic: json.topic
-                  picks: state.picks + 1
-              write:
-                crew: write
-                inputs: { subject: "{state.topic} x{state.picks}" }
-            """,
-            Crew("pick", outputJson: """{"type": "object", "properties": {"topic": {"type": "string"}}}"""), Crew("write", "subject"));
+        await using var harness = await EngineHarness.StartAsync(PickingModel());
+        var flow = Parse(Picked, PickedCrews());
 
         var run = await RunAsync(harness, flow, "stateful");
 
@@ -146,7 +155,7 @@ public sealed class FlowGraphTests
         Assert.Equal("bees", run.Flow.State["topic"]!.GetValue<string>());
     }
 
-    const string Loop =
+    internal const string Loop =
         """
         state: { tries: 0 }
         steps:

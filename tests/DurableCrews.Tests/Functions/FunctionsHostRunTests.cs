@@ -110,6 +110,19 @@ public sealed class FunctionsHostRunTests(FunctionsHostFixture fixture)
     }
 
     [SkippableFact]
+    public async Task Replay_of_a_flow_from_a_step_starts_a_new_run_that_keeps_the_steps_before_it()
+    {
+        var host = fixture.Host;
+        var first = await JsonOf(await host.PostJsonAsync("flows/self-evaluation-loop/kickoff?wait=90", """{"inputs":{},"runId":"fh-flow-replayed-from"}"""), HttpStatusCode.OK);
+
+        await JsonOf(await host.Http.PostAsync("runs/fh-flow-replayed-from/replay?from_step=evaluate_x_post&run_id=fh-flow-replay", null), HttpStatusCode.Accepted);
+        var replay = await host.WaitForEndAsync("fh-flow-replay");
+
+        Assert.Equal("Completed", replay.GetProperty("status").GetString());
+        Assert.Equal(Raws(first).First(), Raws(replay).First());
+    }
+
+    [SkippableFact]
     public async Task A_hierarchical_crew_runs_its_delegations_at_the_same_time()
     {
         var host = fixture.Host;

@@ -49,12 +49,22 @@ public sealed class BeginFlowStepActivity : TaskActivity<FlowStepOrder, FlowStep
             ?? throw new InvalidOperationException($"Flow run '{order.RunId}' has no stored request.");
         var step = flow.Flow.Steps.Single(s => s.Name == order.Step);
         var variables = await FlowVariables.BuildAsync(runs, flow, order.State, order.Steps, cancellationToken).ConfigureAwait(false);
-        return await BeginAsync(flow, step, order.Iteration, variables, cancellationToken).ConfigureAwait(false);
+        return await BeginAsync(flow, step, variables, order, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Begins the <paramref name="iteration"/>-th run of <paramref name="step"/> on the flow's variables as they stand (its own item names are added to them).</summary>
+    /// <summary>
+    /// Begins the run of <paramref name="step"/> that <paramref name="snapshot"/> precedes on the flow's variables as
+    /// they stand (its own item names are added to them), and stores the snapshot, so that the flow can be replayed from it.
+    /// </summary>
     /// <exception cref="FlowStepException">The step's list is not one or too long, or its filled inputs do not suit its crew.</exception>
-    internal async Task<FlowStepStart> BeginAsync(FlowRunRecord flow, FlowStep step, int iteration, JsonObject variables, CancellationToken cancellationToken)
+    internal async Task<FlowStepStart> BeginAsync(FlowRunRecord flow, FlowStep step, JsonObject variables, FlowStepOrder snapshot, CancellationToken cancellationToken)
+    {
+        var starting = PrepareAsync(flow, step, snapshot.Iteration, variables, cancellationToken);
+        await Task.WhenAll(runs.SaveFlowSnapshotAsync(snapshot, cancellationToken), starting).ConfigureAwait(false);
+        return await starting.ConfigureAwait(false);
+    }
+
+    async Task<FlowStepStart> PrepareAsync(FlowRunRecord flow, FlowStep step, int iteration, JsonObject variables, CancellationToken cancellationToken)
     {
         if (step.HumanFeedback is { } feedback)
         {

@@ -70,7 +70,7 @@ public sealed class FinishFlowStepActivity : TaskActivity<FlowStepOrder, FlowSte
         }
 
         await SaveAsync(order, finished with { Labels = labels }, state, steps, cancellationToken).ConfigureAwait(false);
-        var begun = order.BeginsNext ? await BeginListenersAsync(flow, order, [step.Name, .. labels], state, variables, cancellationToken).ConfigureAwait(false) : [];
+        var begun = order.BeginsNext ? await BeginListenersAsync(flow, order with { State = state, Steps = steps }, [step.Name, .. labels], variables, cancellationToken).ConfigureAwait(false) : [];
         return new FlowStepEnd(state, labels) { Begun = begun };
     }
 
@@ -79,7 +79,7 @@ public sealed class FinishFlowStepActivity : TaskActivity<FlowStepOrder, FlowSte
     /// its <c>max_iterations</c>: the runs the orchestrator starts next. A step whose begin fails is left to its own
     /// activity, which reports the failure as the step's.
     /// </summary>
-    async Task<List<FlowStepBegun>> BeginListenersAsync(FlowRunRecord flow, FlowStepOrder order, IReadOnlyList<string> fired, JsonObject state, JsonObject variables, CancellationToken cancellationToken)
+    async Task<List<FlowStepBegun>> BeginListenersAsync(FlowRunRecord flow, FlowStepOrder order, IReadOnlyList<string> fired, JsonObject variables, CancellationToken cancellationToken)
     {
         var begun = new List<FlowStepBegun>();
         foreach (var next in flow.Flow.Steps.Where(s => s.Listen.Any(fired.Contains) && !order.Running.Contains(s.Name)))
@@ -90,10 +90,11 @@ public sealed class FinishFlowStepActivity : TaskActivity<FlowStepOrder, FlowSte
                 continue;
             }
 
-            var flowVariables = new JsonObject { ["inputs"] = variables["inputs"]?.DeepClone(), ["state"] = state.DeepClone(), ["steps"] = variables["steps"]?.DeepClone() };
+            var flowVariables = new JsonObject { ["inputs"] = variables["inputs"]?.DeepClone(), ["state"] = order.State.DeepClone(), ["steps"] = variables["steps"]?.DeepClone() };
+            var before = order with { Step = next.Name, Iteration = iteration, Iterations = new Dictionary<string, int>(order.Iterations, StringComparer.Ordinal) { [next.Name] = iteration }, Finished = null, BeginsNext = false };
             try
             {
-                begun.Add(new FlowStepBegun(next.Name, iteration, await begin.BeginAsync(flow, next, iteration, flowVariables, cancellationToken).ConfigureAwait(false)));
+                begun.Add(new FlowStepBegun(next.Name, iteration, await begin.BeginAsync(flow, next, flowVariables, before, cancellationToken).ConfigureAwait(false)));
             }
             catch (FlowStepException)
             {

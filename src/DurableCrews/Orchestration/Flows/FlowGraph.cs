@@ -10,4 +10,7 @@ public sealed record FlowGraph
 
     /// <summary>The state the flow starts with: the flow's initial values with the kickoff inputs merged in.</summary>
     public required JsonObject State { get; init; }
+
+    /// <summary>For a replay from a step, where it starts (<see cref="State"/> is then the state right before that step); null for a run from the start.</summary>
+    public FlowGraphResume? Resume { get; init; }
 }

@@ -48,6 +48,10 @@ internal sealed class FlowGraphRun
         this.runId = runId;
         this.graph = graph;
         state = graph.State;
+        if (graph.Resume is { } resume)
+        {
+            Restore(resume);
+        }
     }
 
     /// <summary>Runs the flow's steps until none is running or waiting to start; after a failure, no new step starts.</summary>
@@ -56,7 +60,7 @@ internal sealed class FlowGraphRun
 
     async Task<CrewWorkOutcome> RunAsync()
     {
-        ready.AddRange(graph.Steps.Where(s => s.Start).Select(s => s.Name));
+        ready.AddRange(graph.Resume is { } resume ? resume.Ready : graph.Steps.Where(s => s.Start).Select(s => s.Name));
         string? failure = null;
         while (true)
         {
@@ -98,6 +102,28 @@ internal sealed class FlowGraphRun
             : new CrewWorkOutcome(CrewRunStatus.Failed, null, failure);
     }
 
+    /// <summary>Takes up a replay's flow as it stood before the step it is from began: the finished steps, their counts, what the steps waiting on all of theirs have heard.</summary>
+    void Restore(FlowGraphResume resume)
+    {
+        foreach (var (step, record) in resume.Steps)
+        {
+            latest[step] = record;
+        }
+
+        foreach (var (step, count) in resume.Iterations)
+        {
+            iterations[step] = count;
+        }
+
+        foreach (var (step, names) in resume.Heard)
+        {
+            heard[step] = new HashSet<string>(names, StringComparer.Ordinal);
+        }
+
+        again.UnionWith(resume.Again);
+        finished.AddRange(resume.Finished);
+    }
+
     /// <summary>Starts the steps waiting to; a start past a step's bound is the flow's failure.</summary>
     string? StartReady()
     {
@@ -137,7 +163,7 @@ internal sealed class FlowGraphRun
         }
 
         latest[record.Step] = record with { Labels = end.Labels };
-        finished.Add(record.Iteration == 1 ? record.Step : $"{record.Step}#{record.Iteration}");
+        finished.Add(FlowGraphResume.Listed(record));
         Fire(record.Step);
         foreach (string label in end.Labels)
         {
@@ -148,25 +174,8 @@ internal sealed class FlowGraphRun
     /// <summary>Starts the steps listening to <paramref name="name"/>, and those whose every dependency has now fired.</summary>
     void Fire(string name)
     {
-        foreach (var step in graph.Steps)
+        foreach (var step in FlowFiring.Started(graph.Steps, name, heard))
         {
-            bool starts = step.Listen.Contains(name);
-            if (step.DependsOn.Contains(name))
-            {
-                var got = heard.TryGetValue(step.Name, out var set) ? set : heard[step.Name] = new HashSet<string>(StringComparer.Ordinal);
-                got.Add(name);
-                if (step.DependsOn.All(got.Contains))
-                {
-                    got.Clear();
-                    starts = true;
-                }
-            }
-
-            if (!starts)
-            {
-                continue;
-            }
-
             if (running.ContainsKey(step.Name))
             {
                 again.Add(step.Name);

@@ -2,7 +2,12 @@ using System.Text.Json.Nodes;
 
 namespace DurableCrews.Orchestration.Flows;
 
-/// <summary>The input of <see cref="BeginFlowStepActivity"/> and <see cref="FinishFlowStepActivity"/>: a step's run and the flow as it stands.</summary>
+/// <summary>
+/// The input of <see cref="BeginFlowStepActivity"/> and <see cref="FinishFlowStepActivity"/>: a step's run and the flow
+/// as it stands. The order of a run's begin is also its snapshot (<see cref="FlowSnapshots"/>), from which a replay
+/// starts; its size is bounded as the flow's is: the state by <see cref="Definitions.FlowDefinition.MaxStateBytes"/>,
+/// one record per step (at most <see cref="Definitions.FlowDefinition.MaxSteps"/>), each listing its crew runs by id.
+/// </summary>
 public sealed record FlowStepOrder
 {
     /// <summary>The flow run.</summary>

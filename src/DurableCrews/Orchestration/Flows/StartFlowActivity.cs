@@ -30,8 +30,21 @@ public sealed class StartFlowActivity : TaskActivity<string, FlowPlan>
             ?? throw new InvalidOperationException($"Flow run '{runId}' has no stored request.");
         return new FlowPlan(run.Flow.Name, run.Flow.Steps.Select(s => new FlowPlannedStep(s.Name, s.Crew?.Name ?? s.Name, s.DependsOn)).ToList(), run.Flow.MaxExecutionTime, queues.PublishResults)
         {
-            Graph = run.Flow.UsesGraph() ? new FlowGraph { Steps = run.Flow.Steps.Select(FlowGraphStep.Of).ToList(), State = InitialState(run) } : null,
+            Graph = run.Flow.UsesGraph() ? await GraphAsync(run, cancellationToken).ConfigureAwait(false) : null,
         };
+    }
+
+    /// <summary>The graph of a CrewAI-style flow run; for a replay, resumed where its snapshot was taken, after the step runs its <c>state.json</c> was seeded with.</summary>
+    async Task<FlowGraph> GraphAsync(FlowRunRecord run, CancellationToken cancellationToken)
+    {
+        var steps = run.Flow.Steps.Select(FlowGraphStep.Of).ToList();
+        if (run.ReplayFrom is not { } snapshot)
+        {
+            return new FlowGraph { Steps = steps, State = InitialState(run) };
+        }
+
+        var history = (await runs.GetFlowStateAsync(run.RunId, cancellationToken).ConfigureAwait(false))?.History ?? [];
+        return new FlowGraph { Steps = steps, State = snapshot.State, Resume = FlowGraphResume.Of(snapshot, history, steps) };
     }
 
     /// <summary>
