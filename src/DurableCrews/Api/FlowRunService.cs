@@ -193,7 +193,7 @@ public sealed class FlowRunService
     async Task<FlowStepOrder> SnapshotAsync(FlowRunRecord flow, string step, int iteration, CancellationToken cancellationToken)
     {
         var instance = await client.GetInstanceAsync(flow.RunId, cancellationToken).ConfigureAwait(false);
-        if (instance is not null && CrewRunService.StatusOf(instance) is CrewRunStatus.Pending or CrewRunStatus.Running)
+        if (instance is not null && RunViews.StatusOf(instance) is CrewRunStatus.Pending or CrewRunStatus.Running)
         {
             throw new RunConflictException($"Run '{flow.RunId}' is still running; replay it once it has ended (or terminate it first).");
         }

@@ -44,6 +44,10 @@ public static class RunBlobs
     /// <summary>The blob name of a flow run's state and step record (<see cref="Orchestration.Flows.FlowStateRecord"/>).</summary>
     public static string FlowStateBlob(string runId) => $"{Checked(runId)}/state.json";
 
+    /// <summary>The blob name of what a flow knew right before run <paramref name="iteration"/> of <paramref name="step"/>.</summary>
+    public static string FlowSnapshotBlob(string runId, string step, int iteration) =>
+        $"{Checked(runId)}/snapshots/{step}.{iteration.ToString(CultureInfo.InvariantCulture)}.json";
+
     static string Prefix(int index) => index.ToString("00", CultureInfo.InvariantCulture);
 
     /// <summary>The run id, checked to be one (or a flow step run's).</summary>

@@ -94,7 +94,7 @@ public sealed class FlowReplayApiTests
         await using var server = await StartWithRunsAsync();
         var blobs = server.Engine.Blobs;
         var old = (await server.Engine.Runs.GetFlowAsync("scored"))! with { TakesSnapshots = false };
-        await blobs.PutAsync(BlobNames.RunsContainer, RunStore.FlowBlob("scored"), CrewJson.ToBinary(old), cancellationToken: default);
+        await blobs.PutAsync(BlobNames.RunsContainer, RunBlobs.FlowBlob("scored"), CrewJson.ToBinary(old), cancellationToken: default);
         await blobs.DeleteUnderAsync(BlobNames.RunsContainer, ["scored/snapshots/"], default);
 
         var problem = await ProblemAsync(server, "scored/replay?from_step=score", HttpStatusCode.Conflict);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using DurableCrews.Storage;
 
 namespace DurableCrews.Orchestration.Flows;
@@ -11,11 +10,7 @@ namespace DurableCrews.Orchestration.Flows;
 public static class FlowSnapshots
 {
     /// <summary>The blob name of the snapshot taken before run <paramref name="iteration"/> of <paramref name="step"/>, beside the run's <c>state.json</c>.</summary>
-    public static string Blob(string runId, string step, int iteration)
-    {
-        string state = RunStore.FlowStateBlob(runId);
-        return $"{state[..state.LastIndexOf('/')]}/snapshots/{step}.{iteration.ToString(CultureInfo.InvariantCulture)}.json";
-    }
+    public static string Blob(string runId, string step, int iteration) => RunBlobs.FlowSnapshotBlob(runId, step, iteration);
 
     /// <summary>Stores <paramref name="snapshot"/> unless it is stored already (a redelivered begin finds the same flow as before).</summary>
     public static async Task SaveFlowSnapshotAsync(this RunStore runs, FlowStepOrder snapshot, CancellationToken cancellationToken = default)
