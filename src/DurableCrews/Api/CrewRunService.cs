@@ -178,7 +178,7 @@ public sealed class CrewRunService
         var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
         if (instance is null)
         {
-            return await StoredRuns.GetAsync(runs, runId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            return await StoredRuns.GetAsync(runs, client, runId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
 
         var status = StatusOf(instance);
