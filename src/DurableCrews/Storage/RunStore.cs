@@ -9,7 +9,7 @@ namespace DurableCrews.Storage;
 /// <c>tasks/{nn}-{task}.json</c>, <c>transcripts/{nn}-{task}.json</c>, <c>files/…</c>, <c>result.json</c> and
 /// <c>result.md</c>. Orchestrations pass run ids and blob names; the contents stay here.
 /// </summary>
-public sealed class RunStore
+public sealed partial class RunStore
 {
     const int MaxCachedRequests = 256;
 
