@@ -17,15 +17,7 @@ public sealed class InlineStepCrewTests
     const string Loop = """
         state: { round: 0, names: [ada, bob] }
         steps:
-          work:
-            crew: work
-            start: true
-            listen: again
-            set: { round: state.round + 1 }
-            router:
-              - when: state.round < 2
-                emit: again
-              - emit: done
+          work: { crew: work, start: true, listen: again, set: { round: state.round + 1 }, router: [{ when: state.round < 2, emit: again }, { emit: done }] }
           each: { crew: work, listen: done, for_each: state.names, as: name, inputs: { who: "{name}" } }
         """;
 
