@@ -98,7 +98,7 @@ internal static class FlowLoopBench
     }
 
     /// <summary>What <paramref name="run"/> made the engine and the store do, everything settled before and after.</summary>
-    static async Task<(int Activities, int Steps, int Reads, int Writes)> CountAsync(CrewEngine engine, CountingBlobStore blobs, Func<Task> run)
+    internal static async Task<(int Activities, int Steps, int Reads, int Writes)> CountAsync(CrewEngine engine, CountingBlobStore blobs, Func<Task> run)
     {
         await Task.Delay(500);
         var (activitiesBefore, stepsBefore) = engine.WorkDone;

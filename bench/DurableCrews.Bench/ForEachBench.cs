@@ -11,7 +11,8 @@ namespace DurableCrews.Bench;
 /// <summary>
 /// A crew's <c>for_each</c> against its ideal makespan: an explore task lists 100 items, a task runs once per item with
 /// <c>max_parallel: 16</c>, and a summary reads them all; every model call takes L = 500 ms. The ideal is the explore
-/// turn, ⌈100 / 16⌉ waves of items and the summary turn: (2 + 7) L. Prints the median makespan and its ratio to the ideal.
+/// turn, ⌈100 / 16⌉ waves of items and the summary turn: (2 + 7) L. Prints the median makespan and its ratio to the ideal,
+/// then what one run made the engine and the store do, per item (the whole run's counts over its 100 items).
 /// </summary>
 internal static class ForEachBench
 {
@@ -55,10 +56,15 @@ internal static class ForEachBench
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
         var loaded = CrewDefinitionLoader.Parse(Crew, "fan-out");
         var crew = loaded.Definition ?? throw new InvalidOperationException(string.Join("; ", loaded.Problems.Select(p => $"{p.Path}: {p.Message}")));
+        var counts = new List<string>();
         await BenchEngines.OnEnginesAsync(args, async (name, storage) =>
         {
             var model = new ListingModel(Latency);
-            await using var engine = await BenchEngines.StartAsync(storage, services => services.AddSingleton<DurableCrews.Models.IChatClientProvider>(model));
+            CountingBlobStore? blobs = null;
+            await using var engine = await BenchEngines.StartAsync(storage, services => services
+                .AddSingleton<DurableCrews.Models.IChatClientProvider>(model)
+                .AddSingleton<Storage.IBlobStore>(sp => blobs = new CountingBlobStore(Storage.StorageServiceCollectionExtensions.CreateBlobStore(
+                    sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Storage.StorageOptions>>().Value))));
             await RunOnceAsync(engine, crew);
             var makespans = new List<double>();
             int callsBefore = model.Calls;
@@ -69,7 +75,15 @@ internal static class ForEachBench
 
             double median = BenchApp.Median(makespans);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {median:0} | {ideal:0} | {median / ideal:0.00} | {(model.Calls - callsBefore) / (double)Runs:0} |"));
+            var (activities, steps, reads, writes) = await FlowLoopBench.CountAsync(engine, blobs!, () => RunOnceAsync(engine, crew));
+            counts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {activities / (double)Items:0.00} | {steps / (double)Items:0.00} | {reads / (double)Items:0.00} | {writes / (double)Items:0.00} |"));
         });
+        Console.WriteLine();
+        Console.WriteLine($"what one run costs per item (the whole run, explore and summary included, over its {Items} items)");
+        Console.WriteLine("| engine | activities | orchestration steps | blob reads | blob writes |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        counts.ForEach(Console.WriteLine);
     }
 
     static async Task<double> RunOnceAsync(CrewEngine engine, CrewDefinition crew)

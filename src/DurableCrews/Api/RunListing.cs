@@ -73,7 +73,7 @@ internal sealed class RunListing(DurableTaskClient client, RunStore runs, TimePr
             }
 
             if (listed.Contains(runId) || await client.GetInstanceAsync(runId, cancellationToken).ConfigureAwait(false) is not null
-                || await StoredRuns.GetAsync(runs, runId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is not { } view)
+                || await StoredRuns.GetAsync(runs, client, runId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is not { } view)
             {
                 continue;
             }

@@ -23,7 +23,7 @@ internal sealed class RunViews(DurableTaskClient client, RunStore runs, TimeProv
         var instance = await client.GetInstanceAsync(runId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
         if (instance is null)
         {
-            return await StoredRuns.GetAsync(runs, runId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            return await StoredRuns.GetAsync(runs, client, runId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
 
         var status = StatusOf(instance);

@@ -1,5 +1,6 @@
 using DurableCrews.Runs;
 using DurableCrews.Storage;
+using Microsoft.DurableTask.Client;
 
 namespace DurableCrews.Api;
 
@@ -12,6 +13,21 @@ internal static class StoredRuns
     /// a queue message is redelivered within minutes.
     /// </summary>
     public static readonly TimeSpan StartLostAfter = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// As <see cref="GetAsync(RunStore, string, DateTimeOffset, CancellationToken)"/>, except that a flow step's crew run
+    /// with no result yet is running while its flow runs: from orchestration version 4 a step's crew run may run in its
+    /// flow's orchestration, with no instance of its own.
+    /// </summary>
+    public static async Task<RunView?> GetAsync(RunStore runs, DurableTaskClient client, string runId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var view = await GetAsync(runs, runId, now, cancellationToken).ConfigureAwait(false);
+        int dot = runId.IndexOf('.', StringComparison.Ordinal);
+        return view is { Output: null } && dot > 0
+            && await client.GetInstanceAsync(runId[..dot], cancellationToken).ConfigureAwait(false) is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending }
+            ? view with { Status = CrewRunStatus.Running, Error = null, Interrupted = null }
+            : view;
+    }
 
     /// <summary>
     /// A run the engine does not know as its stored records tell it: ended with its result; with a request only, being

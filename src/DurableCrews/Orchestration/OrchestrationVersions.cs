@@ -24,17 +24,26 @@ public static class OrchestrationVersions
     /// <summary>As <see cref="FoldedWork"/>, and a flow step's finish begins the steps listening to it (a loop's next iteration among them).</summary>
     public const string FoldedFlowSteps = "3";
 
+    /// <summary>
+    /// As <see cref="FoldedFlowSteps"/>, and a flow step's one crew run (not a <c>for_each</c> item) runs its tasks in the
+    /// flow's orchestration, when none of them needs an instance of its own, instead of as a sub-orchestration.
+    /// </summary>
+    public const string InlineStepCrews = "4";
+
     /// <summary>The version new runs start on, and the newest this build runs. host.json's <c>defaultVersion</c> names it too.</summary>
-    public const string Current = FoldedFlowSteps;
+    public const string Current = InlineStepCrews;
 
     /// <summary>Every version this build runs, oldest first.</summary>
-    public static IReadOnlyList<string> All { get; } = [SeparateBeginAndFinish, FoldedWork, FoldedFlowSteps];
+    public static IReadOnlyList<string> All { get; } = [SeparateBeginAndFinish, FoldedWork, FoldedFlowSteps, InlineStepCrews];
 
     /// <summary>Whether agent work started by an orchestration of <paramref name="version"/> is folded into its turns.</summary>
     public static bool FoldsWork(string? version) => version != SeparateBeginAndFinish;
 
     /// <summary>Whether a flow of <paramref name="version"/> begins its listening steps in the finish of the step they listen to (flows came after versions, so an unversioned flow does not).</summary>
     public static bool FoldsFlowSteps(string? version) => version is { Length: > 0 } and not (SeparateBeginAndFinish or FoldedWork);
+
+    /// <summary>Whether a flow of <paramref name="version"/> runs a step's one crew run in its own orchestration when it can.</summary>
+    public static bool RunsStepCrewsInline(string? version) => version is { Length: > 0 } and not (SeparateBeginAndFinish or FoldedWork or FoldedFlowSteps);
 
     /// <summary>The options of a child orchestration <paramref name="instanceId"/>, which keeps the version of the run that starts it.</summary>
     public static SubOrchestrationOptions Child(TaskOrchestrationContext context, string instanceId)

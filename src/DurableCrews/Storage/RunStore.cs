@@ -9,7 +9,7 @@ namespace DurableCrews.Storage;
 /// transcripts, files, result, and a flow's request and state. Orchestrations pass run ids and blob names; the
 /// contents stay here.
 /// </summary>
-public sealed class RunStore
+public sealed partial class RunStore
 {
     const int MaxCachedRequests = 256;
 

@@ -144,6 +144,39 @@ public sealed class FlowCrashResumeTests(Azurite azurite) : IDisposable
     [Fact]
     public async Task A_loop_started_on_version_2_finishes_on_its_steps_and_a_loop_on_version_3_begins_each_next_iteration_in_the_finish()
     {
+        var (oldRun, newRun) = await RunLoopsAcrossDeployAsync(OrchestrationVersions.FoldedWork, OrchestrationVersions.FoldedFlowSteps);
+
+        string[] beginThenFinish = [nameof(BeginFlowStepActivity), nameof(FinishFlowStepActivity)];
+        Assert.Equal([nameof(StartFlowActivity), .. Enumerable.Repeat(beginThenFinish, 5).SelectMany(a => a), nameof(CompleteFlowActivity)], oldRun.Activities);
+        Assert.Equal([nameof(StartFlowActivity), nameof(BeginFlowStepActivity), .. Enumerable.Repeat(nameof(FinishFlowStepActivity), 5), nameof(CompleteFlowActivity)], newRun.Activities);
+    }
+
+    /// <summary>
+    /// The same across the next deploy: a loop started on version 3 keeps each iteration's crew run as a
+    /// sub-orchestration of its own to its end, and a loop started on version 4 runs each iteration's crew run (its
+    /// task's turn) in the flow's own orchestration, with no instance of its own.
+    /// </summary>
+    [Fact]
+    public async Task A_loop_started_on_version_3_keeps_its_crew_runs_as_sub_orchestrations_and_a_loop_on_version_4_runs_them_inline()
+    {
+        var (oldRun, newRun) = await RunLoopsAcrossDeployAsync(OrchestrationVersions.FoldedFlowSteps, OrchestrationVersions.InlineStepCrews);
+
+        Assert.Equal([nameof(StartFlowActivity), nameof(BeginFlowStepActivity), .. Enumerable.Repeat(nameof(FinishFlowStepActivity), 5), nameof(CompleteFlowActivity)], oldRun.Activities);
+        string[] turnThenFinish = [nameof(DurableCrews.Orchestration.AgentWork.AgentTurnActivity), nameof(FinishFlowStepActivity)];
+        Assert.Equal([nameof(StartFlowActivity), nameof(BeginFlowStepActivity), .. Enumerable.Repeat(turnThenFinish, 5).SelectMany(a => a), nameof(CompleteFlowActivity)], newRun.Activities);
+        var stepRuns = new[] { "work", "work.2", "work.3", "work.4", "wrap_up" };
+        Assert.All(stepRuns, run => Assert.Equal(OrchestrationVersions.FoldedFlowSteps, oldRun.Children[run].Version));
+        Assert.All(stepRuns, run => Assert.Null(newRun.Children[run].Version));
+    }
+
+    /// <summary>
+    /// Starts the loop on <paramref name="oldVersion"/>, kills serve while its third iteration's model call is in
+    /// flight, starts serve again (new runs on <paramref name="newVersion"/>) and a second loop on it, and checks that both
+    /// complete, each on its own version, with no finished iteration's model call made again.
+    /// </summary>
+    /// <returns>The histories of the two flow runs, each with its step runs' histories by step run (<c>work.2</c> …).</returns>
+    async Task<(LoopHistory Old, LoopHistory New)> RunLoopsAcrossDeployAsync(string oldVersion, string newVersion)
+    {
         folder.Write("flows/rounds/flow.yaml", LoopFlow);
         folder.Write("flows/rounds/crews/round.yaml", RoundCrew);
         bool held = false;
@@ -159,39 +192,52 @@ public sealed class FlowCrashResumeTests(Azurite azurite) : IDisposable
         });
         string hub = $"flowvers{Guid.NewGuid():N}"[..20];
         var settings = Settings(model, hub);
+        string oldRunId = $"{hub}-v{oldVersion}", newRunId = $"{hub}-v{newVersion}";
 
-        await using (var before = await ServeProcess.StartAsync(new Dictionary<string, string>(settings) { ["DurableCrews__Versioning__StartVersion"] = OrchestrationVersions.FoldedWork }))
+        await using (var before = await ServeProcess.StartAsync(new Dictionary<string, string>(settings) { ["DurableCrews__Versioning__StartVersion"] = oldVersion }))
         {
             using var http = new HttpClient { BaseAddress = before.Address };
-            var started = await http.PostAsync("flows/rounds/kickoff", new StringContent("""{"runId":"loop-v2"}""", Encoding.UTF8, "application/json"));
+            var started = await http.PostAsync("flows/rounds/kickoff", new StringContent($$"""{"runId":"{{oldRunId}}"}""", Encoding.UTF8, "application/json"));
             Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
-            await WaitForAsync(before, "loop-v2", run => model.Requests.Any(r => TaskOf(r) == "Do round 2"));
+            await WaitForAsync(before, oldRunId, run => model.Requests.Any(r => TaskOf(r) == "Do round 2"));
             await before.KillAsync();
         }
 
         gate.Set();
-        await using var after = await ServeProcess.StartAsync(settings);
+        await using var after = await ServeProcess.StartAsync(new Dictionary<string, string>(settings) { ["DurableCrews__Versioning__StartVersion"] = newVersion });
         using (var http = new HttpClient { BaseAddress = after.Address })
         {
-            var started = await http.PostAsync("flows/rounds/kickoff", new StringContent("""{"runId":"loop-v3"}""", Encoding.UTF8, "application/json"));
+            var started = await http.PostAsync("flows/rounds/kickoff", new StringContent($$"""{"runId":"{{newRunId}}"}""", Encoding.UTF8, "application/json"));
             Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
         }
 
-        foreach (string runId in new[] { "loop-v2", "loop-v3" })
+        foreach (string runId in new[] { oldRunId, newRunId })
         {
             var run = await WaitForAsync(after, runId, r => r.GetProperty("status").GetString() is not ("Pending" or "Running"));
             Assert.Equal("Completed", run.GetProperty("status").GetString());
             Assert.Equal(4, run.GetProperty("flow").GetProperty("state").GetProperty("round").GetInt32());
         }
 
-        var oldRun = await TaskHubHistory.ReadAsync(azurite.ConnectionString, hub, "loop-v2");
-        var newRun = await TaskHubHistory.ReadAsync(azurite.ConnectionString, hub, "loop-v3");
-        Assert.Equal((OrchestrationVersions.FoldedWork, OrchestrationVersions.FoldedFlowSteps), (oldRun.Version, newRun.Version));
-        string[] beginThenFinish = [nameof(BeginFlowStepActivity), nameof(FinishFlowStepActivity)];
-        Assert.Equal([nameof(StartFlowActivity), .. Enumerable.Repeat(beginThenFinish, 5).SelectMany(a => a), nameof(CompleteFlowActivity)], oldRun.Activities);
-        Assert.Equal([nameof(StartFlowActivity), nameof(BeginFlowStepActivity), .. Enumerable.Repeat(nameof(FinishFlowStepActivity), 5), nameof(CompleteFlowActivity)], newRun.Activities);
+        var histories = new List<LoopHistory>();
+        foreach (string runId in new[] { oldRunId, newRunId })
+        {
+            var children = new Dictionary<string, TaskHubHistory>(StringComparer.Ordinal);
+            foreach (string stepRun in new[] { "work", "work.2", "work.3", "work.4", "wrap_up" })
+            {
+                children[stepRun] = await TaskHubHistory.ReadAsync(azurite.ConnectionString, hub, $"{runId}.{stepRun}");
+            }
+
+            var flow = await TaskHubHistory.ReadAsync(azurite.ConnectionString, hub, runId);
+            histories.Add(new LoopHistory(flow.Version, flow.Activities, children));
+        }
+
+        Assert.Equal((oldVersion, newVersion), (histories[0].Version, histories[1].Version));
         var calls = model.Requests.Select(TaskOf).GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal((2, 2, 2), (calls["Do round 0"], calls["Do round 1"], calls["Do round 3"]));
         Assert.True(calls["Do round 2"] >= 3, "round two of the old loop was in flight at the kill and is made again, and the new loop makes its own");
+        return (histories[0], histories[1]);
     }
+
+    /// <summary>A flow run's history: its version, its activities in order, and its step runs' histories.</summary>
+    sealed record LoopHistory(string? Version, IReadOnlyList<string> Activities, IReadOnlyDictionary<string, TaskHubHistory> Children);
 }

@@ -20,7 +20,7 @@ public sealed class OrchestrationVersionTests
     }
 
     [Theory]
-    [InlineData("4")]
+    [InlineData("5")]
     [InlineData("")]
     [InlineData("v2")]
     public void A_start_version_this_build_does_not_run_is_refused(string version)
@@ -28,12 +28,21 @@ public sealed class OrchestrationVersionTests
         var result = new VersioningOptionsValidator().Validate(null, new VersioningOptions { StartVersion = version });
 
         Assert.True(result.Failed);
-        Assert.Contains("DurableCrews:Versioning:StartVersion must be one of 1, 2, 3", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("DurableCrews:Versioning:StartVersion must be one of 1, 2, 3, 4", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Runs_recorded_before_versions_and_version_2_fold_agent_work_and_version_1_does_not()
     {
         Assert.Equal([true, true, false], new[] { string.Empty, OrchestrationVersions.FoldedWork, OrchestrationVersions.SeparateBeginAndFinish }.Select(OrchestrationVersions.FoldsWork));
+    }
+
+    [Fact]
+    public void Only_flows_of_version_4_and_later_run_a_steps_crew_inline()
+    {
+        Assert.Equal(
+            [false, false, false, false, true],
+            new[] { string.Empty, OrchestrationVersions.SeparateBeginAndFinish, OrchestrationVersions.FoldedWork, OrchestrationVersions.FoldedFlowSteps, OrchestrationVersions.InlineStepCrews }
+                .Select(OrchestrationVersions.RunsStepCrewsInline));
     }
 }

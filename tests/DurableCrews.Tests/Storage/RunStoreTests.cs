@@ -96,4 +96,29 @@ public sealed class RunStoreTests : IDisposable
         Assert.Equal((CrewRunStatus.Failed, (bool?)true), (afterwards!.Status, afterwards.Interrupted));
         Assert.False(harness.Runs.Starting.IsStarting("starting"));
     }
+
+    [Fact]
+    public async Task A_for_each_list_read_under_its_runs_ETag_is_read_once_and_a_run_started_again_reads_its_own()
+    {
+        static TaskOutput Listing(string item) => new() { Name = "profile", Index = 1, Description = "d", Agent = "a", Raw = string.Empty, Items = [System.Text.Json.JsonSerializer.SerializeToElement(item)] };
+        var blobs = new LocalBlobStore(folder.Path);
+        var store = new RunStore(blobs);
+        await store.SaveTaskOutputAsync("listed", Listing("first"));
+        using (store.ReadRunsOnce("listed", "request-1"))
+        {
+            await store.GetItemListAsync("listed", 1, "profile");
+        }
+
+        await store.SaveTaskOutputAsync("listed", Listing("second"));
+
+        using (store.ReadRunsOnce("listed", "request-1"))
+        {
+            Assert.Equal("first", (await store.GetItemListAsync("listed", 1, "profile"))!.Items![0].GetString());
+        }
+
+        using (store.ReadRunsOnce("listed", "request-2"))
+        {
+            Assert.Equal("second", (await store.GetItemListAsync("listed", 1, "profile"))!.Items![0].GetString());
+        }
+    }
 }

@@ -27,12 +27,22 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
         ArgumentNullException.ThrowIfNull(input);
         var startedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
         var plan = await PlanOfAsync(context, input);
+        return await RunPlannedAsync(context, input.RunId, plan, startedAt, context.SetCustomStatus);
+    }
 
+    /// <summary>
+    /// Runs a planned crew run in <paramref name="context"/> (its own orchestration, or a flow's that runs the run as
+    /// one of its steps) from its tasks to its result and webhook, its progress going to <paramref name="report"/>.
+    /// </summary>
+    /// <exception cref="CrewRunFailedException">The run failed; its result is stored.</exception>
+    internal static async Task<CrewRunSummary> RunPlannedAsync(
+        TaskOrchestrationContext context, string runId, CrewRunPlan plan, DateTimeOffset startedAt, Action<CrewProgress> report)
+    {
         var outcome = plan.MaxExecutionTime is null
-            ? await RunTasksAsync(context, input.RunId, plan, startedAt)
-            : await RunTasksWithDeadlineAsync(context, input.RunId, plan);
+            ? await RunTasksAsync(context, runId, plan, startedAt, report)
+            : await RunTasksWithDeadlineAsync(context, runId, plan, report);
 
-        var summary = await CompleteAsync(context, input.RunId, plan, outcome, startedAt);
+        var summary = await CompleteAsync(context, runId, plan, outcome, startedAt);
         if (plan.PublishResults)
         {
             await context.CallActivityAsync<bool>(nameof(PublishResultActivity), summary, StoreOnlyRetry);
@@ -40,7 +50,7 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
 
         if (plan.Webhooks?.Run is { } url)
         {
-            await Webhooks.SendAsync(context, new WebhookRequest(input.RunId, WebhookEvent.Run, url, $"{input.RunId}#run", RunStatus: outcome.Status.ToString(), Error: outcome.Error));
+            await Webhooks.SendAsync(context, new WebhookRequest(runId, WebhookEvent.Run, url, $"{runId}#run", RunStatus: outcome.Status.ToString(), Error: outcome.Error));
         }
 
         return outcome.Status == CrewRunStatus.Failed ? throw new CrewRunFailedException(outcome.Error!) : summary;
@@ -64,17 +74,18 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
 
     /// <summary>
     /// Runs the tasks here, in this orchestration; with <paramref name="completesRunStartedAt"/> (the run's own
-    /// orchestration) the run as its last task completed it, when it did.
+    /// orchestration) the run as its last task completed it, when it did. Progress goes to <paramref name="report"/>,
+    /// the orchestration's custom status unless given.
     /// </summary>
     internal static async Task<TasksOutcome> RunTasksAsync(
-        TaskOrchestrationContext context, string runId, CrewRunPlan plan, DateTimeOffset? completesRunStartedAt = null)
+        TaskOrchestrationContext context, string runId, CrewRunPlan plan, DateTimeOffset? completesRunStartedAt = null, Action<CrewProgress>? report = null)
     {
-        var tasks = new TaskSequence(context, runId, plan, completesRunStartedAt);
+        var tasks = new TaskSequence(context, runId, plan, completesRunStartedAt, report);
         try
         {
             if (plan.Planning)
             {
-                await PlanAsync(context, runId, plan);
+                await PlanAsync(context, runId, plan, report ?? context.SetCustomStatus);
             }
 
             await tasks.RunAsync();
@@ -88,17 +99,17 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
     }
 
     /// <summary>The planner turn (<c>planning: true</c>): its plan goes into each task's description.</summary>
-    static Task PlanAsync(TaskOrchestrationContext context, string runId, CrewRunPlan plan)
+    static Task PlanAsync(TaskOrchestrationContext context, string runId, CrewRunPlan plan, Action<CrewProgress> report)
     {
-        context.SetCustomStatus(new CrewProgress { TasksTotal = plan.Tasks.Count, Running = [new RunningTask(-1, AgentWorkInput.PlanningKey, Agents.PlanningPrompt.Role, $"{runId}/{AgentWorkInput.PlanningKey}")] });
+        report(new CrewProgress { TasksTotal = plan.Tasks.Count, Running = [new RunningTask(-1, AgentWorkInput.PlanningKey, Agents.PlanningPrompt.Role, $"{runId}/{AgentWorkInput.PlanningKey}")] });
         var input = new AgentWorkInput(runId, AgentWorkInput.PlanningKey, -1, [], Folded: OrchestrationVersions.FoldsWork(context.Version), RunETag: plan.RunETag);
         return context.CallSubOrchestratorAsync<AgentWorkSummary>(nameof(AgentWorkOrchestrator), input, OrchestrationVersions.Child(context, input.InstanceId));
     }
 
     /// <summary>Runs the tasks in the child <c>{runId}/work</c>, raced against the crew's deadline.</summary>
-    static async Task<TasksOutcome> RunTasksWithDeadlineAsync(TaskOrchestrationContext context, string runId, CrewRunPlan plan)
+    static async Task<TasksOutcome> RunTasksWithDeadlineAsync(TaskOrchestrationContext context, string runId, CrewRunPlan plan, Action<CrewProgress> report)
     {
-        context.SetCustomStatus(new CrewProgress { TasksTotal = plan.Tasks.Count, WorkInstance = $"{runId}/work" });
+        report(new CrewProgress { TasksTotal = plan.Tasks.Count, WorkInstance = $"{runId}/work" });
         var (timedOut, outcome) = await ChildDeadline.CallAsync<CrewWorkOutcome>(
             context, nameof(CrewWorkOrchestrator), $"{runId}/work", InstanceTree.DescendantsOf(runId), new CrewWorkInput(runId, plan), plan.MaxExecutionTime, "The crew");
         return timedOut

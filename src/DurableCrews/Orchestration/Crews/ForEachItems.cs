@@ -14,7 +14,7 @@ internal static class ForEachItems
     /// </summary>
     public static async Task<TaskDefinition> TaskForAsync(RunStore runs, string runId, int index, TaskDefinition task, int item, CancellationToken cancellationToken)
     {
-        var record = await runs.GetTaskOutputAsync(runId, index, task.Name, cancellationToken).ConfigureAwait(false);
+        var record = await runs.GetItemListAsync(runId, index, task.Name, cancellationToken).ConfigureAwait(false);
         var value = record?.Items is { } items && item < items.Count ? items[item] : throw new InvalidOperationException($"Task '{task.Name}' has no item {item} stored.");
         return task with
         {

@@ -23,6 +23,7 @@ internal sealed class TaskSequence
     readonly Dictionary<int, SortedDictionary<int, string>> runningItems = [];
     readonly Dictionary<int, ItemProgress> itemProgress = [];
     readonly DateTimeOffset? completesRunStartedAt;
+    readonly Action<CrewProgress> report;
     long tokens;
 
     /// <summary>Creates the sequence.</summary>
@@ -33,12 +34,14 @@ internal sealed class TaskSequence
     /// When this orchestration is the run's own and started then: the last task, run inline after every other has
     /// finished, completes the run in its finishing turn (one activity fewer per run); null when the run completes elsewhere.
     /// </param>
-    public TaskSequence(TaskOrchestrationContext context, string runId, CrewRunPlan plan, DateTimeOffset? completesRunStartedAt = null)
+    /// <param name="report">Where the run's progress goes: the orchestration's custom status unless given.</param>
+    public TaskSequence(TaskOrchestrationContext context, string runId, CrewRunPlan plan, DateTimeOffset? completesRunStartedAt = null, Action<CrewProgress>? report = null)
     {
         this.context = context;
         this.runId = runId;
         this.plan = plan;
         this.completesRunStartedAt = completesRunStartedAt;
+        this.report = report ?? context.SetCustomStatus;
     }
 
     /// <summary>The indexes of the tasks that finished, in the order they finished.</summary>
@@ -273,7 +276,7 @@ internal sealed class TaskSequence
         ReportProgress();
     }
 
-    void ReportProgress() => context.SetCustomStatus(new CrewProgress
+    void ReportProgress() => report(new CrewProgress
     {
         TasksDone = finished.Count,
         TasksTotal = plan.Tasks.Count,

@@ -17,7 +17,7 @@ namespace DurableCrews.Orchestration.Flows;
 /// </summary>
 /// <remarks>
 /// History stays bounded rather than continued-as-new: every step run is a handful of events (two activities and
-/// its crew runs as sub-orchestrations, whose own histories are theirs), and a flow has at most 64 steps each
+/// its crew runs as sub-orchestrations, whose own histories are theirs, or a one-run step's task turns run inline), and a flow has at most 64 steps each
 /// bounded by <c>max_iterations</c>; the outputs themselves stay in blobs and never enter this history.
 /// </remarks>
 internal sealed class FlowGraphRun
@@ -203,7 +203,7 @@ internal sealed class FlowGraphRun
         return new FlowStepRecord { Step = step.Name, Iteration = iteration, RunIds = start.RunIds };
     }
 
-    /// <summary>Runs the step's crews as sub-orchestrations, at most its <c>max_parallel</c> at once; after a failure, no new one starts.</summary>
+    /// <summary>Runs the step's crews (as <see cref="StepCrewRun"/> decides), at most its <c>max_parallel</c> at once; after a failure, no new one starts.</summary>
     async Task RunCrewsAsync(FlowGraphStep step, IReadOnlyList<string> runIds, IReadOnlyList<CrewRunPlan?>? plans)
     {
         var pending = new Queue<(string RunId, int Item)>(runIds.Select((r, i) => (r, i)));
@@ -218,8 +218,7 @@ internal sealed class FlowGraphRun
         {
             while (failure is null && active.Count < step.MaxParallel && pending.TryDequeue(out var child))
             {
-                var input = new CrewRunInput(child.RunId, plans?[child.Item]);
-                active[context.CallSubOrchestratorAsync<CrewRunSummary>(nameof(CrewOrchestrator), input, OrchestrationVersions.Child(context, child.RunId))] = child.RunId;
+                active[StepCrewRun.StartAsync(context, new CrewRunInput(child.RunId, plans?[child.Item]), step.ForEach)] = child.RunId;
                 shown[child.RunId] = new RunningTask(child.Item, runIds.Count == 1 ? step.Name : $"{step.Name}[{child.Item}]", step.Crew ?? step.Name, child.RunId);
             }
 
@@ -249,6 +248,10 @@ internal sealed class FlowGraphRun
             catch (TaskFailedException ex)
             {
                 failure ??= $"Step '{step.Name}' failed: {ex.FailureDetails.ErrorMessage}";
+            }
+            catch (CrewRunFailedException ex)
+            {
+                failure ??= $"Step '{step.Name}' failed: {ex.Message}";
             }
         }
 
