@@ -92,19 +92,8 @@ internal static class CrewCommands
         }
 
         await using var running = engine;
-        string id;
-        try
+        if (await CliEngine.KickoffAsync(cli, () => engine.Runs.KickoffAsync(crew, new KickoffRequest { Inputs = inputs, RunId = runId }, cancellationToken)).ConfigureAwait(false) is not { } id)
         {
-            id = await engine.Runs.KickoffAsync(crew, new KickoffRequest { Inputs = inputs, RunId = runId }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (CrewDefinitionException ex)
-        {
-            await cli.WriteProblemsAsync(ex.Problems).ConfigureAwait(false);
-            return CliApp.Invalid;
-        }
-        catch (RunConflictException ex)
-        {
-            await cli.Stderr.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return CliApp.Invalid;
         }
 

@@ -57,19 +57,8 @@ internal static class FlowRuns
 
         await using var running = engine;
         var flow = loaded.Definition!;
-        string id;
-        try
+        if (await CliEngine.KickoffAsync(cli, () => engine.Services.GetRequiredService<FlowRunService>().KickoffAsync(flow, new KickoffRequest { Inputs = inputs, RunId = runId }, cancellationToken)).ConfigureAwait(false) is not { } id)
         {
-            id = await engine.Services.GetRequiredService<FlowRunService>().KickoffAsync(flow, new KickoffRequest { Inputs = inputs, RunId = runId }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (CrewDefinitionException ex)
-        {
-            await cli.WriteProblemsAsync(ex.Problems).ConfigureAwait(false);
-            return CliApp.Invalid;
-        }
-        catch (RunConflictException ex)
-        {
-            await cli.Stderr.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return CliApp.Invalid;
         }
 
