@@ -212,7 +212,7 @@ internal sealed class TaskSequence
         if (!task.Inline || input.Item is not null)
         {
             return await ChildDeadline.CallAsync<AgentWorkSummary>(
-                context, nameof(AgentWorkOrchestrator), input.InstanceId, [$"{input.InstanceId}/"], input, task.MaxExecutionTime, $"Task '{task.Name}'");
+                context, new ChildDeadlineRequest(nameof(AgentWorkOrchestrator), input.InstanceId, input, [$"{input.InstanceId}/"], $"Task '{task.Name}'") { Seconds = task.MaxExecutionTime });
         }
 
         var loop = new AgentLoop(context, input, null, progress => ReportProgress(task.Index, progress), CompletionFor(task));
