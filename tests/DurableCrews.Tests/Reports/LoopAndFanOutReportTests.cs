@@ -65,8 +65,8 @@ public sealed class LoopAndFanOutReportTests : IDisposable
         ],
     };
 
-    static RunReport BuildFlowReport() => RunReportBuilder.Build(
-        FlowOutput(),
+    static RunReport BuildFlowReport(CrewOutput? output = null) => RunReportBuilder.Build(
+        output ?? FlowOutput(),
         new PricingOptions(),
         FlowStepRun.Walk(History, StepResults.ToDictionary(r => r.RunId), new HashSet<string> { "review" }, T0),
         new Dictionary<string, int> { ["draft"] = 3, ["review"] = 3, ["approve"] = 10 });
@@ -140,11 +140,7 @@ public sealed class LoopAndFanOutReportTests : IDisposable
             TasksOutput = [.. StepResults.Select((r, i) => new TaskOutput { Name = names[i], Index = i, Description = "d", Agent = r.Crew, Raw = r.Raw, StartedAt = r.StartedAt, FinishedAt = r.FinishedAt })],
         };
 
-        var report = RunReportBuilder.Build(
-            output,
-            new PricingOptions(),
-            FlowStepRun.Walk(History, StepResults.ToDictionary(r => r.RunId), new HashSet<string> { "review" }, T0),
-            new Dictionary<string, int> { ["draft"] = 3, ["review"] = 3, ["approve"] = 10 });
+        var report = BuildFlowReport(output);
 
         Assert.Equal([null, 0, 1, null, 0, 1, 2], report.Tasks.Select(t => t.Item));
         var json = JsonNode.Parse(CrewJson.ToBinary(report).ToString())!;
