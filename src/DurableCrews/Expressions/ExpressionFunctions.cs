@@ -4,9 +4,35 @@ using System.Text.Json.Nodes;
 
 namespace DurableCrews.Expressions;
 
-/// <summary>The built-in functions: <c>size</c>, the conversions <c>int</c>, <c>double</c>, <c>string</c>, and the string tests <c>contains</c>, <c>startsWith</c>, <c>endsWith</c>.</summary>
+/// <summary>The built-in functions, checked when parsed and applied when evaluated: <c>size</c>, the conversions <c>int</c>, <c>double</c>, <c>string</c>, and the string tests <c>contains</c>, <c>startsWith</c>, <c>endsWith</c>.</summary>
 internal static class ExpressionFunctions
 {
+    /// <summary>The functions and methods an expression may call, with how many arguments (the receiver not counted).</summary>
+    static readonly IReadOnlyDictionary<string, int> Functions = new Dictionary<string, int>
+    {
+        ["size"] = 1, ["int"] = 1, ["double"] = 1, ["string"] = 1,
+    };
+
+    static readonly IReadOnlyDictionary<string, int> Methods = new Dictionary<string, int>
+    {
+        ["size"] = 0, ["contains"] = 1, ["startsWith"] = 1, ["endsWith"] = 1,
+    };
+
+    /// <summary>Checks, while parsing, that a call names a known function (or, with <paramref name="method"/>, method) with its number of arguments.</summary>
+    public static void CheckCall(ExpressionToken name, int count, bool method)
+    {
+        var (known, kind) = method ? (Methods, "method") : (Functions, "function");
+        if (!known.TryGetValue(name.Text, out int expected))
+        {
+            throw new ExpressionException($"Unknown {kind} '{name.Text}'; known: {string.Join(", ", known.Keys)}.", name.Position);
+        }
+
+        if (count != expected)
+        {
+            throw new ExpressionException($"{name.Text}() takes {expected} argument(s), not {count}.", name.Position);
+        }
+    }
+
     /// <summary>Applies <paramref name="node"/>'s function to its evaluated receiver (null for a global call) and arguments.</summary>
     public static JsonNode? Apply(CallNode node, JsonNode? receiver, IReadOnlyList<JsonNode?> arguments)
     {
