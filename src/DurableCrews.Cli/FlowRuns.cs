@@ -9,12 +9,12 @@ namespace DurableCrews.Cli;
 /// <summary><c>durablecrews run</c> and <c>validate</c> for a flow: a file (or folder with <c>flow.yaml</c>) with <c>steps</c>.</summary>
 internal static class FlowRuns
 {
-    public static async Task<int> ValidateAsync(CliApp.CliContext cli, string path)
+    public static async Task<int> ValidateAsync(CliContext cli, string path)
     {
         var loaded = Load(cli, path);
         if (!loaded.Succeeded)
         {
-            await CliApp.WriteProblemsAsync(cli, loaded.Problems).ConfigureAwait(false);
+            await cli.WriteProblemsAsync(loaded.Problems).ConfigureAwait(false);
             return CliApp.Invalid;
         }
 
@@ -33,9 +33,9 @@ internal static class FlowRuns
         _ => step.Crew!.Name,
     };
 
-    public static async Task<int> RunAsync(CliApp.CliContext cli, string path, string[] inputArgs, bool json, string? runId, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext cli, string path, string[] inputArgs, bool json, string? runId, CancellationToken cancellationToken)
     {
-        var (inputs, problems) = CliApp.ParseInputs(inputArgs);
+        var (inputs, problems) = CliOptions.ParseInputs(inputArgs);
         var loaded = Load(cli, path);
         problems.AddRange(loaded.Problems);
         if (loaded.Definition is { } definition && problems.Count == 0)
@@ -45,11 +45,11 @@ internal static class FlowRuns
 
         if (problems.Count > 0)
         {
-            await CliApp.WriteProblemsAsync(cli, problems).ConfigureAwait(false);
+            await cli.WriteProblemsAsync(problems).ConfigureAwait(false);
             return CliApp.Invalid;
         }
 
-        var engine = await CliApp.StartEngineAsync(cli, cancellationToken).ConfigureAwait(false);
+        var engine = await CliEngine.StartAsync(cli, cancellationToken).ConfigureAwait(false);
         if (engine is null)
         {
             return CliApp.Invalid;
@@ -57,27 +57,16 @@ internal static class FlowRuns
 
         await using var running = engine;
         var flow = loaded.Definition!;
-        string id;
-        try
+        if (await CliEngine.KickoffAsync(cli, () => engine.Services.GetRequiredService<FlowRunService>().KickoffAsync(flow, new KickoffRequest { Inputs = inputs, RunId = runId }, cancellationToken)).ConfigureAwait(false) is not { } id)
         {
-            id = await engine.Services.GetRequiredService<FlowRunService>().KickoffAsync(flow, new KickoffRequest { Inputs = inputs, RunId = runId }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (CrewDefinitionException ex)
-        {
-            await CliApp.WriteProblemsAsync(cli, ex.Problems).ConfigureAwait(false);
-            return CliApp.Invalid;
-        }
-        catch (RunConflictException ex)
-        {
-            await cli.Stderr.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return CliApp.Invalid;
         }
 
         await cli.Stderr.WriteLineAsync($"▶ flow '{flow.Name}' run {id}: {flow.Steps.Count} step(s), each a crew run {id}.<step>").ConfigureAwait(false);
-        return await CliApp.FollowAsync(cli, engine, id, json, cancellationToken).ConfigureAwait(false);
+        return await RunFollower.FollowAsync(cli, engine, id, json, cancellationToken).ConfigureAwait(false);
     }
 
-    static FlowLoadResult Load(CliApp.CliContext cli, string path)
+    static FlowLoadResult Load(CliContext cli, string path)
     {
         var options = cli.Configuration.GetSection(CrewCatalogOptions.SectionName).Get<CrewCatalogOptions>() ?? new CrewCatalogOptions();
         var catalog = new CrewCatalog(Options.Create(options));

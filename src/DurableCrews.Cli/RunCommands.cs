@@ -12,7 +12,7 @@ namespace DurableCrews.Cli;
 /// <summary><c>durablecrews runs list|show</c> and <c>durablecrews report</c>: what the stored runs did, read from the run store.</summary>
 internal static class RunCommands
 {
-    public static Command Runs(CliApp.CliContext cli)
+    public static Command Runs(CliContext cli)
     {
         var crew = new Option<string?>("--crew") { Description = "Only runs of this crew or flow." };
         var status = new Option<CrewRunStatus?>("--status") { Description = "Only runs that ended so: Completed, Failed, TimedOut or Terminated." };
@@ -27,7 +27,7 @@ internal static class RunCommands
         return new Command("runs", "List and show stored runs.") { list, show };
     }
 
-    public static Command Report(CliApp.CliContext cli)
+    public static Command Report(CliContext cli)
     {
         var runId = new Argument<string>("run") { Description = "The run id." };
         var html = new Option<string?>("--html") { Description = "Also write the report as a self-contained HTML page (with its timeline) to this file." };
@@ -37,7 +37,7 @@ internal static class RunCommands
         return command;
     }
 
-    static async Task<int> ListAsync(CliApp.CliContext cli, string? crew, CrewRunStatus? status, CancellationToken cancellationToken)
+    static async Task<int> ListAsync(CliContext cli, string? crew, CrewRunStatus? status, CancellationToken cancellationToken)
     {
         using var services = Services(cli);
         var runs = services.GetRequiredService<RunStore>();
@@ -57,7 +57,7 @@ internal static class RunCommands
         return CliApp.Completed;
     }
 
-    static async Task<int> ShowAsync(CliApp.CliContext cli, string runId, bool json, CancellationToken cancellationToken)
+    static async Task<int> ShowAsync(CliContext cli, string runId, bool json, CancellationToken cancellationToken)
     {
         using var services = Services(cli);
         if (!Definitions.DefinitionNames.IsValidRunReference(runId) || await services.GetRequiredService<RunStore>().GetResultAsync(runId, cancellationToken).ConfigureAwait(false) is not { } result)
@@ -70,7 +70,7 @@ internal static class RunCommands
         return CliApp.Completed;
     }
 
-    static async Task<int> ReportAsync(CliApp.CliContext cli, string runId, string? htmlFile, bool json, CancellationToken cancellationToken)
+    static async Task<int> ReportAsync(CliContext cli, string runId, string? htmlFile, bool json, CancellationToken cancellationToken)
     {
         using var services = Services(cli);
         if (await services.GetRequiredService<RunReportService>().GetAsync(runId, cancellationToken).ConfigureAwait(false) is not { } report)
@@ -90,7 +90,7 @@ internal static class RunCommands
     }
 
     /// <summary>The library's services over the CLI's settings, without an engine.</summary>
-    internal static ServiceProvider Services(CliApp.CliContext cli)
+    internal static ServiceProvider Services(CliContext cli)
     {
         var services = new ServiceCollection();
         services.AddLogging();

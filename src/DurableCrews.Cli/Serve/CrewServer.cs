@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace DurableCrews.Cli.Serve;
 
 /// <summary>
-/// <c>durablecrews serve</c>'s HTTP side: every endpoint of <see cref="CrewApi.Routes"/> under <c>/api</c>, answered by the
+/// <c>durablecrews serve</c>'s HTTP side: every endpoint of <see cref="ApiRouteTable.Routes"/> under <c>/api</c>, answered by the
 /// library's <see cref="CrewApi"/> over the engine in this process, exactly as the Functions app answers them.
 /// </summary>
 public sealed class CrewServer : IAsyncDisposable
@@ -92,7 +92,7 @@ public sealed class CrewServer : IAsyncDisposable
             return http.Response.WriteAsync(Dashboard.DashboardPage.Html, http.RequestAborted);
         });
 
-        foreach (var route in CrewApi.Routes)
+        foreach (var route in ApiRouteTable.Routes)
         {
             app.MapMethods($"/api/{route.Template}", [route.Method], async (HttpContext http) =>
             {
@@ -103,7 +103,7 @@ public sealed class CrewServer : IAsyncDisposable
         }
 
         // A path the API has, asked with another method: 405 with the methods it takes.
-        foreach (var group in CrewApi.Routes.GroupBy(r => r.Template))
+        foreach (var group in ApiRouteTable.Routes.GroupBy(r => r.Template))
         {
             string[] allowed = group.Select(r => r.Method).ToArray();
             string[] others = new[] { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" }.Except(allowed).ToArray();

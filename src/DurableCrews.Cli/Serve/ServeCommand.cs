@@ -10,7 +10,7 @@ namespace DurableCrews.Cli.Serve;
 /// <summary><c>durablecrews serve</c>: the run API (and the kickoff queue, with a storage connection) over the engine in this process.</summary>
 internal static class ServeCommand
 {
-    public static Command Create(CliApp.CliContext cli)
+    public static Command Create(CliContext cli)
     {
         var port = new Option<int>("--port", "-p") { Description = "The port to listen on; 0 picks a free one.", DefaultValueFactory = _ => 7071 };
         var host = new Option<string>("--host") { Description = "The address to listen on; anything but loopback needs DurableCrews__Api__Keys.", DefaultValueFactory = _ => "127.0.0.1" };
@@ -19,7 +19,7 @@ internal static class ServeCommand
         return command;
     }
 
-    static async Task<int> RunAsync(CliApp.CliContext cli, string host, int port, CancellationToken cancellationToken)
+    static async Task<int> RunAsync(CliContext cli, string host, int port, CancellationToken cancellationToken)
     {
         if (!IPAddress.TryParse(host, out var address))
         {
@@ -42,7 +42,7 @@ internal static class ServeCommand
             .AddFilter("DurableTask", LogLevel.Warning)
             .SetMinimumLevel(LogLevel.Information)
             .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        var engine = await CliApp.StartEngineAsync(cli, cancellationToken, logging).ConfigureAwait(false);
+        var engine = await CliEngine.StartAsync(cli, cancellationToken, logging).ConfigureAwait(false);
         if (engine is null)
         {
             return CliApp.Invalid;
@@ -81,7 +81,7 @@ internal static class ServeCommand
     /// for up to the drain time, then the engine (worker before sidecar) stops; on Azure Storage what did not finish comes
     /// back to the next process.
     /// </summary>
-    static async Task StopAsync(CliApp.CliContext cli, Engine.CrewEngine engine, CrewServer server, QueueListener? listener)
+    static async Task StopAsync(CliContext cli, Engine.CrewEngine engine, CrewServer server, QueueListener? listener)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var drain = TimeSpan.FromSeconds(Math.Clamp(engine.Services.GetRequiredService<IOptions<ServeOptions>>().Value.DrainSeconds, 0, 60));

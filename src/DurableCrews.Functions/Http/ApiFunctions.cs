@@ -7,7 +7,7 @@ using Microsoft.DurableTask.Client;
 namespace DurableCrews.Functions.Http;
 
 /// <summary>
-/// The run API's HTTP triggers, one per endpoint of <see cref="CrewApi.Routes"/>: each hands its request to the
+/// The run API's HTTP triggers, one per endpoint of <see cref="ApiRouteTable.Routes"/>: each hands its request to the
 /// library's <see cref="CrewApi"/> and writes the answer. Function keys guard them all.
 /// </summary>
 public sealed class ApiFunctions(RunClientServices services)

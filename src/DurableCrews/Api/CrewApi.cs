@@ -5,60 +5,23 @@ using Microsoft.Extensions.Logging;
 namespace DurableCrews.Api;
 
 /// <summary>
-/// The run API, written once: the table of endpoints, and one dispatch that hands each request to the handler of its
-/// resource (<see cref="KickoffEndpoints"/>, <see cref="CrewEndpoints"/>, <see cref="RunEndpoints"/>). Whatever a
+/// The run API's router: one dispatch that hands each request to the handler its <see cref="ApiRouteTable"/> entry
+/// names, on the resource's handler (<see cref="KickoffEndpoints"/>, <see cref="CrewEndpoints"/>, <see cref="RunEndpoints"/>). Whatever a
 /// handler throws becomes a 500 problem with a trace id, logged; the Functions HTTP triggers and
 /// <c>durablecrews serve</c> only carry requests in and answers out.
 /// </summary>
 public sealed class CrewApi
 {
-    /// <summary>The most runs one batch kickoff starts.</summary>
-    public const int MaxBatchItems = KickoffEndpoints.MaxBatchItems;
+    /// <summary>Every endpoint, under <c>/api</c>, with the handler that answers it: <see cref="ApiRouteTable.Routes"/>.</summary>
+    public static IReadOnlyList<ApiRoute> Routes => ApiRouteTable.Routes;
 
-    /// <summary>The longest a kickoff may wait for its run (<c>?wait=</c>), in seconds.</summary>
-    public const int MaxWaitSeconds = KickoffEndpoints.MaxWaitSeconds;
-
-    /// <summary>Every endpoint, under <c>/api</c>, with the handler that answers it.</summary>
-    public static IReadOnlyList<ApiRoute> Routes { get; } =
-    [
-        new(ApiRoutes.KickoffCrew, "POST", "crews/{crew}/kickoff", "Start a run of a crew; 202 with the run's URLs, or 200 with its output when it ends within ?wait= seconds.", ["wait"], "{ \"inputs\": {…}, \"run_id\"?: \"…\", \"webhooks\"?: { \"step\", \"task\", \"run\" } }") { Handler = static (api, r, ct) => api.kickoffs.KickoffCrewAsync(r, ct) },
-        new(ApiRoutes.KickoffCrewBatch, "POST", "crews/{crew}/kickoff-batch", "Start one run per item, in parallel (CrewAI's kickoff_for_each), all or none; 202 with the batch id and the runs.", [], "{ \"items\": [ { \"inputs\": {…}, \"run_id\"?: \"…\" }, … ] }") { Handler = static (api, r, ct) => api.kickoffs.KickoffBatchAsync(r, ct) },
-        new(ApiRoutes.KickoffFlow, "POST", "flows/{flow}/kickoff", "Start a run of a bundled flow (several crews as one run); 202 with the run's URLs, or 200 with its output when it ends within ?wait= seconds.", ["wait"], "{ \"inputs\": {…}, \"run_id\"?: \"…\" }") { Handler = static (api, r, ct) => api.kickoffs.KickoffFlowAsync(r, ct) },
-        new(ApiRoutes.ListFlows, "GET", "flows", "The flows this app runs.", []) { Handler = static (api, r, ct) => Task.FromResult(api.crews.ListFlows()) },
-        new(ApiRoutes.ListCrews, "GET", "crews", "The crews this app runs, each with where it comes from: bundled (read-only) or uploaded.", []) { Handler = static (api, r, ct) => api.crews.ListCrewsAsync(ct) },
-        new(ApiRoutes.GetCrew, "GET", "crews/{crew}", "One crew's definition, as a crew document PUT takes back, and the inputs it needs.", []) { Handler = static (api, r, ct) => api.crews.GetCrewAsync(r, ct) },
-        new(ApiRoutes.PutCrew, "PUT", "crews/{crew}", "Upload a crew definition (YAML or JSON, one document with agents and tasks) after validation; bundled crews are read-only (409).", [], "a crew document") { Handler = static (api, r, ct) => api.crews.PutCrewAsync(r, ct) },
-        new(ApiRoutes.DeleteCrew, "DELETE", "crews/{crew}", "Delete an uploaded crew; bundled crews are read-only (409).", []) { Handler = static (api, r, ct) => api.crews.DeleteCrewAsync(r, ct) },
-        new(ApiRoutes.ListCrewKnowledge, "GET", "crews/{crew}/knowledge", "The crew's knowledge sources (crew and agent level): kind, chunks, and whether they are embedded as they are now.", []) { Handler = static (api, r, ct) => api.knowledge.ListAsync(r, ct) },
-        new(ApiRoutes.SearchCrewKnowledge, "GET", "crews/{crew}/knowledge/search", "The knowledge chunks most similar to ?q=, with their scores and sources (embeds sources not stored yet).", ["q", "top", "agent"]) { Handler = static (api, r, ct) => api.knowledge.SearchAsync(r, ct) },
-        new(ApiRoutes.ResetCrewKnowledge, "DELETE", "crews/{crew}/knowledge", "Delete the crew's stored knowledge; it is embedded again on the next run or search.", []) { Handler = static (api, r, ct) => api.knowledge.ResetAsync(r, ct) },
-        new(ApiRoutes.ValidateCrew, "POST", "crews/validate", "Check a crew definition without storing or running it.", [], "a crew document") { Handler = static (api, r, ct) => Task.FromResult(api.crews.ValidateCrew(r)) },
-        new(ApiRoutes.ListRuns, "GET", "runs", "List crew and flow runs, paged.", ["crew", "status", "from", "to", "page_size", "continuation_token"]) { Handler = static (api, r, ct) => api.runs.ListRunsAsync(r, ct) },
-        new(ApiRoutes.GetRun, "GET", "runs/{runId}", "A run's status, progress, usage, and output once it has ended.", []) { Handler = static (api, r, ct) => api.runs.GetRunAsync(r, ct) },
-        new(ApiRoutes.GetRunTask, "GET", "runs/{runId}/tasks/{task}", "One task's output.", []) { Handler = static (api, r, ct) => api.runs.GetRunTaskAsync(r, ct) },
-        new(ApiRoutes.GetRunReport, "GET", "runs/{runId}/report", "An ended run's report: durations, usage, cost, cache hits, delegations, retries, waits, throughput and a timeline; ?format=html (default), markdown or json.", ["format"]) { Handler = static (api, r, ct) => api.runs.GetReportAsync(r, ct) },
-        new(ApiRoutes.TerminateRun, "POST", "runs/{runId}/terminate", "Terminate a running run and everything working under it.", ["reason"]) { Handler = static (api, r, ct) => api.runs.TerminateAsync(r, ct) },
-        new(ApiRoutes.RaiseRunEvent, "POST", "runs/{runId}/events/{name}", "Raise an external event (human_input: {\"approved\": true} or {\"feedback\": \"…\"}) on the task that waits for it; 409 once the run has ended.", [], "any JSON") { Handler = static (api, r, ct) => api.runs.RaiseEventAsync(r, ct) },
-        new(ApiRoutes.DeleteRun, "DELETE", "runs/{runId}", "Delete an ended run: its history and its blobs.", []) { Handler = static (api, r, ct) => api.runs.DeleteAsync(r, ct) },
-        new(ApiRoutes.ReplayRun, "POST", "runs/{runId}/replay", "Start a new run that reuses the stored outputs of the tasks before ?from_task= (a crew run), or the state and results of the steps finished before the first run (or run ?iteration=) of ?from_step= (a flow run).", ["from_task", "from_step", "iteration", "run_id"]) { Handler = static (api, r, ct) => api.runs.ReplayAsync(r, ct) },
-        new(ApiRoutes.GetOpenApi, "GET", "openapi.json", "This API as an OpenAPI 3 document.", []) { Handler = static (_, _, _) => OpenApiAsync() },
-        new(ApiRoutes.GetHealth, "GET", "health", "Whether storage answers; with ?probe=N (1 to 20) also whether the engine runs a probe of N bare activities within 30 s, and how long it took. 200 when healthy, 503 with the reason when not.", ["probe"]) { Handler = static (api, r, ct) => api.health.GetAsync(r, ct) },
-    ];
-
-    static readonly Dictionary<string, ApiRoute> ByName = Routes.ToDictionary(r => r.Name, StringComparer.Ordinal);
-
-    readonly KickoffEndpoints kickoffs;
-    readonly CrewEndpoints crews;
-    readonly RunEndpoints runs;
-    readonly KnowledgeEndpoints knowledge;
-    readonly HealthEndpoints health;
     readonly ILogger logger;
 
     /// <summary>Creates the API over a host's client.</summary>
     public CrewApi(CrewRunService runs, FlowRunService flows, CrewLibrary crews, Agents.CrewKnowledge knowledge, RunReportService reports, ApiLinks links, ILogger<CrewApi> logger, EngineProbe probe)
     {
         ArgumentNullException.ThrowIfNull(probe);
-        health = new HealthEndpoints(probe);
+        Health = new HealthEndpoints(probe);
         ArgumentNullException.ThrowIfNull(knowledge);
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(flows);
@@ -66,12 +29,27 @@ public sealed class CrewApi
         ArgumentNullException.ThrowIfNull(reports);
         ArgumentNullException.ThrowIfNull(links);
         ArgumentNullException.ThrowIfNull(logger);
-        kickoffs = new KickoffEndpoints(runs, flows, crews, links);
-        this.crews = new CrewEndpoints(crews, links);
-        this.runs = new RunEndpoints(runs, flows, reports, links, kickoffs.Accepted);
-        this.knowledge = new KnowledgeEndpoints(crews, knowledge);
+        Kickoffs = new KickoffEndpoints(runs, flows, crews, links);
+        Crews = new CrewEndpoints(crews, links);
+        Runs = new RunEndpoints(runs, flows, reports, links, Kickoffs.Accepted);
+        Knowledge = new KnowledgeEndpoints(crews, knowledge);
         this.logger = logger;
     }
+
+    /// <summary>The handler of kickoffs (crews, batches, flows).</summary>
+    internal KickoffEndpoints Kickoffs { get; }
+
+    /// <summary>The handler of crews and flows as resources.</summary>
+    internal CrewEndpoints Crews { get; }
+
+    /// <summary>The handler of runs.</summary>
+    internal RunEndpoints Runs { get; }
+
+    /// <summary>The handler of a crew's knowledge.</summary>
+    internal KnowledgeEndpoints Knowledge { get; }
+
+    /// <summary>The handler of the health probe.</summary>
+    internal HealthEndpoints Health { get; }
 
     /// <summary>Answers a request to the endpoint <paramref name="route"/> (one of <see cref="Routes"/>' names); never throws for a bad request.</summary>
     public async Task<ApiResponse> HandleAsync(string route, ApiRequest request, CancellationToken cancellationToken = default)
@@ -98,10 +76,8 @@ public sealed class CrewApi
         }
     }
 
-    static Task<ApiResponse> OpenApiAsync() => Task.FromResult(new ApiResponse(200, OpenApiDocument.Build(Routes)));
-
     Task<ApiResponse> DispatchAsync(string route, ApiRequest request, CancellationToken cancellationToken) =>
-        ByName.TryGetValue(route, out var found) && found.Handler is { } handle
+        ApiRouteTable.Find(route)?.Handler is { } handle
             ? handle(this, request, cancellationToken)
             : Task.FromResult(ApiResponse.Problem(ApiProblem.NotFound($"There is no endpoint '{route}'.")));
 }

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace DurableCrews.Api;
 
-/// <summary>The run API as an OpenAPI 3 document, built from <see cref="CrewApi.Routes"/> so it lists every endpoint there is.</summary>
+/// <summary>The run API as an OpenAPI 3 document, built from <see cref="ApiRouteTable.Routes"/> so it lists every endpoint there is.</summary>
 public static partial class OpenApiDocument
 {
     /// <summary>The document for <paramref name="routes"/>.</summary>

@@ -75,7 +75,7 @@ public sealed record CrewDefinition
     /// <summary>The tool an agent's <c>tools:</c> names: the crew's definition, or a built-in tool's defaults; null when none.</summary>
     public ToolDefinition? FindTool(string name) =>
         Tools.FirstOrDefault(t => t.Name == name)
-        ?? (ToolDefinitionReader.BuiltinNames.Contains(name) ? new ToolDefinition { Name = name, Kind = ToolKind.Builtin } : null);
+        ?? (AgentToolNames.BuiltinNames.Contains(name) ? new ToolDefinition { Name = name, Kind = ToolKind.Builtin } : null);
 
     /// <summary>Finds an agent by its key.</summary>
     public AgentDefinition? FindAgent(string name) => Agents.FirstOrDefault(a => a.Name == name);

@@ -136,7 +136,7 @@ internal static class CrewDefinitionReader
             Backstory = agent.String("backstory", required: true) ?? string.Empty,
             Llm = Llm(agent, "llm"),
             FunctionCallingLlm = Llm(agent, "function_calling_llm"),
-            Tools = ToolDefinitionReader.ResolveAgentTools(agent, agent.StringList("tools") ?? [], tools),
+            Tools = AgentToolNames.Resolve(agent, agent.StringList("tools") ?? [], tools),
             AllowDelegation = agent.Bool("allow_delegation") ?? false,
             MaxIter = agent.Int("max_iter", 1, 1000) ?? 20,
             MaxRpm = agent.Int("max_rpm", 1),
@@ -194,7 +194,7 @@ internal static class CrewDefinitionReader
             ForEach = task.String("for_each"),
             MaxParallel = task.Int("max_parallel", 1, TaskExpressionChecks.MaxParallel) ?? 8,
             Condition = task.String("condition"),
-            Tools = task.StringList("tools") is { } listed ? ToolDefinitionReader.ResolveAgentTools(task, listed, tools) : null,
+            Tools = task.StringList("tools") is { } listed ? AgentToolNames.Resolve(task, listed, tools) : null,
         };
     }
 

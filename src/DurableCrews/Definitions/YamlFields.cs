@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using YamlDotNet.RepresentationModel;
 
 namespace DurableCrews.Definitions;
@@ -10,7 +9,7 @@ namespace DurableCrews.Definitions;
 /// Every read records its problem with the field's path and source line instead of throwing,
 /// so that one pass over a definition reports everything that is wrong with it.
 /// </summary>
-internal sealed partial class YamlFields
+internal sealed class YamlFields
 {
     readonly Dictionary<string, (YamlNode Value, string Source)> fields = new(StringComparer.Ordinal);
     readonly List<DefinitionProblem> problems;
@@ -261,74 +260,12 @@ internal sealed partial class YamlFields
             return null;
         }
 
-        if (field.Value is YamlScalarNode { Value: { } text })
+        if (YamlJson.Convert(field.Value, out var problem) is { } json)
         {
-            try
-            {
-                using var document = JsonDocument.Parse(text);
-                return document.RootElement.Clone();
-            }
-            catch (JsonException ex)
-            {
-                string message = ClassName().IsMatch(text)
-                    ? $"'{text}' names a class, as crew.py does with a pydantic model; DurableCrews needs the JSON schema itself: print it in Python with " +
-                      $"'import json; print(json.dumps({text}.model_json_schema()))' and put it here (JSON text, or the same as a YAML mapping)"
-                    : $"must be a JSON schema (a mapping, or JSON text): {ex.Message}";
-                problems.Add(new DefinitionProblem(Child(name), message, Where(field.Value, field.Source)));
-                return null;
-            }
+            return json;
         }
 
-        if (FirstNonScalarKey(field.Value) is { } key)
-        {
-            problems.Add(new DefinitionProblem(Child(name), "field names must be plain text, not lists or mappings", Where(key, field.Source)));
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.SerializeToElement(ToJson(field.Value));
-        }
-        catch (JsonException ex)
-        {
-            problems.Add(new DefinitionProblem(Child(name), $"cannot be read as JSON: {ex.Message}", Where(field.Value, field.Source)));
-            return null;
-        }
-    }
-
-    /// <summary>The first key under <paramref name="node"/> that is not plain text; JSON has no other kind of key.</summary>
-    static YamlNode? FirstNonScalarKey(YamlNode node)
-    {
-        var pending = new Stack<YamlNode>([node]);
-        var seen = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
-        while (pending.TryPop(out var current))
-        {
-            if (!seen.Add(current))
-            {
-                continue;
-            }
-
-            if (current is YamlMappingNode mapping)
-            {
-                foreach (var (k, v) in mapping.Children)
-                {
-                    if (k is not YamlScalarNode)
-                    {
-                        return k;
-                    }
-
-                    pending.Push(v);
-                }
-            }
-            else if (current is YamlSequenceNode sequence)
-            {
-                foreach (var item in sequence.Children)
-                {
-                    pending.Push(item);
-                }
-            }
-        }
-
+        problems.Add(new DefinitionProblem(Child(name), problem.Message, Where(problem.At, field.Source)));
         return null;
     }
 
@@ -363,46 +300,4 @@ internal sealed partial class YamlFields
     static bool IsNull(YamlNode node) =>
         node is YamlScalarNode { Style: not (YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted) } scalar
         && (scalar.Value is null || scalar.Value is "~" or "null" or "Null" or "NULL" || (scalar.Value.Length == 0 && scalar.Style == YamlDotNet.Core.ScalarStyle.Plain));
-
-    static JsonNode? ToJson(YamlNode node) => node switch
-    {
-        YamlMappingNode mapping => new JsonObject(mapping.Children.Select(kv =>
-            KeyValuePair.Create(((YamlScalarNode)kv.Key).Value ?? string.Empty, ToJson(kv.Value)))),
-        YamlSequenceNode sequence => new JsonArray(sequence.Children.Select(ToJson).ToArray()),
-        YamlScalarNode scalar => ScalarToJson(scalar),
-        _ => null,
-    };
-
-    static JsonNode? ScalarToJson(YamlScalarNode scalar)
-    {
-        string text = scalar.Value ?? string.Empty;
-        if (scalar.Style is YamlDotNet.Core.ScalarStyle.Plain)
-        {
-            if (text is "true" or "false")
-            {
-                return JsonValue.Create(text == "true");
-            }
-
-            if (text is "null" or "~" or "")
-            {
-                return null;
-            }
-
-            if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long whole))
-            {
-                return JsonValue.Create(whole);
-            }
-
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double number))
-            {
-                return JsonValue.Create(number);
-            }
-        }
-
-        return JsonValue.Create(text);
-    }
-
-    /// <summary>A Python class name (possibly dotted), as crew.py passes one to <c>output_json</c>.</summary>
-    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")]
-    private static partial System.Text.RegularExpressions.Regex ClassName();
 }

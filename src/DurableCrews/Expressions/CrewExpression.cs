@@ -104,7 +104,7 @@ public sealed class CrewExpression
                 return;
         }
 
-        foreach (var child in ExpressionParser.Children(node))
+        foreach (var child in ExpressionTree.Children(node))
         {
             CollectRoots(child, boundNames, roots);
         }

@@ -9,17 +9,6 @@ namespace DurableCrews.Expressions;
 /// </summary>
 internal sealed class ExpressionParser
 {
-    /// <summary>The functions and methods an expression may call, with how many arguments (the receiver not counted).</summary>
-    internal static readonly IReadOnlyDictionary<string, int> Functions = new Dictionary<string, int>
-    {
-        ["size"] = 1, ["int"] = 1, ["double"] = 1, ["string"] = 1,
-    };
-
-    internal static readonly IReadOnlyDictionary<string, int> Methods = new Dictionary<string, int>
-    {
-        ["size"] = 0, ["contains"] = 1, ["startsWith"] = 1, ["endsWith"] = 1,
-    };
-
     static readonly HashSet<string> Macros = ["all", "exists", "exists_one", "map", "filter"];
 
     static readonly HashSet<string> Relations = ["==", "!=", "<", "<=", ">", ">="];
@@ -43,7 +32,7 @@ internal sealed class ExpressionParser
             throw new ExpressionException($"Unexpected '{parser.Current.Text}' after the end of the expression.", parser.Current.Position);
         }
 
-        CheckDepth(root, 1);
+        ExpressionTree.CheckDepth(root);
         return root;
     }
 
@@ -172,7 +161,7 @@ internal sealed class ExpressionParser
             return new ComprehensionNode(name.Position, name.Text, target, variable.Name, arguments[1]);
         }
 
-        CheckArity(name, arguments.Count, Methods, "method");
+        ExpressionFunctions.CheckCall(name, arguments.Count, method: true);
         return new CallNode(name.Position, name.Text, target, arguments);
     }
 
@@ -241,7 +230,7 @@ internal sealed class ExpressionParser
                 : throw new ExpressionException("has() takes one field selection, as in has(a.b).", token.Position);
         }
 
-        CheckArity(token, arguments.Count, Functions, "function");
+        ExpressionFunctions.CheckCall(token, arguments.Count, method: false);
         return new CallNode(token.Position, token.Text, null, arguments);
     }
 
@@ -306,51 +295,6 @@ internal sealed class ExpressionParser
             ? new LiteralNode(position, JsonValue.Create(number))
             : throw new ExpressionException($"The number {text} is out of range.", position);
     }
-
-    static void CheckArity(ExpressionToken name, int count, IReadOnlyDictionary<string, int> known, string kind)
-    {
-        if (!known.TryGetValue(name.Text, out int expected))
-        {
-            throw new ExpressionException($"Unknown {kind} '{name.Text}'; known: {string.Join(", ", known.Keys)}.", name.Position);
-        }
-
-        if (count != expected)
-        {
-            throw new ExpressionException($"{name.Text}() takes {expected} argument(s), not {count}.", name.Position);
-        }
-    }
-
-    /// <summary>
-    /// Left-associative chains (<c>a + b + c …</c>) grow the tree without nesting the parse; the evaluator recurses on
-    /// the tree, so its depth is bounded too. Stops descending once past the bound.
-    /// </summary>
-    static void CheckDepth(ExpressionNode node, int level)
-    {
-        if (level > CrewExpression.MaxDepth)
-        {
-            throw new ExpressionException($"The expression is nested more than {CrewExpression.MaxDepth} levels deep.", node.Position);
-        }
-
-        foreach (var child in Children(node))
-        {
-            CheckDepth(child, level + 1);
-        }
-    }
-
-    internal static IEnumerable<ExpressionNode> Children(ExpressionNode node) => node switch
-    {
-        FieldNode n => [n.Target],
-        IndexNode n => [n.Target, n.Index],
-        UnaryNode n => [n.Operand],
-        BinaryNode n => [n.Left, n.Right],
-        ConditionalNode n => [n.Condition, n.Then, n.Otherwise],
-        ListNode n => n.Items,
-        MapNode n => n.Entries.SelectMany(e => new[] { e.Key, e.Value }),
-        CallNode n => n.Target is null ? n.Arguments : [n.Target, .. n.Arguments],
-        HasNode n => [n.Target],
-        ComprehensionNode n => [n.Range, n.Body],
-        _ => [],
-    };
 
     ExpressionToken Advance()
     {

@@ -28,21 +28,21 @@ internal static partial class OfflineToolUse
 
         string text = messages.LastOrDefault(m => m.Role == ChatRole.User && m.Text.Contains(PromptSections.Task, StringComparison.Ordinal))?.Text
             ?? messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? string.Empty;
-        string task = OfflineChatClient.Reading(messages).Task;
+        string task = PromptReading.Of(messages).Task;
         var named = tools.Where(t => Regex.IsMatch(task, $@"(?<![A-Za-z0-9_-]){Regex.Escape(t.Name)}(?![A-Za-z0-9_-])")).OrderBy(t => task.IndexOf(t.Name, StringComparison.Ordinal)).FirstOrDefault();
         string? url = UrlIn().Match(task) is { Success: true } u ? u.Value.TrimEnd('.', ',', ')', ';', ':') : null;
         string? file = FileIn().Match(task) is { Success: true } f ? f.Groups[1].Value : null;
         AIFunctionDeclaration? chosen = named
             ?? (url is not null ? tools.FirstOrDefault(t => t.Name == Definitions.BuiltinTools.WebFetch) : null)
             ?? (file is not null ? tools.FirstOrDefault(t => t.Name == Definitions.BuiltinTools.FileRead) : null)
-            ?? (OfflineChatClient.Mentions(task, "list") && OfflineChatClient.Mentions(task, "files") ? tools.FirstOrDefault(t => t.Name == Definitions.BuiltinTools.ListFiles) : null);
+            ?? (OfflineText.Mentions(task, "list") && OfflineText.Mentions(task, "files") ? tools.FirstOrDefault(t => t.Name == Definitions.BuiltinTools.ListFiles) : null);
         if (chosen is null)
         {
             return null;
         }
 
         var arguments = ArgumentsFor(chosen.JsonSchema, task, url, file);
-        return new FunctionCallContent($"call_{OfflineChatClient.Seed(chosen.Name + text) & 0x7fffffff:x8}_t", chosen.Name, arguments);
+        return new FunctionCallContent($"call_{OfflineText.Seed(chosen.Name + text) & 0x7fffffff:x8}_t", chosen.Name, arguments);
     }
 
     static Dictionary<string, object?> ArgumentsFor(JsonElement schema, string task, string? url, string? file)
@@ -74,9 +74,9 @@ internal static partial class OfflineToolUse
                 "number" => given is not null && double.TryParse(given, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : numbers.TryDequeue(out string? n) && double.TryParse(n, NumberStyles.Float, CultureInfo.InvariantCulture, out double e) ? e : null,
                 "boolean" => given is not null ? given.Equals("true", StringComparison.OrdinalIgnoreCase) : null,
                 "string" => given
-                    ?? (OfflineChatClient.Mentions(name, "url") || OfflineChatClient.Mentions(name, "uri") ? url : null)
-                    ?? (OfflineChatClient.Mentions(name, "path") || OfflineChatClient.Mentions(name, "file") ? file : null)
-                    ?? (required.Contains(name) ? quoted ?? OfflineChatClient.FirstSentence(task) : null),
+                    ?? (OfflineText.Mentions(name, "url") || OfflineText.Mentions(name, "uri") ? url : null)
+                    ?? (OfflineText.Mentions(name, "path") || OfflineText.Mentions(name, "file") ? file : null)
+                    ?? (required.Contains(name) ? quoted ?? OfflineText.FirstSentence(task) : null),
                 _ => null,
             };
             if (value is not null)
@@ -122,9 +122,9 @@ internal static partial class OfflineToolUse
         var md = new StringBuilder("\n### From the tools\n\n");
         foreach (var (call, result) in results)
         {
-            string arguments = string.Join(", ", (call.Arguments ?? new Dictionary<string, object?>()).Select(a => $"{a.Key}: {OfflineChatClient.Trim(a.Value?.ToString() ?? "null", 80)}"));
+            string arguments = string.Join(", ", (call.Arguments ?? new Dictionary<string, object?>()).Select(a => $"{a.Key}: {OfflineText.Trim(a.Value?.ToString() ?? "null", 80)}"));
             md.Append(CultureInfo.InvariantCulture, $"{call.Name}({arguments}) answered:\n\n");
-            foreach (string line in OfflineChatClient.Trim(result.Trim(), 1500).Split('\n'))
+            foreach (string line in OfflineText.Trim(result.Trim(), 1500).Split('\n'))
             {
                 md.Append("> ").Append(line.TrimEnd()).Append('\n');
             }

@@ -12,10 +12,10 @@ namespace DurableCrews.Orchestration;
 internal static class ChildDeadline
 {
     /// <summary>The child's result, or <c>TimedOut</c> when the deadline passed first.</summary>
-    public static async Task<(bool TimedOut, T? Result)> CallAsync<T>(TaskOrchestrationContext context, string orchestrator, string instanceId, IReadOnlyList<string> descendants, object input, int? seconds, string what)
+    public static async Task<(bool TimedOut, T? Result)> CallAsync<T>(TaskOrchestrationContext context, ChildDeadlineRequest call)
     {
-        var child = context.CallSubOrchestratorAsync<T>(orchestrator, input, OrchestrationVersions.Child(context, instanceId));
-        if (seconds is not int limit)
+        var child = context.CallSubOrchestratorAsync<T>(call.Orchestrator, call.Input, OrchestrationVersions.Child(context, call.InstanceId));
+        if (call.Seconds is not int limit)
         {
             return (false, await child);
         }
@@ -29,7 +29,7 @@ internal static class ChildDeadline
         }
 
         await context.CallActivityAsync<bool>(
-            nameof(TerminateWorkActivity), new TerminateWorkRequest(instanceId, $"{what} exceeded its max_execution_time of {limit} s.", descendants), CrewOrchestrator.StoreOnlyRetry);
+            nameof(TerminateWorkActivity), new TerminateWorkRequest(call.InstanceId, $"{call.What} exceeded its max_execution_time of {limit} s.", call.Descendants), CrewOrchestrator.StoreOnlyRetry);
         try
         {
             return (false, await child);

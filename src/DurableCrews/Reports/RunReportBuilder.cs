@@ -18,6 +18,7 @@ public static class RunReportBuilder
         ArgumentNullException.ThrowIfNull(pricing);
         var start = output.StartedAt;
         double duration = Math.Max((output.FinishedAt - output.StartedAt).TotalSeconds, 0.001);
+        var flowItems = ForEachItemIndexes(flowSteps);
         var tasks = output.TasksOutput.Select(t => new TaskReport(
             t.Name,
             t.Agent,
@@ -32,7 +33,7 @@ public static class RunReportBuilder
             Math.Round(t.Waits.Concat(DelegationRecord.All(t.Delegations).SelectMany(d => d.Waits)).Sum(w => (w.EndedAt - w.StartedAt).TotalSeconds), 3),
             t.Raw.Length,
             t.Skipped,
-            t.Item)).ToList();
+            t.Item ?? (flowItems.TryGetValue(t.Name, out int item) ? item : null))).ToList();
 
         var work = output.TasksOutput.Where(t => t.Skipped is null).Select(t => (t.Agent, Task: true, Seconds: (t.FinishedAt - t.StartedAt).TotalSeconds, t.TokenUsage.TotalTokens - t.Delegations.Sum(d => d.TokenUsage.TotalTokens)))
             .Concat(output.TasksOutput.SelectMany(t => DelegationRecord.All(t.Delegations)).Select(d => (Agent: d.Coworker, Task: false, Seconds: (d.FinishedAt - d.StartedAt).TotalSeconds, d.TokenUsage.TotalTokens - d.Delegations.Sum(c => c.TokenUsage.TotalTokens))));
@@ -91,6 +92,24 @@ public static class RunReportBuilder
             Timeline = timeline,
             Steps = steps,
         };
+    }
+
+    /// <summary>
+    /// The names of a flow's <c>for_each</c> items among its task rows (<c>step[k]</c>, as its result names them),
+    /// each with its index; empty for a crew.
+    /// </summary>
+    static Dictionary<string, int> ForEachItemIndexes(IReadOnlyList<FlowStepRun>? flowSteps)
+    {
+        var indexes = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var run in (flowSteps ?? []).Where(s => s.ForEach))
+        {
+            for (int k = 0; k < run.Record.RunIds.Count; k++)
+            {
+                indexes[TaskOutput.ItemName(run.Record.Step, k)] = k;
+            }
+        }
+
+        return indexes;
     }
 
     static void AddDelegations(IReadOnlyList<DelegationRecord> delegations, int depth, DateTimeOffset start, List<TimelineBar> timeline)

@@ -65,8 +65,8 @@ public sealed class LoopAndFanOutReportTests : IDisposable
         ],
     };
 
-    static RunReport BuildFlowReport() => RunReportBuilder.Build(
-        FlowOutput(),
+    static RunReport BuildFlowReport(CrewOutput? output = null) => RunReportBuilder.Build(
+        output ?? FlowOutput(),
         new PricingOptions(),
         FlowStepRun.Walk(History, StepResults.ToDictionary(r => r.RunId), new HashSet<string> { "review" }, T0),
         new Dictionary<string, int> { ["draft"] = 3, ["review"] = 3, ["approve"] = 10 });
@@ -128,6 +128,23 @@ public sealed class LoopAndFanOutReportTests : IDisposable
         Assert.Equal(("review", 2, 3, 3), ((string)step["step"]!, (int)step["iteration"]!, (int)step["max_iterations"]!, (int)step["items"]!));
         var bar = json["timeline"]!.AsArray().Last(b => (string)b!["kind"]! == "item")!;
         Assert.Equal((2, 2), ((int)bar["item"]!, (int)bar["iteration"]!));
+    }
+
+    [Fact]
+    public void A_for_each_steps_task_rows_in_a_flow_report_carry_their_item_index_in_json()
+    {
+        // The flow's result names each item's entry step[k], as CompleteFlowActivity writes it.
+        string[] names = ["draft", "review[0]", "review[1]", "draft", "review[0]", "review[1]", "review[2]"];
+        var output = FlowOutput() with
+        {
+            TasksOutput = [.. StepResults.Select((r, i) => new TaskOutput { Name = names[i], Index = i, Description = "d", Agent = r.Crew, Raw = r.Raw, StartedAt = r.StartedAt, FinishedAt = r.FinishedAt })],
+        };
+
+        var report = BuildFlowReport(output);
+
+        Assert.Equal([null, 0, 1, null, 0, 1, 2], report.Tasks.Select(t => t.Item));
+        var json = JsonNode.Parse(CrewJson.ToBinary(report).ToString())!;
+        Assert.Equal([null, 0, 1, null, 0, 1, 2], json["tasks"]!.AsArray().Select(t => (int?)t!["item"]));
     }
 
     [Fact]

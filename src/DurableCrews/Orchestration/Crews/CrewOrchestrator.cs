@@ -111,7 +111,7 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
     {
         report(new CrewProgress { TasksTotal = plan.Tasks.Count, WorkInstance = $"{runId}/work" });
         var (timedOut, outcome) = await ChildDeadline.CallAsync<CrewWorkOutcome>(
-            context, nameof(CrewWorkOrchestrator), $"{runId}/work", InstanceTree.DescendantsOf(runId), new CrewWorkInput(runId, plan), plan.MaxExecutionTime, "The crew");
+            context, new ChildDeadlineRequest(nameof(CrewWorkOrchestrator), $"{runId}/work", new CrewWorkInput(runId, plan), InstanceTree.DescendantsOf(runId), "The crew") { Seconds = plan.MaxExecutionTime });
         return timedOut
             ? TasksOutcome.TimedOut(plan.MaxExecutionTime)
             : new TasksOutcome(outcome!.Status, outcome.Finished, outcome.Error, null);

@@ -216,7 +216,7 @@ internal sealed class TaskSequence
         if (!task.Inline || input.Item is not null)
         {
             return await ChildDeadline.CallAsync<AgentWorkSummary>(
-                context, nameof(AgentWorkOrchestrator), input.InstanceId, [$"{input.InstanceId}/"], input, task.MaxExecutionTime, $"Task '{task.Name}'");
+                context, new ChildDeadlineRequest(nameof(AgentWorkOrchestrator), input.InstanceId, input, [$"{input.InstanceId}/"], $"Task '{task.Name}'") { Seconds = task.MaxExecutionTime });
         }
 
         Action<AgentWorkProgress> report = progress => ReportProgress(task.Index, progress);

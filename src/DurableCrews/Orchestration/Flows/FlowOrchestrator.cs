@@ -29,7 +29,7 @@ public sealed class FlowOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
         {
             context.SetCustomStatus(new CrewProgress { TasksTotal = plan.Steps.Count, WorkInstance = $"{input.RunId}/work" });
             var (timedOut, finished) = await ChildDeadline.CallAsync<CrewWorkOutcome>(
-                context, nameof(FlowWorkOrchestrator), $"{input.RunId}/work", InstanceTree.DescendantsOf(input.RunId), new CrewRunInput(input.RunId), plan.MaxExecutionTime, "The flow");
+                context, new ChildDeadlineRequest(nameof(FlowWorkOrchestrator), $"{input.RunId}/work", new CrewRunInput(input.RunId), InstanceTree.DescendantsOf(input.RunId), "The flow") { Seconds = plan.MaxExecutionTime });
             outcome = timedOut
                 ? new CrewWorkOutcome(CrewRunStatus.TimedOut, null, $"The flow exceeded its max_execution_time of {plan.MaxExecutionTime} s; the steps that finished are kept.")
                 : finished!;
