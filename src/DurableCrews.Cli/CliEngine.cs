@@ -1,6 +1,7 @@
 using DurableCrews.Api;
 using DurableCrews.Cli.Engine;
 using DurableCrews.Definitions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace DurableCrews.Cli;
@@ -9,7 +10,7 @@ namespace DurableCrews.Cli;
 internal static class CliEngine
 {
     /// <summary>Starts the engine, or says why the settings keep it from starting.</summary>
-    public static async Task<CrewEngine?> StartAsync(CliContext cli, CancellationToken cancellationToken, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
+    public static async Task<CrewEngine?> StartAsync(CliContext cli, CancellationToken cancellationToken, ILoggerFactory? loggerFactory = null)
     {
         try
         {

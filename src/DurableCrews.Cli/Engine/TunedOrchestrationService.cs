@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using DurableTask.Core;
 using DurableTask.Core.Query;
 using Microsoft.Extensions.Logging;
@@ -23,7 +24,7 @@ internal sealed class TunedOrchestrationService :
     readonly int maxActivities;
     readonly int maxOrchestrations;
     readonly TimeSpan? renewEvery;
-    readonly System.Collections.Concurrent.ConcurrentDictionary<TaskActivityWorkItem, LockRenewal> renewals = new();
+    readonly ConcurrentDictionary<TaskActivityWorkItem, LockRenewal> renewals = new();
     readonly CancellationTokenSource stopping = new();
     readonly ActivityHandBack handBack;
     int activitiesInFlight;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using DurableCrews.Runs;
 using Microsoft.AspNetCore.Http;
@@ -27,7 +28,7 @@ public static class ApiHttp
     /// within one value it is the '/' of an instance id (<c>{runId}/t0</c>).
     /// </summary>
     static string RouteText(object? value) =>
-        (Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty).Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        (Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty).Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Writes an answer: status, Location, and the body as JSON (problems as <c>application/problem+json</c>).</summary>
     public static async Task WriteAsync(HttpResponse response, ApiResponse answer, CancellationToken cancellationToken = default)

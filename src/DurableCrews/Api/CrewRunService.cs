@@ -7,8 +7,10 @@ using DurableCrews.Orchestration.RateLimiting;
 using DurableCrews.Outbound;
 using DurableCrews.Runs;
 using DurableCrews.Storage;
+using DurableCrews.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 
 namespace DurableCrews.Api;
 
@@ -29,7 +31,7 @@ public sealed class CrewRunService
     readonly RunControl control;
 
     /// <summary>Creates the service.</summary>
-    public CrewRunService(DurableTaskClient client, RunStore runs, TimeProvider time, OutboundPolicies outbound, InFlightModelCalls inFlight, Microsoft.Extensions.Options.IOptions<QueueOptions> queues, Microsoft.Extensions.Options.IOptions<VersioningOptions> versioning)
+    public CrewRunService(DurableTaskClient client, RunStore runs, TimeProvider time, OutboundPolicies outbound, InFlightModelCalls inFlight, IOptions<QueueOptions> queues, IOptions<VersioningOptions> versioning)
     {
         ArgumentNullException.ThrowIfNull(versioning);
         startVersion = versioning.Value.StartVersion;
@@ -136,7 +138,7 @@ public sealed class CrewRunService
     {
         await client.ScheduleNewOrchestrationInstanceAsync(
             nameof(CrewOrchestrator), new CrewRunInput(run.RunId, CrewRunPlan.Of(run, etag, publishResults, storedBefore)), new StartOrchestrationOptions(run.RunId) { Version = startVersion }, cancellationToken).ConfigureAwait(false);
-        Telemetry.CrewTelemetry.RunStarted(run.Definition.Name);
+        CrewTelemetry.RunStarted(run.Definition.Name);
     }
 
     /// <summary>
@@ -290,7 +292,7 @@ public sealed class CrewRunService
     /// <summary>A new run id for a crew or flow: its name, the time, and a random suffix.</summary>
     internal static string NewRunId(string crew, DateTimeOffset now)
     {
-        string stamp = now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        string stamp = now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         string suffix = Guid.NewGuid().ToString("N")[..8];
         string prefix = crew.Length > 40 ? crew[..40] : crew;
         return $"{prefix}-{stamp}-{suffix}";

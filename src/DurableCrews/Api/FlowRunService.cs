@@ -6,6 +6,7 @@ using DurableCrews.Runs;
 using DurableCrews.Storage;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 
 namespace DurableCrews.Api;
 
@@ -21,7 +22,7 @@ public sealed class FlowRunService
     readonly string startVersion;
 
     /// <summary>Creates the service.</summary>
-    public FlowRunService(DurableTaskClient client, RunStore runs, TimeProvider time, Microsoft.Extensions.Options.IOptions<VersioningOptions> versioning)
+    public FlowRunService(DurableTaskClient client, RunStore runs, TimeProvider time, IOptions<VersioningOptions> versioning)
     {
         ArgumentNullException.ThrowIfNull(versioning);
         startVersion = versioning.Value.StartVersion;

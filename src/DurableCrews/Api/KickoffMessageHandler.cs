@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using DurableCrews.Definitions;
+using DurableCrews.Telemetry;
 
 namespace DurableCrews.Api;
 
@@ -30,7 +31,7 @@ public sealed class KickoffMessageHandler
     public async Task<KickoffOutcome> HandleAsync(string message, CancellationToken cancellationToken = default)
     {
         var outcome = await StartFromAsync(message, cancellationToken).ConfigureAwait(false);
-        Telemetry.CrewTelemetry.QueueKickoff(outcome.Kind.ToString());
+        CrewTelemetry.QueueKickoff(outcome.Kind.ToString());
         return outcome;
     }
 

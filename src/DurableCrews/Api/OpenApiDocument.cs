@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -108,7 +109,7 @@ public static partial class OpenApiDocument
     {
         var responses = new JsonObject();
         int success = route.Name is ApiRoutes.KickoffCrew or ApiRoutes.KickoffCrewBatch or ApiRoutes.TerminateRun or ApiRoutes.RaiseRunEvent or ApiRoutes.ReplayRun ? 202 : 200;
-        responses[success.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject { ["description"] = "Success.", ["content"] = new JsonObject { ["application/json"] = new JsonObject() } };
+        responses[success.ToString(CultureInfo.InvariantCulture)] = new JsonObject { ["description"] = "Success.", ["content"] = new JsonObject { ["application/json"] = new JsonObject() } };
         if (route.Name == ApiRoutes.KickoffCrew)
         {
             responses["200"] = new JsonObject { ["description"] = "The run ended within ?wait= seconds: its status and output." };

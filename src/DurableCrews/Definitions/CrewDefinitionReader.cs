@@ -1,4 +1,5 @@
 using DurableCrews.Models;
+using DurableCrews.Notifications;
 
 namespace DurableCrews.Definitions;
 
@@ -262,7 +263,7 @@ internal static class CrewDefinitionReader
     static string? Url(YamlFields fields, string key)
     {
         string? url = fields.String(key);
-        if (url is not null && !Notifications.WebhookTargets.TryParseUrl(url, out _))
+        if (url is not null && !WebhookTargets.TryParseUrl(url, out _))
         {
             fields.Problem(key, $"must be an http(s) URL that receives a POST, not '{url}'");
         }

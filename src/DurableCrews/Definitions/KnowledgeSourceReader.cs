@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace DurableCrews.Definitions;
@@ -98,7 +99,7 @@ internal static class KnowledgeSourceReader
         double threshold = defaults.ScoreThreshold;
         if (config.String("score_threshold") is { } text)
         {
-            if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out threshold) || threshold is < -1 or > 1)
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out threshold) || threshold is < -1 or > 1)
             {
                 config.Problem("score_threshold", $"must be a number from -1 to 1, not '{text}'");
                 threshold = defaults.ScoreThreshold;

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace DurableCrews.Models;
 
 /// <summary>
@@ -76,19 +78,19 @@ public sealed class ModelThrottledException : Exception
 
     /// <summary>Reads a <c>retry-after-ms</c> header; null when it is not a number of milliseconds.</summary>
     internal static TimeSpan? ParseRetryAfterMilliseconds(string? value) =>
-        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double milliseconds) && milliseconds >= 0
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double milliseconds) && milliseconds >= 0
             ? TimeSpan.FromMilliseconds(milliseconds)
             : null;
 
     /// <summary>Reads a <c>Retry-After</c> header: seconds or an HTTP date; null when it is neither.</summary>
     internal static TimeSpan? ParseRetryAfter(string? value, DateTimeOffset now)
     {
-        if (double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds))
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds))
         {
             return TimeSpan.FromSeconds(Math.Max(0, seconds));
         }
 
-        return DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var date)
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
             ? date > now ? date - now : TimeSpan.Zero
             : null;
     }

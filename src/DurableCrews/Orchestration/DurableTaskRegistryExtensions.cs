@@ -1,3 +1,4 @@
+using DurableCrews.Notifications;
 using DurableCrews.Orchestration.AgentWork;
 using DurableCrews.Orchestration.Crews;
 using DurableCrews.Orchestration.Flows;
@@ -30,7 +31,7 @@ public static class DurableTaskRegistryExtensions
             .AddActivity<FinishAgentWorkActivity>()
             .AddActivity<ToolCallActivity>()
             .AddActivity<TerminateWorkActivity>()
-            .AddActivity<Notifications.WebhookActivity>()
+            .AddActivity<WebhookActivity>()
             .AddActivity<PublishResultActivity>()
             .AddActivity<CompleteRunActivity>()
             .AddOrchestrator<EngineProbeOrchestrator>()

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using DurableCrews.Definitions;
 using DurableCrews.Runs;
 using DurableCrews.Storage;
@@ -41,7 +42,7 @@ public sealed class RunReportService
         }
 
         var history = (await runs.GetFlowStateAsync(runId, cancellationToken).ConfigureAwait(false))?.History ?? [];
-        var results = new System.Collections.Concurrent.ConcurrentDictionary<string, CrewOutput>(StringComparer.Ordinal);
+        var results = new ConcurrentDictionary<string, CrewOutput>(StringComparer.Ordinal);
         var reads = new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(history.SelectMany(h => h.RunIds).Distinct(StringComparer.Ordinal), reads, async (stepRun, token) =>
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Exporter;
@@ -28,7 +29,7 @@ public static class OtlpTelemetry
         }
 
         var protocol = configuration["OTEL_EXPORTER_OTLP_PROTOCOL"] is "http/protobuf" ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
-        int interval = int.TryParse(configuration["OTEL_METRIC_EXPORT_INTERVAL"], System.Globalization.CultureInfo.InvariantCulture, out int ms) && ms > 0 ? ms : 60_000;
+        int interval = int.TryParse(configuration["OTEL_METRIC_EXPORT_INTERVAL"], CultureInfo.InvariantCulture, out int ms) && ms > 0 ? ms : 60_000;
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(configuration["OTEL_SERVICE_NAME"] ?? "durablecrews"))
             .WithTracing(tracing => tracing

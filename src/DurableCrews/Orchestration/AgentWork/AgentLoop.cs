@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using DurableCrews.Notifications;
 using DurableCrews.Orchestration.Crews;
 using DurableCrews.Runs;
 using Microsoft.DurableTask;
@@ -256,7 +258,7 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
         {
             if (await calls[i] is { } error)
             {
-                failedTools[toolCalls[i].Index.ToString(System.Globalization.CultureInfo.InvariantCulture)] = error;
+                failedTools[toolCalls[i].Index.ToString(CultureInfo.InvariantCulture)] = error;
             }
         }
 
@@ -359,8 +361,8 @@ internal sealed class AgentLoop(TaskOrchestrationContext context, AgentWorkInput
     {
         if (input.StepWebhook is { } url)
         {
-            await Webhooks.SendAsync(context, new Notifications.WebhookRequest(
-                input.RunId, Notifications.WebhookEvent.Step, url, $"{input.InstanceId}#{turn}", input.TaskIndex, WorkKey: input.Key, Turn: turn));
+            await Webhooks.SendAsync(context, new WebhookRequest(
+                input.RunId, WebhookEvent.Step, url, $"{input.InstanceId}#{turn}", input.TaskIndex, WorkKey: input.Key, Turn: turn));
         }
     }
 

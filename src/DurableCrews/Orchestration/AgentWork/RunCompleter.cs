@@ -1,6 +1,7 @@
 using DurableCrews.Orchestration.Crews;
 using DurableCrews.Runs;
 using DurableCrews.Storage;
+using DurableCrews.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace DurableCrews.Orchestration.AgentWork;
@@ -45,7 +46,7 @@ public sealed class RunCompleter(RunStore runs, MemoryStore memory, TimeProvider
             FinishedAt = time.GetUtcNow(),
         };
         string blob = await runs.SaveResultAsync(result, cancellationToken).ConfigureAwait(false);
-        Telemetry.CrewTelemetry.RunEnded(result);
+        CrewTelemetry.RunEnded(result);
         if (crew.Memory || crew.Agents.Any(a => a.Memory == true))
         {
             await CompactMemoryAsync(crew.Name, cancellationToken).ConfigureAwait(false);

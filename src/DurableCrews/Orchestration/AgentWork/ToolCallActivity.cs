@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using DurableCrews.Runs;
 using DurableCrews.Storage;
+using DurableCrews.Telemetry;
 using DurableCrews.Tools;
 using Microsoft.DurableTask;
 
@@ -90,7 +92,7 @@ public sealed class ToolCallActivity : TaskActivity<ToolCallRequest, ToolCallOut
         int max = tools.MaxResultCharsOf(definition);
         bool truncated = result.Length > max;
         string given = truncated
-            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{result[..max]}\n\n[Result cut: the tool answered {result.Length:N0} characters and the first {max:N0} are shown. Ask for less (a narrower query, a part of the file) if you need the rest.]")
+            ? string.Create(CultureInfo.InvariantCulture, $"{result[..max]}\n\n[Result cut: the tool answered {result.Length:N0} characters and the first {max:N0} are shown. Ask for less (a narrower query, a part of the file) if you need the rest.]")
             : result;
         var record = new ToolCallRecord
         {
@@ -117,13 +119,13 @@ public sealed class ToolCallActivity : TaskActivity<ToolCallRequest, ToolCallOut
             // An earlier delivery of this attempt stored its result first; that one is kept.
         }
 
-        Telemetry.CrewTelemetry.ToolCalled(record.Tool, record.FinishedAt - record.StartedAt, cached ? "cached" : "succeeded");
+        CrewTelemetry.ToolCalled(record.Tool, record.FinishedAt - record.StartedAt, cached ? "cached" : "succeeded");
         return new ToolCallOutcome { Succeeded = true };
     }
 
     ToolCallOutcome Failed(string tool, DateTimeOffset started, ToolCallOutcome outcome)
     {
-        Telemetry.CrewTelemetry.ToolCalled(tool, time.GetUtcNow() - started, "failed");
+        CrewTelemetry.ToolCalled(tool, time.GetUtcNow() - started, "failed");
         return outcome;
     }
 }

@@ -2,6 +2,7 @@ using DurableCrews.Agents;
 using DurableCrews.Orchestration.Crews;
 using DurableCrews.Runs;
 using DurableCrews.Storage;
+using DurableCrews.Telemetry;
 
 namespace DurableCrews.Orchestration.AgentWork;
 
@@ -84,7 +85,7 @@ public sealed class WorkFinisher(RunStore runs, CrewMemory memory, TimeProvider 
         }
 
         string blob = await runs.SaveTaskOutputAsync(request.RunId, output, cancellationToken).ConfigureAwait(false);
-        Telemetry.CrewTelemetry.TaskFinished(crew.Name, output);
+        CrewTelemetry.TaskFinished(crew.Name, output);
         return new AgentWorkSummary(work.Key, work.TaskIndex, work.Agent, blob, usage);
     }
 

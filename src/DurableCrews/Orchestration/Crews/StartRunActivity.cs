@@ -1,5 +1,6 @@
 using DurableCrews.Api;
 using DurableCrews.Storage;
+using DurableCrews.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +27,7 @@ public sealed class StartRunActivity : TaskActivity<string, CrewRunPlan>
     public async Task<CrewRunPlan> ExecuteAsync(string runId, CancellationToken cancellationToken = default)
     {
         var (run, etag) = await runs.RequireRunVersionAsync(runId, cancellationToken).ConfigureAwait(false);
-        Telemetry.CrewTelemetry.RunStarted(run.Definition.Name);
+        CrewTelemetry.RunStarted(run.Definition.Name);
         return CrewRunPlan.Of(run, etag, queues.PublishResults);
     }
 }
