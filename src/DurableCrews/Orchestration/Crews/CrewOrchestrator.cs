@@ -12,13 +12,12 @@ namespace DurableCrews.Orchestration.Crews;
 /// </summary>
 public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSummary>
 {
-    /// <summary>Retries for the activities that only read and write blobs (storage hiccups).</summary>
     /// <summary>
     /// For activities that only read and write storage: a passing storage failure is tried again. Never for the model
     /// turn, whose failures are outcomes the orchestration retries per the agent's max_retry_limit; a second layer there
     /// would multiply the model calls.
     /// </summary>
-    internal static readonly TaskOptions StoreOnlyRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(1), backoffCoefficient: 2));
+    internal static readonly TaskOptions StoreOnlyRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 3, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2));
 
     /// <inheritdoc />
     public override async Task<CrewRunSummary> RunAsync(TaskOrchestrationContext context, CrewRunInput input)
