@@ -261,19 +261,7 @@ public sealed class CrewRunService
             throw new RunConflictException($"A run with id '{replayId}' exists already.", ex);
         }
 
-        for (int index = 0; index < from; index++)
-        {
-            if (await runs.GetTaskOutputAsync(runId, index, tasks[index].Name, cancellationToken).ConfigureAwait(false) is { } output)
-            {
-                // A for_each task's items first: its record, which lists them, says the task was decided.
-                foreach (var item in (await runs.GetItemOutputsAsync(runId, output, cancellationToken).ConfigureAwait(false)).OfType<TaskOutput>())
-                {
-                    await runs.SaveTaskOutputAsync(replayId, item, cancellationToken).ConfigureAwait(false);
-                }
-
-                await runs.SaveTaskOutputAsync(replayId, output, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await RunCopies.CopyTaskOutputsAsync(runs, runId, replayId, tasks, from, cancellationToken).ConfigureAwait(false);
 
         await StartAsync(replay, etag, storedBefore: from, cancellationToken).ConfigureAwait(false);
         return replayId;

@@ -128,12 +128,15 @@ public sealed class FlowRunService
     /// Starts a new run of an ended flow run's flow and inputs from run <paramref name="iteration"/> (the first by
     /// default) of <paramref name="fromStep"/>: on the state and with the results of the steps that had finished right
     /// before that run began (its snapshot), which are not run again; the flow then goes on from that step as it would.
+    /// A flow of crews with <c>depends_on</c> only keeps the results of every step that completed and does not depend
+    /// on <paramref name="fromStep"/>. What the new run keeps is copied into it before it starts, so the run replayed
+    /// may be deleted as soon as this returns.
     /// </summary>
     /// <returns>The new run id; null when there is no such run.</returns>
     /// <exception cref="CrewDefinitionException">The run is a crew run, the step is not one of the flow's, or the new run id is invalid.</exception>
     /// <exception cref="RunConflictException">
     /// The run is still running, keeps no snapshot of that step run (it never began, or the run was recorded before
-    /// snapshots were), or the new run id is taken.
+    /// snapshots were), a crew run it would keep has no stored result, or the new run id is taken.
     /// </exception>
     public async Task<string?> ReplayAsync(string runId, string fromStep, int iteration = 1, string? newRunId = null, CancellationToken cancellationToken = default)
     {
@@ -161,23 +164,31 @@ public sealed class FlowRunService
             throw new CrewDefinitionException(problems);
         }
 
-        var snapshot = await SnapshotAsync(flow, fromStep, iteration, cancellationToken).ConfigureAwait(false);
+        await RefuseRunningAsync(flow.RunId, cancellationToken).ConfigureAwait(false);
+        var (start, kept) = flow.Flow.UsesGraph()
+            ? await GraphStartAsync(flow, fromStep, iteration, cancellationToken).ConfigureAwait(false)
+            : await LinearStartAsync(flow, fromStep, iteration, cancellationToken).ConfigureAwait(false);
         string replayId = newRunId ?? CrewRunService.NewRunId(flow.Flow.Name, time.GetUtcNow());
+        var copy = await FlowReplayCopy.ReadAsync(runs, flow.RunId, replayId, start, kept, withSnapshots: flow.Flow.UsesGraph(), cancellationToken).ConfigureAwait(false);
         using var starting = runs.Starting.Begin(replayId);
         try
         {
-            await runs.SaveFlowAsync(flow with { RunId = replayId, CreatedAt = time.GetUtcNow(), TakesSnapshots = true, ReplayFrom = snapshot }, cancellationToken).ConfigureAwait(false);
+            await runs.SaveFlowAsync(flow with { RunId = replayId, CreatedAt = time.GetUtcNow(), TakesSnapshots = true, ReplayFrom = copy.Map(start) }, cancellationToken).ConfigureAwait(false);
         }
         catch (BlobConditionFailedException ex)
         {
             throw new RunConflictException($"A run with id '{replayId}' exists already.", ex);
         }
 
-        // The step runs finished before the snapshot, so that the replay's result lists them as the run replayed did.
-        var history = (await runs.GetFlowStateAsync(runId, cancellationToken).ConfigureAwait(false))?.History ?? [];
-        await runs.SaveFlowStateAsync(
-            new FlowStateRecord { RunId = replayId, State = snapshot.State, Iterations = snapshot.Iterations, Steps = snapshot.Steps, History = FlowGraphResume.Before(snapshot, history), UpdatedAt = time.GetUtcNow() },
-            cancellationToken).ConfigureAwait(false);
+        await copy.WriteAsync(cancellationToken).ConfigureAwait(false);
+        if (flow.Flow.UsesGraph())
+        {
+            // The step runs finished before the snapshot, so that the replay's result lists them as the run replayed did.
+            await runs.SaveFlowStateAsync(
+                new FlowStateRecord { RunId = replayId, State = start.State, Iterations = start.Iterations, Steps = copy.Map(start).Steps, History = kept.Select(copy.Map).ToList(), UpdatedAt = time.GetUtcNow() },
+                cancellationToken).ConfigureAwait(false);
+        }
+
         await ScheduleAsync(client, replayId, startVersion, cancellationToken).ConfigureAwait(false);
         return replayId;
     }
@@ -189,27 +200,39 @@ public sealed class FlowRunService
     /// <summary>How far back a replay of a replay looks for the snapshot of a step run it kept: the runs replayed before it, at most.</summary>
     const int MaxReplayHops = 16;
 
-    /// <summary>The snapshot a replay of <paramref name="flow"/> from run <paramref name="iteration"/> of <paramref name="step"/> starts from.</summary>
-    /// <exception cref="RunConflictException">The run is still running, or keeps no such snapshot.</exception>
-    async Task<FlowStepOrder> SnapshotAsync(FlowRunRecord flow, string step, int iteration, CancellationToken cancellationToken)
+    /// <summary>Refuses a replay of run <paramref name="runId"/> while it runs: what it keeps is not final yet.</summary>
+    /// <exception cref="RunConflictException">The run is still running.</exception>
+    async Task RefuseRunningAsync(string runId, CancellationToken cancellationToken)
     {
-        var instance = await client.GetInstanceAsync(flow.RunId, cancellationToken).ConfigureAwait(false);
+        var instance = await client.GetInstanceAsync(runId, cancellationToken).ConfigureAwait(false);
         if (instance is not null && RunViews.StatusOf(instance) is CrewRunStatus.Pending or CrewRunStatus.Running)
         {
-            throw new RunConflictException($"Run '{flow.RunId}' is still running; replay it once it has ended (or terminate it first).");
+            throw new RunConflictException($"Run '{runId}' is still running; replay it once it has ended (or terminate it first).");
         }
+    }
 
-        if (!flow.Flow.UsesGraph())
-        {
-            throw new RunConflictException($"Flow '{flow.Flow.Name}' runs its crews by depends_on only and keeps no state, so run '{flow.RunId}' cannot be replayed from a step; replay its step's crew run '{flow.StepRunId(step)}' with from_task instead.");
-        }
+    /// <summary>
+    /// Where a replay of a CrewAI-style flow run from run <paramref name="iteration"/> of <paramref name="step"/>
+    /// starts: the snapshot taken before it, and the step runs that had finished then, in the order they finished.
+    /// </summary>
+    /// <exception cref="RunConflictException">The run keeps no such snapshot.</exception>
+    async Task<(FlowStepOrder Start, IReadOnlyList<FlowStepRecord> Kept)> GraphStartAsync(FlowRunRecord flow, string step, int iteration, CancellationToken cancellationToken)
+    {
+        var snapshot = await SnapshotAsync(flow, step, iteration, cancellationToken).ConfigureAwait(false);
+        var history = (await runs.GetFlowStateAsync(flow.RunId, cancellationToken).ConfigureAwait(false))?.History ?? [];
+        return (snapshot, FlowGraphResume.Before(snapshot, history));
+    }
 
+    /// <summary>The snapshot a replay of <paramref name="flow"/> from run <paramref name="iteration"/> of <paramref name="step"/> starts from.</summary>
+    /// <exception cref="RunConflictException">The run keeps no such snapshot.</exception>
+    async Task<FlowStepOrder> SnapshotAsync(FlowRunRecord flow, string step, int iteration, CancellationToken cancellationToken)
+    {
         if (await runs.GetFlowSnapshotAsync(flow.RunId, step, iteration, cancellationToken).ConfigureAwait(false) is { } snapshot)
         {
             return snapshot;
         }
 
-        // A replay kept the step runs that had finished before its start: their snapshots are the run's that ran them.
+        // A replay recorded before replays copied what they kept: the snapshots of its kept step runs are the run's that ran them.
         var origin = flow.ReplayFrom;
         for (int hop = 0; hop < MaxReplayHops && origin is not null && origin.Steps.TryGetValue(step, out var kept) && kept.Iteration >= iteration; hop++)
         {
@@ -227,9 +250,68 @@ public sealed class FlowRunService
         }
 
         var ran = (await runs.GetFlowStateAsync(flow.RunId, cancellationToken).ConfigureAwait(false))?.Iterations ?? new Dictionary<string, int>();
-        string which = iteration == 1 ? $"Step '{step}' never ran in run '{flow.RunId}'" : $"Step '{step}' never began its run {iteration} in run '{flow.RunId}'";
+        throw NeverRan(flow.RunId, step, iteration, ran);
+    }
+
+    /// <summary>
+    /// Where a replay of a flow of crews with <c>depends_on</c> only from <paramref name="step"/> starts: that step and
+    /// every step depending on it, directly or not, run again; every other step that completed keeps its result.
+    /// Such a flow runs each step once, so there is no later run of a step to replay from.
+    /// </summary>
+    /// <exception cref="RunConflictException">The step never ran, or <paramref name="iteration"/> is not 1.</exception>
+    async Task<(FlowStepOrder Start, IReadOnlyList<FlowStepRecord> Kept)> LinearStartAsync(FlowRunRecord flow, string step, int iteration, CancellationToken cancellationToken)
+    {
+        var steps = flow.Flow.Steps;
+        var ran = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var each in steps)
+        {
+            if (await runs.GetRunAsync(flow.StepRunId(each.Name), cancellationToken).ConfigureAwait(false) is not null)
+            {
+                ran[each.Name] = 1;
+            }
+        }
+
+        if (iteration > 1 || !ran.ContainsKey(step))
+        {
+            throw NeverRan(flow.RunId, step, iteration, ran);
+        }
+
+        var again = new HashSet<string>([step], StringComparer.Ordinal);
+        for (bool grew = true; grew;)
+        {
+            grew = false;
+            foreach (var each in steps.Where(s => !again.Contains(s.Name) && s.DependsOn.Any(again.Contains)))
+            {
+                grew |= again.Add(each.Name);
+            }
+        }
+
+        var kept = new List<FlowStepRecord>();
+        foreach (var each in steps.Where(s => !again.Contains(s.Name) && ran.ContainsKey(s.Name)))
+        {
+            if (await runs.GetResultAsync(flow.StepRunId(each.Name), cancellationToken).ConfigureAwait(false) is { Status: CrewRunStatus.Completed })
+            {
+                kept.Add(new FlowStepRecord { Step = each.Name, RunIds = [flow.StepRunId(each.Name)] });
+            }
+        }
+
+        var start = new FlowStepOrder
+        {
+            RunId = flow.RunId,
+            Step = step,
+            State = [],
+            Steps = kept.ToDictionary(k => k.Step, StringComparer.Ordinal),
+            Iterations = kept.ToDictionary(k => k.Step, _ => 1, StringComparer.Ordinal),
+        };
+        return (start, kept);
+    }
+
+    /// <summary>The refusal of a replay from a run of a step that never began; <paramref name="ran"/> says how many times each step did.</summary>
+    static RunConflictException NeverRan(string runId, string step, int iteration, IReadOnlyDictionary<string, int> ran)
+    {
+        string which = iteration == 1 ? $"Step '{step}' never ran in run '{runId}'" : $"Step '{step}' never began its run {iteration} in run '{runId}'";
         string steps = ran.Count == 0 ? "no step finished" : "the steps that ran: " + string.Join(", ", ran.Select(r => r.Value == 1 ? r.Key : $"{r.Key} ({r.Value} times)"));
-        throw new RunConflictException($"{which} ({steps}), so there is nothing to replay it from.");
+        return new RunConflictException($"{which} ({steps}), so there is nothing to replay it from.");
     }
 
     /// <summary>Starts the orchestration of a flow run whose request is stored, on <paramref name="version"/>.</summary>

@@ -20,7 +20,11 @@ public sealed record FlowRunRecord
     /// <summary>Whether a snapshot is stored before each run of a step (<see cref="Orchestration.Flows.FlowSnapshots"/>), so that the run can be replayed from a step; false for runs recorded before snapshots were.</summary>
     public bool TakesSnapshots { get; init; }
 
-    /// <summary>For a replay from a step: the snapshot of the run replayed taken right before that step's run; null for a run from the start.</summary>
+    /// <summary>
+    /// For a replay from a step: the snapshot of the run replayed (its <c>RunId</c>) taken right before that step's run,
+    /// naming the replay's own copies of the step runs it keeps; for a flow of crews with <c>depends_on</c> only, which
+    /// takes no snapshots, the steps it keeps. Null for a run from the start.
+    /// </summary>
     public Orchestration.Flows.FlowStepOrder? ReplayFrom { get; init; }
 
     /// <summary>The run id of one step.</summary>

@@ -11,7 +11,7 @@ namespace DurableCrews.Tests.Flows;
 public sealed class FlowReplayTests
 {
     /// <summary><see cref="Picked"/> with a third step, publish, after write.</summary>
-    static FlowDefinition ChainFlow() => Parse(Picked + "\n  publish: { crew: publish }", PickedCrews(Crew("publish")));
+    internal static FlowDefinition ChainFlow() => Parse(Picked + "\n  publish: { crew: publish }", PickedCrews(Crew("publish")));
 
     /// <summary>Runs <paramref name="flow"/> as <paramref name="runId"/> to its end, then replays it from <paramref name="step"/> as <c>{runId}-replay</c> and waits for that.</summary>
     static async Task<(RunView Source, RunView Replay)> RunAndReplayAsync(EngineHarness harness, FlowDefinition flow, string runId, string step, int iteration = 1)

@@ -2,8 +2,8 @@ namespace DurableCrews.Orchestration.Flows;
 
 /// <summary>
 /// Where a replay of a CrewAI-style flow starts: right before one run of a step began in the run replayed (its
-/// <see cref="FlowStepOrder"/>). The step runs that had finished then are not run again (their results are read
-/// from the run replayed); that step, and any step running alongside it then, start the replay.
+/// <see cref="FlowStepOrder"/>). The step runs that had finished then are not run again (their results were copied
+/// into the replay as it started); that step, and any step running alongside it then, start the replay.
 /// </summary>
 public sealed record FlowGraphResume
 {

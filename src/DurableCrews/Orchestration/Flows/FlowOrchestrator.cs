@@ -49,10 +49,13 @@ public sealed class FlowOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
     internal static Task<CrewWorkOutcome> RunAnyAsync(TaskOrchestrationContext context, string runId, FlowPlan plan) =>
         plan.Graph is { } graph ? FlowGraphRun.RunAsync(context, runId, graph) : RunStepsAsync(context, runId, plan);
 
-    /// <summary>Runs the steps: each as soon as its dependencies have finished; after a failure, no new step starts.</summary>
+    /// <summary>
+    /// Runs the steps: each as soon as its dependencies have finished; after a failure, no new step starts. A replay's
+    /// kept steps (<see cref="FlowPlan.Kept"/>) have finished already.
+    /// </summary>
     internal static async Task<CrewWorkOutcome> RunStepsAsync(TaskOrchestrationContext context, string runId, FlowPlan plan)
     {
-        var done = new List<string>();
+        var done = new List<string>(plan.Kept ?? []);
         var running = new Dictionary<string, (string RunId, Task<CrewRunSummary> Run)>(StringComparer.Ordinal);
         string? failure = null;
         long tokens = 0;

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace DurableCrews.Orchestration.Flows;
 
 /// <summary>What the flow orchestrator needs to schedule a flow: step names and dependencies, no texts.</summary>
@@ -12,4 +14,12 @@ public sealed record FlowPlan(string Flow, IReadOnlyList<FlowPlannedStep> Steps,
     /// <c>depends_on</c> only, which runs as flows always have (and as plans recorded before this existed read).
     /// </summary>
     public FlowGraph? Graph { get; init; }
+
+    /// <summary>
+    /// For a replay of a flow of crews with <c>depends_on</c> only: the steps whose results it keeps (copied into it
+    /// when it started), which count as finished and do not run; null otherwise, and then not written, so that a run
+    /// from the start records the plan as runs always have.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Kept { get; init; }
 }

@@ -31,6 +31,7 @@ public sealed class StartFlowActivity : TaskActivity<string, FlowPlan>
         return new FlowPlan(run.Flow.Name, run.Flow.Steps.Select(s => new FlowPlannedStep(s.Name, s.Crew?.Name ?? s.Name, s.DependsOn)).ToList(), run.Flow.MaxExecutionTime, queues.PublishResults)
         {
             Graph = run.Flow.UsesGraph() ? await GraphAsync(run, cancellationToken).ConfigureAwait(false) : null,
+            Kept = run.ReplayFrom is { } replay && !run.Flow.UsesGraph() ? run.Flow.Steps.Select(s => s.Name).Where(replay.Steps.ContainsKey).ToList() : null,
         };
     }
 
