@@ -9,7 +9,7 @@ namespace DurableCrews.Storage;
 /// transcripts, files, result, and a flow's request and state. Orchestrations pass run ids and blob names; the
 /// contents stay here.
 /// </summary>
-public sealed partial class RunStore
+public sealed class RunStore
 {
     const int MaxCachedRequests = 256;
 
@@ -338,6 +338,40 @@ public sealed partial class RunStore
         var runBlobs = await blobs.DeleteUnderAsync(BlobNames.RunsContainer, [$"{RunBlobs.Checked(runId)}/", $"{runId}."], cancellationToken).ConfigureAwait(false);
         var memory = await blobs.DeleteUnderAsync(BlobNames.MemoryContainer, [$"runs/{runId}/", $"runs/{runId}."], cancellationToken).ConfigureAwait(false);
         return runBlobs.Count + memory.Count;
+    }
+
+    // A for_each task's record is written once, before its first item starts, and not again while its items run; a run id
+    // started again (after a delete) has a new request, so a record kept with the ETag of its run's request is that record.
+    readonly ConcurrentDictionary<(string Name, string RunETag), TaskOutput> itemLists = new();
+
+    /// <summary>
+    /// Reads the record of a <c>for_each</c> task (<see cref="TaskOutput.Items"/>) for the work of one of its items. Within
+    /// a <see cref="ReadRunsOnce"/> scope told the ETag of the run's request, a record this store read before under that
+    /// ETag is handed back without asking the store: the begin and the finish of an item, and the items after it on this
+    /// worker, read it once between them instead of once each.
+    /// </summary>
+    /// <returns>The record; null when the task has none stored.</returns>
+    public async Task<TaskOutput?> GetItemListAsync(string runId, int index, string task, CancellationToken cancellationToken = default)
+    {
+        string name = RunBlobs.TaskBlob(runId, index, task);
+        string? runETag = readOnce.Value is { KnownRunId: { } known, KnownRunETag: { } etag } && known == runId ? etag : null;
+        if (runETag is not null && itemLists.TryGetValue((name, runETag), out var kept))
+        {
+            return kept;
+        }
+
+        var record = await ReadAsync<TaskOutput>(name, cancellationToken).ConfigureAwait(false);
+        if (runETag is not null && record?.Items is not null)
+        {
+            if (itemLists.Count >= MaxCachedRequests)
+            {
+                itemLists.Clear();
+            }
+
+            itemLists[(name, runETag)] = record;
+        }
+
+        return record;
     }
 
     async Task<T?> ReadAsync<T>(string name, CancellationToken cancellationToken)
