@@ -186,7 +186,7 @@ public sealed class FlowRunService
             // The step runs finished before the snapshot, so that the replay's result lists them as the run replayed did.
             await runs.SaveFlowStateAsync(
                 new FlowStateRecord { RunId = replayId, State = start.State, Iterations = start.Iterations, Steps = copy.Map(start).Steps, History = kept.Select(copy.Map).ToList(), UpdatedAt = time.GetUtcNow() },
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         await ScheduleAsync(client, replayId, startVersion, cancellationToken).ConfigureAwait(false);

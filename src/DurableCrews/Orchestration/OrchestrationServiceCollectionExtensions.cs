@@ -29,6 +29,7 @@ public static class OrchestrationServiceCollectionExtensions
         services.TryAddTransient<StartFlowActivity>();
         services.TryAddTransient<StartFlowStepActivity>();
         services.TryAddTransient<BeginFlowStepActivity>();
+        services.TryAddSingleton<FlowStateCache>();
         services.TryAddTransient<FinishFlowStepActivity>();
         services.TryAddTransient<CompleteFlowActivity>();
         services.TryAddTransient<PublishResultActivity>();

@@ -43,7 +43,8 @@ public sealed class AzureBlobStore : IBlobStore
             var response = await blob.UploadAsync(content, options, cancellationToken).ConfigureAwait(false);
             return response.Value.ETag.ToString();
         }
-        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+        catch (RequestFailedException ex) when (ex.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed
+            || (ex.Status == (int)HttpStatusCode.NotFound && condition?.IfMatch is not null))
         {
             throw new BlobConditionFailedException(container, name, ex);
         }

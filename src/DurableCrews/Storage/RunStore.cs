@@ -153,11 +153,14 @@ public sealed class RunStore
     public Task<FlowRunRecord?> GetFlowAsync(string runId, CancellationToken cancellationToken = default) =>
         ReadAsync<FlowRunRecord>(RunBlobs.FlowBlob(runId), cancellationToken);
 
-    /// <summary>Writes a flow run's state, replacing what was there.</summary>
-    public Task SaveFlowStateAsync(Orchestration.Flows.FlowStateRecord state, CancellationToken cancellationToken = default)
+    /// <summary>Writes a flow run's state, replacing what was there; with <paramref name="ifMatch"/>, only while its blob has that ETag.</summary>
+    /// <returns>The ETag of the state's blob.</returns>
+    /// <exception cref="BlobConditionFailedException">The blob does not have the ETag <paramref name="ifMatch"/>.</exception>
+    public Task<string> SaveFlowStateAsync(Orchestration.Flows.FlowStateRecord state, string? ifMatch = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return blobs.PutAsync(BlobNames.RunsContainer, RunBlobs.FlowStateBlob(state.RunId), CrewJson.ToBinary(state), null, cancellationToken);
+        var condition = ifMatch is null ? null : BlobCondition.IfUnchanged(ifMatch);
+        return blobs.PutAsync(BlobNames.RunsContainer, RunBlobs.FlowStateBlob(state.RunId), CrewJson.ToBinary(state), condition, cancellationToken);
     }
 
     /// <summary>Reads a flow run's state; null before its first step has finished, or for a flow without state.</summary>
@@ -183,7 +186,9 @@ public sealed class RunStore
     public async Task<string> SaveRunAsync(RunRecord run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        if (await blobs.GetETagAsync(BlobNames.RunsContainer, RunBlobs.FlowBlob(run.RunId), cancellationToken).ConfigureAwait(false) is not null)
+        // A flow's step run ('.' in its id) cannot have a flow's id: a '.' is never in one (DefinitionNames.IsValidRunReference).
+        if (!run.RunId.Contains('.', StringComparison.Ordinal)
+            && await blobs.GetETagAsync(BlobNames.RunsContainer, RunBlobs.FlowBlob(run.RunId), cancellationToken).ConfigureAwait(false) is not null)
         {
             throw new BlobConditionFailedException($"A flow run with id '{run.RunId}' exists already.");
         }

@@ -15,19 +15,23 @@ namespace DurableCrews.Orchestration.Flows;
 /// Expressions run here rather than in the orchestrator so that the steps' outputs they read stay out of its history;
 /// the answer is recorded in the history like any activity's, so a replay takes the same route. When the order asks,
 /// it then begins the runs of the steps that listen to what the step fired, on the new state, so that a loop's next
-/// iteration starts without an activity of its own.
+/// iteration starts without an activity of its own. The flow's request and the state it last wrote are kept on the worker
+/// (<see cref="FlowStateCache"/>), so that the next finish of the flow there reads neither back unless another writer
+/// changed the state.
 /// </summary>
 public sealed class FinishFlowStepActivity : TaskActivity<FlowStepOrder, FlowStepEnd>
 {
     readonly RunStore runs;
     readonly BeginFlowStepActivity begin;
+    readonly FlowStateCache written;
     readonly TimeProvider time;
 
     /// <summary>Creates the activity.</summary>
-    public FinishFlowStepActivity(RunStore runs, BeginFlowStepActivity begin, TimeProvider time)
+    public FinishFlowStepActivity(RunStore runs, BeginFlowStepActivity begin, FlowStateCache written, TimeProvider time)
     {
         this.runs = runs;
         this.begin = begin;
+        this.written = written;
         this.time = time;
     }
 
@@ -39,9 +43,34 @@ public sealed class FinishFlowStepActivity : TaskActivity<FlowStepOrder, FlowSte
     public async Task<FlowStepEnd> ExecuteAsync(FlowStepOrder order, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(order);
-        var finished = order.Finished ?? throw new ArgumentException("The finished step run is missing.", nameof(order));
-        var flow = await runs.GetFlowAsync(order.RunId, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Flow run '{order.RunId}' has no stored request.");
+        _ = order.Finished ?? throw new ArgumentException("The finished step run is missing.", nameof(order));
+        if (written.Find(order.RunId) is { } kept)
+        {
+            try
+            {
+                return await FinishAsync(order, kept.Flow, kept.State, kept.ETag, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is BlobConditionFailedException or FlowStepException or InvalidOperationException)
+            {
+                // The state is not what this worker wrote (or the request kept with it no longer fits): read both.
+                written.Forget(order.RunId);
+            }
+        }
+
+        var reading = runs.GetFlowAsync(order.RunId, cancellationToken);
+        var stored = runs.GetFlowStateAsync(order.RunId, cancellationToken);
+        await Task.WhenAll(reading, stored).ConfigureAwait(false);
+        var flow = await reading.ConfigureAwait(false) ?? throw new InvalidOperationException($"Flow run '{order.RunId}' has no stored request.");
+        return await FinishAsync(order, flow, await stored.ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Finishes the step on the flow's request and its state as stored (none before its first finish); with
+    /// <paramref name="storedETag"/>, the state is written only while its blob still has that ETag.
+    /// </summary>
+    async Task<FlowStepEnd> FinishAsync(FlowStepOrder order, FlowRunRecord flow, FlowStateRecord? stored, string? storedETag, CancellationToken cancellationToken)
+    {
+        var finished = order.Finished!;
         var step = flow.Flow.Steps.Single(s => s.Name == order.Step);
         var steps = new Dictionary<string, FlowStepRecord>(order.Steps, StringComparer.Ordinal) { [step.Name] = finished };
         var variables = FlowVariables.WithResult(await FlowVariables.BuildAsync(runs, flow, order.State, steps, cancellationToken).ConfigureAwait(false), step.Name);
@@ -69,7 +98,7 @@ public sealed class FinishFlowStepActivity : TaskActivity<FlowStepOrder, FlowSte
             labels.Add(label);
         }
 
-        await SaveAsync(order, finished with { Labels = labels }, state, steps, cancellationToken).ConfigureAwait(false);
+        await SaveAsync(flow, order, finished with { Labels = labels }, state, steps, stored, storedETag, cancellationToken).ConfigureAwait(false);
         var begun = order.BeginsNext ? await BeginListenersAsync(flow, order with { State = state, Steps = steps }, [step.Name, .. labels], variables, cancellationToken).ConfigureAwait(false) : [];
         return new FlowStepEnd(state, labels) { Begun = begun };
     }
@@ -143,15 +172,13 @@ public sealed class FinishFlowStepActivity : TaskActivity<FlowStepOrder, FlowSte
         }
     }
 
-    async Task SaveAsync(FlowStepOrder order, FlowStepRecord finished, JsonObject state, Dictionary<string, FlowStepRecord> steps, CancellationToken cancellationToken)
+    async Task SaveAsync(FlowRunRecord flow, FlowStepOrder order, FlowStepRecord finished, JsonObject state, Dictionary<string, FlowStepRecord> steps, FlowStateRecord? stored, string? storedETag, CancellationToken cancellationToken)
     {
-        var stored = await runs.GetFlowStateAsync(order.RunId, cancellationToken).ConfigureAwait(false);
-
         // A redelivered finish finds its own run recorded already and does not list it twice.
         var history = (stored?.History ?? []).Where(r => r.Step != finished.Step || r.Iteration != finished.Iteration).Append(finished).ToList();
         steps[finished.Step] = finished;
-        await runs.SaveFlowStateAsync(
-            new FlowStateRecord { RunId = order.RunId, State = state, Iterations = order.Iterations, Steps = steps, History = history, UpdatedAt = time.GetUtcNow() },
-            cancellationToken).ConfigureAwait(false);
+        var record = new FlowStateRecord { RunId = order.RunId, State = state, Iterations = order.Iterations, Steps = steps, History = history, UpdatedAt = time.GetUtcNow() };
+        string etag = await runs.SaveFlowStateAsync(record, storedETag, cancellationToken).ConfigureAwait(false);
+        written.Remember(flow, record, etag);
     }
 }
