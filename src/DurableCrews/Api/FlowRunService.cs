@@ -165,11 +165,12 @@ public sealed class FlowRunService
         }
 
         await RefuseRunningAsync(flow.RunId, cancellationToken).ConfigureAwait(false);
-        var (start, kept) = flow.Flow.UsesGraph()
+        bool graph = flow.Flow.UsesGraph();
+        var (start, kept) = graph
             ? await GraphStartAsync(flow, fromStep, iteration, cancellationToken).ConfigureAwait(false)
             : await LinearStartAsync(flow, fromStep, iteration, cancellationToken).ConfigureAwait(false);
         string replayId = newRunId ?? CrewRunService.NewRunId(flow.Flow.Name, time.GetUtcNow());
-        var copy = await FlowReplayCopy.ReadAsync(runs, flow.RunId, replayId, start, kept, withSnapshots: flow.Flow.UsesGraph(), cancellationToken).ConfigureAwait(false);
+        var copy = await FlowReplayCopy.ReadAsync(runs, flow.RunId, replayId, start, kept, withSnapshots: graph, cancellationToken).ConfigureAwait(false);
         using var starting = runs.Starting.Begin(replayId);
         try
         {
@@ -181,7 +182,7 @@ public sealed class FlowRunService
         }
 
         await copy.WriteAsync(cancellationToken).ConfigureAwait(false);
-        if (flow.Flow.UsesGraph())
+        if (graph)
         {
             // The step runs finished before the snapshot, so that the replay's result lists them as the run replayed did.
             await runs.SaveFlowStateAsync(
@@ -196,9 +197,6 @@ public sealed class FlowRunService
     /// <summary>Whether <paramref name="runId"/> is a flow run.</summary>
     public async Task<bool> IsFlowRunAsync(string runId, CancellationToken cancellationToken = default) =>
         await runs.GetFlowAsync(runId, cancellationToken).ConfigureAwait(false) is not null;
-
-    /// <summary>How far back a replay of a replay looks for the snapshot of a step run it kept: the runs replayed before it, at most.</summary>
-    const int MaxReplayHops = 16;
 
     /// <summary>Refuses a replay of run <paramref name="runId"/> while it runs: what it keeps is not final yet.</summary>
     /// <exception cref="RunConflictException">The run is still running.</exception>
@@ -230,18 +228,6 @@ public sealed class FlowRunService
         if (await runs.GetFlowSnapshotAsync(flow.RunId, step, iteration, cancellationToken).ConfigureAwait(false) is { } snapshot)
         {
             return snapshot;
-        }
-
-        // A replay recorded before replays copied what they kept: the snapshots of its kept step runs are the run's that ran them.
-        var origin = flow.ReplayFrom;
-        for (int hop = 0; hop < MaxReplayHops && origin is not null && origin.Steps.TryGetValue(step, out var kept) && kept.Iteration >= iteration; hop++)
-        {
-            if (await runs.GetFlowSnapshotAsync(origin.RunId, step, iteration, cancellationToken).ConfigureAwait(false) is { } earlier)
-            {
-                return earlier;
-            }
-
-            origin = (await runs.GetFlowAsync(origin.RunId, cancellationToken).ConfigureAwait(false))?.ReplayFrom;
         }
 
         if (!flow.TakesSnapshots)
