@@ -1,3 +1,4 @@
+using DurableCrews.Orchestration.Flows;
 using DurableCrews.Runs;
 
 namespace DurableCrews.Orchestration;
@@ -9,4 +10,11 @@ namespace DurableCrews.Orchestration;
 /// <param name="FinishedTasks">The tasks that finished; null for every task whose output is stored.</param>
 /// <param name="Error">Why it failed or timed out.</param>
 /// <param name="RunETag">The ETag of the run's stored request, when the run's plan gave it.</param>
-public sealed record CompleteRunRequest(string RunId, CrewRunStatus Status, DateTimeOffset StartedAt, IReadOnlyList<int>? FinishedTasks, string? Error = null, string? RunETag = null);
+public sealed record CompleteRunRequest(string RunId, CrewRunStatus Status, DateTimeOffset StartedAt, IReadOnlyList<int>? FinishedTasks, string? Error = null, string? RunETag = null)
+{
+    /// <summary>
+    /// For the crew run of a flow step that runs alone in its flow: once the run has completed, finish the step too (as
+    /// <see cref="FinishFlowStepActivity"/> does) and return its end in <see cref="CrewRunSummary.StepEnd"/>.
+    /// </summary>
+    public FlowStepOrder? FinishStep { get; init; }
+}

@@ -30,11 +30,17 @@ public static class OrchestrationVersions
     /// </summary>
     public const string InlineStepCrews = "4";
 
+    /// <summary>
+    /// As <see cref="InlineStepCrews"/>, and when such a run is the only step of the flow running, the activity that
+    /// completes it (its last task's turn) finishes the step too, so a loop's iteration is its crew run's activities alone.
+    /// </summary>
+    public const string StepFinishedWithRun = "5";
+
     /// <summary>The version new runs start on, and the newest this build runs. host.json's <c>defaultVersion</c> names it too.</summary>
-    public const string Current = InlineStepCrews;
+    public const string Current = StepFinishedWithRun;
 
     /// <summary>Every version this build runs, oldest first.</summary>
-    public static IReadOnlyList<string> All { get; } = [SeparateBeginAndFinish, FoldedWork, FoldedFlowSteps, InlineStepCrews];
+    public static IReadOnlyList<string> All { get; } = [SeparateBeginAndFinish, FoldedWork, FoldedFlowSteps, InlineStepCrews, StepFinishedWithRun];
 
     /// <summary>Whether agent work started by an orchestration of <paramref name="version"/> is folded into its turns.</summary>
     public static bool FoldsWork(string? version) => version != SeparateBeginAndFinish;
@@ -44,6 +50,9 @@ public static class OrchestrationVersions
 
     /// <summary>Whether a flow of <paramref name="version"/> runs a step's one crew run in its own orchestration when it can.</summary>
     public static bool RunsStepCrewsInline(string? version) => version is { Length: > 0 } and not (SeparateBeginAndFinish or FoldedWork or FoldedFlowSteps);
+
+    /// <summary>Whether a flow of <paramref name="version"/> has the completion of a step's inline crew run finish the step, when it runs alone.</summary>
+    public static bool FinishesStepsWithRuns(string? version) => RunsStepCrewsInline(version) && version != InlineStepCrews;
 
     /// <summary>The options of a child orchestration <paramref name="instanceId"/>, which keeps the version of the run that starts it.</summary>
     public static SubOrchestrationOptions Child(TaskOrchestrationContext context, string instanceId)

@@ -18,6 +18,9 @@ internal sealed class RunReadScope
     /// <summary>Works read or written in this scope, by blob name.</summary>
     public ConcurrentDictionary<string, AgentWorkState> Works { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Run results written in this scope, by run id: the flow step a run's completion finishes reads its result back.</summary>
+    public ConcurrentDictionary<string, CrewOutput> Results { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Works begun in this scope and not written yet, by blob name.</summary>
     public ConcurrentDictionary<string, AgentWorkState> Staged { get; } = new(StringComparer.Ordinal);
 

@@ -328,12 +328,19 @@ public sealed class RunStore
         ArgumentNullException.ThrowIfNull(output);
         await blobs.PutAsync(BlobNames.RunsContainer, RunBlobs.ResultMarkdownBlob(output.RunId), BinaryData.FromString(CrewOutputMarkdown.Render(output)), cancellationToken: cancellationToken).ConfigureAwait(false);
         await blobs.PutAsync(BlobNames.RunsContainer, RunBlobs.ResultBlob(output.RunId), CrewJson.ToBinary(output), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (readOnce.Value is { } scope)
+        {
+            scope.Results[output.RunId] = output;
+        }
+
         return RunBlobs.ResultBlob(output.RunId);
     }
 
-    /// <summary>Reads a run's result; null until the run has ended.</summary>
-    public Task<CrewOutput?> GetResultAsync(string runId, CancellationToken cancellationToken = default) =>
-        ReadAsync<CrewOutput>(RunBlobs.ResultBlob(runId), cancellationToken);
+    /// <summary>Reads a run's result; null until the run has ended. Within a <see cref="ReadRunsOnce"/> scope a result it wrote is handed back.</summary>
+    public async Task<CrewOutput?> GetResultAsync(string runId, CancellationToken cancellationToken = default) =>
+        readOnce.Value is { } scope && scope.Results.TryGetValue(runId, out var written)
+            ? written
+            : await ReadAsync<CrewOutput>(RunBlobs.ResultBlob(runId), cancellationToken).ConfigureAwait(false);
 
     /// <summary>Deletes every blob of a run (and of a flow's step runs) and returns how many there were.</summary>
     public async Task<int> DeleteRunAsync(string runId, CancellationToken cancellationToken = default)

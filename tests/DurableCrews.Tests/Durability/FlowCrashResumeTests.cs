@@ -170,6 +170,21 @@ public sealed class FlowCrashResumeTests(Azurite azurite) : IDisposable
     }
 
     /// <summary>
+    /// And across the one after: a loop started on version 4 finishes each iteration with an activity of its own after
+    /// its crew run's turn, and a loop started on version 5, whose steps each run alone, has each turn that completes an
+    /// iteration's crew run finish the step too (and begin the next iteration), so an iteration is its one turn.
+    /// </summary>
+    [Fact]
+    public async Task A_loop_started_on_version_4_finishes_each_step_by_its_own_activity_and_a_loop_on_version_5_in_the_turn_that_completes_its_crew_run()
+    {
+        var (oldRun, newRun) = await RunLoopsAcrossDeployAsync(OrchestrationVersions.InlineStepCrews, OrchestrationVersions.StepFinishedWithRun);
+
+        string[] turnThenFinish = [nameof(DurableCrews.Orchestration.AgentWork.AgentTurnActivity), nameof(FinishFlowStepActivity)];
+        Assert.Equal([nameof(StartFlowActivity), nameof(BeginFlowStepActivity), .. Enumerable.Repeat(turnThenFinish, 5).SelectMany(a => a), nameof(CompleteFlowActivity)], oldRun.Activities);
+        Assert.Equal([nameof(StartFlowActivity), nameof(BeginFlowStepActivity), .. Enumerable.Repeat(nameof(DurableCrews.Orchestration.AgentWork.AgentTurnActivity), 5), nameof(CompleteFlowActivity)], newRun.Activities);
+    }
+
+    /// <summary>
     /// Starts the loop on <paramref name="oldVersion"/>, kills serve while its third iteration's model call is in
     /// flight, starts serve again (new runs on <paramref name="newVersion"/>) and a second loop on it, and checks that both
     /// complete, each on its own version, with no finished iteration's model call made again.

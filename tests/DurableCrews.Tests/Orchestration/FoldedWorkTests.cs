@@ -65,9 +65,9 @@ public sealed class FoldedWorkTests
     public async Task A_last_turn_whose_finish_or_completion_fails_keeps_the_answer_and_their_activities_end_the_run(string failing, int activities)
     {
         var model = new ScriptedChatClient(_ => Task.FromResult(CrewEdits.Answer("kept")));
-        FirstTranscriptWriteFails? store = null;
+        FirstWriteFails? store = null;
         await using var harness = await EngineHarness.StartAsync(model, configureServices: services => services.AddSingleton<IBlobStore>(sp =>
-            store = new FirstTranscriptWriteFails(DurableCrews.Storage.StorageServiceCollectionExtensions.CreateBlobStore(
+            store = new FirstWriteFails(DurableCrews.Storage.StorageServiceCollectionExtensions.CreateBlobStore(
                 sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value), failing)));
         var (activitiesBefore, _) = harness.Engine.WorkDone;
 
@@ -93,27 +93,6 @@ public sealed class FoldedWorkTests
         Assert.Equal(CrewRunStatus.Completed, run.Status);
         Assert.Equal(["side", "side"], run.Output!.TasksOutput.Select(t => t.Raw));
         Assert.Equal(3, harness.Engine.WorkDone.Activities - activitiesBefore);
-    }
-
-    /// <summary>A blob store whose first write of a blob named like <paramref name="failing"/> fails, as a passing storage fault would.</summary>
-    sealed class FirstTranscriptWriteFails(IBlobStore inner, string failing = "/transcripts/") : IBlobStore
-    {
-        int failures;
-
-        public bool Failed => Volatile.Read(ref failures) > 0;
-
-        public Task<string> PutAsync(string container, string name, BinaryData content, BlobCondition? condition = null, CancellationToken cancellationToken = default) =>
-            name.Contains(failing, StringComparison.Ordinal) && Interlocked.Increment(ref failures) == 1
-                ? throw new IOException("storage hiccup")
-                : inner.PutAsync(container, name, content, condition, cancellationToken);
-
-        public Task<StoredBlob?> GetAsync(string container, string name, CancellationToken cancellationToken = default) => inner.GetAsync(container, name, cancellationToken);
-
-        public Task<string?> GetETagAsync(string container, string name, CancellationToken cancellationToken = default) => inner.GetETagAsync(container, name, cancellationToken);
-
-        public IAsyncEnumerable<string> ListAsync(string container, string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(container, prefix, cancellationToken);
-
-        public Task<bool> DeleteAsync(string container, string name, CancellationToken cancellationToken = default) => inner.DeleteAsync(container, name, cancellationToken);
     }
 
     [Fact]

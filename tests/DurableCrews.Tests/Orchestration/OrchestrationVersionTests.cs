@@ -20,7 +20,7 @@ public sealed class OrchestrationVersionTests
     }
 
     [Theory]
-    [InlineData("5")]
+    [InlineData("6")]
     [InlineData("")]
     [InlineData("v2")]
     public void A_start_version_this_build_does_not_run_is_refused(string version)
@@ -28,7 +28,7 @@ public sealed class OrchestrationVersionTests
         var result = new VersioningOptionsValidator().Validate(null, new VersioningOptions { StartVersion = version });
 
         Assert.True(result.Failed);
-        Assert.Contains("DurableCrews:Versioning:StartVersion must be one of 1, 2, 3, 4", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("DurableCrews:Versioning:StartVersion must be one of 1, 2, 3, 4, 5", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -41,8 +41,17 @@ public sealed class OrchestrationVersionTests
     public void Only_flows_of_version_4_and_later_run_a_steps_crew_inline()
     {
         Assert.Equal(
-            [false, false, false, false, true],
-            new[] { string.Empty, OrchestrationVersions.SeparateBeginAndFinish, OrchestrationVersions.FoldedWork, OrchestrationVersions.FoldedFlowSteps, OrchestrationVersions.InlineStepCrews }
+            [false, false, false, false, true, true],
+            new[] { string.Empty, OrchestrationVersions.SeparateBeginAndFinish, OrchestrationVersions.FoldedWork, OrchestrationVersions.FoldedFlowSteps, OrchestrationVersions.InlineStepCrews, OrchestrationVersions.StepFinishedWithRun }
                 .Select(OrchestrationVersions.RunsStepCrewsInline));
+    }
+
+    [Fact]
+    public void Only_flows_of_version_5_and_later_finish_a_step_with_its_crew_runs_completion()
+    {
+        Assert.Equal(
+            [false, false, false, false, false, true],
+            new[] { string.Empty, OrchestrationVersions.SeparateBeginAndFinish, OrchestrationVersions.FoldedWork, OrchestrationVersions.FoldedFlowSteps, OrchestrationVersions.InlineStepCrews, OrchestrationVersions.StepFinishedWithRun }
+                .Select(OrchestrationVersions.FinishesStepsWithRuns));
     }
 }

@@ -1,4 +1,5 @@
 using DurableCrews.Orchestration.Crews;
+using DurableCrews.Orchestration.Flows;
 using DurableCrews.Runs;
 using DurableCrews.Storage;
 using DurableCrews.Telemetry;
@@ -8,9 +9,10 @@ namespace DurableCrews.Orchestration.AgentWork;
 
 /// <summary>
 /// Gathers the finished tasks' outputs into the run's result (<c>result.json</c> and <c>result.md</c>), then compacts the
-/// crew's long-term and entity memory when they have gathered enough segments.
+/// crew's long-term and entity memory when they have gathered enough segments, and, when asked, finishes the flow step
+/// the run was the crew run of.
 /// </summary>
-public sealed class RunCompleter(RunStore runs, MemoryStore memory, TimeProvider time, ILogger<RunCompleter> logger)
+public sealed class RunCompleter(RunStore runs, MemoryStore memory, FinishFlowStepActivity steps, TimeProvider time, ILogger<RunCompleter> logger)
 {
     /// <summary>Writes the result and returns the run's summary.</summary>
     public async Task<CrewRunSummary> CompleteAsync(CompleteRunRequest request, CancellationToken cancellationToken = default)
@@ -52,7 +54,24 @@ public sealed class RunCompleter(RunStore runs, MemoryStore memory, TimeProvider
             await CompactMemoryAsync(crew.Name, cancellationToken).ConfigureAwait(false);
         }
 
-        return new CrewRunSummary(request.RunId, crew.Name, request.Status, blob, outputs.Count, result.TokenUsage, request.Error);
+        return new CrewRunSummary(request.RunId, crew.Name, request.Status, blob, outputs.Count, result.TokenUsage, request.Error)
+        {
+            StepEnd = request.Status == CrewRunStatus.Completed && request.FinishStep is { } order ? await FinishStepAsync(order, cancellationToken).ConfigureAwait(false) : null,
+        };
+    }
+
+    /// <summary>Finishes the flow step the run completed; a step that cannot finish here (a store failure, an expression that fails) is left to the flow's own activity, which reports its failure as the step's.</summary>
+    async Task<FlowStepEnd?> FinishStepAsync(FlowStepOrder order, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await steps.ExecuteAsync(order, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Finishing step {Step} of flow {RunId} with its crew run's completion failed; it is finished on its own", order.Step, order.RunId);
+            return null;
+        }
     }
 
     async Task CompactMemoryAsync(string crew, CancellationToken cancellationToken)

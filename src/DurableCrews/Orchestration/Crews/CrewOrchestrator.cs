@@ -1,5 +1,6 @@
 using DurableCrews.Notifications;
 using DurableCrews.Orchestration.AgentWork;
+using DurableCrews.Orchestration.Flows;
 using DurableCrews.Runs;
 using Microsoft.DurableTask;
 
@@ -31,17 +32,19 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
 
     /// <summary>
     /// Runs a planned crew run in <paramref name="context"/> (its own orchestration, or a flow's that runs the run as
-    /// one of its steps) from its tasks to its result and webhook, its progress going to <paramref name="report"/>.
+    /// one of its steps) from its tasks to its result and webhook, its progress going to <paramref name="report"/>; with
+    /// <paramref name="finishStep"/>, the run's completion finishes that flow step too (<see cref="CompleteRunRequest.FinishStep"/>).
     /// </summary>
     /// <exception cref="CrewRunFailedException">The run failed; its result is stored.</exception>
     internal static async Task<CrewRunSummary> RunPlannedAsync(
-        TaskOrchestrationContext context, string runId, CrewRunPlan plan, DateTimeOffset startedAt, Action<CrewProgress> report)
+        TaskOrchestrationContext context, string runId, CrewRunPlan plan, DateTimeOffset startedAt, Action<CrewProgress> report, FlowStepOrder? finishStep = null)
     {
+        var completion = new CompleteRunRequest(runId, CrewRunStatus.Completed, startedAt, null, RunETag: plan.RunETag) { FinishStep = finishStep };
         var outcome = plan.MaxExecutionTime is null
-            ? await RunTasksAsync(context, runId, plan, startedAt, report)
+            ? await RunTasksAsync(context, runId, plan, completion, report)
             : await RunTasksWithDeadlineAsync(context, runId, plan, report);
 
-        var summary = await CompleteAsync(context, runId, plan, outcome, startedAt);
+        var summary = await CompleteAsync(context, completion, outcome);
         if (plan.PublishResults)
         {
             await context.CallActivityAsync<bool>(nameof(PublishResultActivity), summary, StoreOnlyRetry);
@@ -67,19 +70,19 @@ public sealed class CrewOrchestrator : TaskOrchestrator<CrewRunInput, CrewRunSum
     /// async or ran under the crew's deadline, the run failed, or its works finish with their own activity) as
     /// <see cref="CompleteRunActivity"/> completes it.
     /// </summary>
-    static async Task<CrewRunSummary> CompleteAsync(TaskOrchestrationContext context, string runId, CrewRunPlan plan, TasksOutcome outcome, DateTimeOffset startedAt) =>
+    static async Task<CrewRunSummary> CompleteAsync(TaskOrchestrationContext context, CompleteRunRequest completion, TasksOutcome outcome) =>
         outcome.Completed ?? await context.CallActivityAsync<CrewRunSummary>(
-            nameof(CompleteRunActivity), new CompleteRunRequest(runId, outcome.Status, startedAt, outcome.Finished, outcome.Error, plan.RunETag), StoreOnlyRetry);
+            nameof(CompleteRunActivity), completion with { Status = outcome.Status, FinishedTasks = outcome.Finished, Error = outcome.Error }, StoreOnlyRetry);
 
     /// <summary>
-    /// Runs the tasks here, in this orchestration; with <paramref name="completesRunStartedAt"/> (the run's own
-    /// orchestration) the run as its last task completed it, when it did. Progress goes to <paramref name="report"/>,
-    /// the orchestration's custom status unless given.
+    /// Runs the tasks here, in this orchestration; with <paramref name="completion"/> (this orchestration runs the run to
+    /// its end) the run as its last task completed it, when it did. Progress goes to <paramref name="report"/>, the
+    /// orchestration's custom status unless given.
     /// </summary>
     internal static async Task<TasksOutcome> RunTasksAsync(
-        TaskOrchestrationContext context, string runId, CrewRunPlan plan, DateTimeOffset? completesRunStartedAt = null, Action<CrewProgress>? report = null)
+        TaskOrchestrationContext context, string runId, CrewRunPlan plan, CompleteRunRequest? completion = null, Action<CrewProgress>? report = null)
     {
-        var tasks = new TaskSequence(context, runId, plan, completesRunStartedAt, report);
+        var tasks = new TaskSequence(context, runId, plan, completion, report);
         try
         {
             if (plan.Planning)

@@ -22,7 +22,7 @@ internal sealed class TaskSequence
     readonly Dictionary<int, AgentWorkProgress> live = [];
     readonly Dictionary<int, SortedDictionary<int, string>> runningItems = [];
     readonly Dictionary<int, ItemProgress> itemProgress = [];
-    readonly DateTimeOffset? completesRunStartedAt;
+    readonly CompleteRunRequest? completion;
     readonly Action<CrewProgress> report;
     long tokens;
 
@@ -30,17 +30,17 @@ internal sealed class TaskSequence
     /// <param name="context">The orchestration the tasks run in.</param>
     /// <param name="runId">The run.</param>
     /// <param name="plan">The run's plan.</param>
-    /// <param name="completesRunStartedAt">
-    /// When this orchestration is the run's own and started then: the last task, run inline after every other has
-    /// finished, completes the run in its finishing turn (one activity fewer per run); null when the run completes elsewhere.
+    /// <param name="completion">
+    /// When this orchestration runs the run to its end: the run's completion, which the last task, run inline after every
+    /// other has finished, does in its finishing turn (one activity fewer per run); null when the run completes elsewhere.
     /// </param>
     /// <param name="report">Where the run's progress goes: the orchestration's custom status unless given.</param>
-    public TaskSequence(TaskOrchestrationContext context, string runId, CrewRunPlan plan, DateTimeOffset? completesRunStartedAt = null, Action<CrewProgress>? report = null)
+    public TaskSequence(TaskOrchestrationContext context, string runId, CrewRunPlan plan, CompleteRunRequest? completion = null, Action<CrewProgress>? report = null)
     {
         this.context = context;
         this.runId = runId;
         this.plan = plan;
-        this.completesRunStartedAt = completesRunStartedAt;
+        this.completion = completion;
         this.report = report ?? context.SetCustomStatus;
     }
 
@@ -238,8 +238,8 @@ internal sealed class TaskSequence
     /// <see cref="RunAsync"/> starts after every other task has finished (so the run's result is whole once it is).
     /// </summary>
     CompleteRunRequest? CompletionFor(PlannedTask task) =>
-        completesRunStartedAt is { } startedAt && task.Index == plan.Tasks.Count - 1 && !task.Async
-            ? new CompleteRunRequest(runId, Runs.CrewRunStatus.Completed, startedAt, [.. finished, task.Index], RunETag: plan.RunETag)
+        completion is { } completing && task.Index == plan.Tasks.Count - 1 && !task.Async
+            ? completing with { FinishedTasks = [.. finished, task.Index] }
             : null;
 
     async Task FinishInFlightAsync(IReadOnlyList<int> indexes)

@@ -13,7 +13,9 @@ namespace DurableCrews.Orchestration.Flows;
 /// fired (its own and its labels) start the steps listening to any of them, or depending on all of them. A step
 /// started while it runs starts again after; each start past its <c>max_iterations</c> fails the flow. From
 /// <see cref="OrchestrationVersions.FoldedFlowSteps"/> on, a step's finish also begins the steps listening to it, so
-/// an iteration of a loop is one activity beside its crew run rather than two.
+/// an iteration of a loop is one activity beside its crew run rather than two; from
+/// <see cref="OrchestrationVersions.StepFinishedWithRun"/> on, a step running alone with one inline crew run is finished by
+/// that run's completion, so the iteration is its crew run's activities alone.
 /// </summary>
 /// <remarks>
 /// History stays bounded rather than continued-as-new: every step run is a handful of events (two activities and
@@ -37,6 +39,7 @@ internal sealed class FlowGraphRun
     readonly Dictionary<string, Task<FlowStepRecord>> running = new(StringComparer.Ordinal);
     readonly Dictionary<string, RunningTask> shown = new(StringComparer.Ordinal);
     readonly Dictionary<string, FlowStepBegun> begun = new(StringComparer.Ordinal);
+    readonly Dictionary<string, FlowStepEnd> endedWithRun = new(StringComparer.Ordinal);
     readonly Dictionary<string, ItemProgress> items = new(StringComparer.Ordinal);
     readonly List<string> finished = [];
     JsonObject state;
@@ -127,6 +130,9 @@ internal sealed class FlowGraphRun
     /// <summary>Starts the steps waiting to; a start past a step's bound is the flow's failure.</summary>
     string? StartReady()
     {
+        // A step that starts alone stays alone until it finishes (only a finish starts steps), so the flow it will finish
+        // in is the one it starts in, and its crew run's completion can finish it.
+        bool alone = ready.Count == 1 && running.Count == 0 && OrchestrationVersions.FinishesStepsWithRuns(context.Version);
         foreach (string name in ready)
         {
             var step = graph.Steps.First(s => s.Name == name);
@@ -138,7 +144,7 @@ internal sealed class FlowGraphRun
             }
 
             iterations[name] = iteration;
-            running[name] = RunStepAsync(step, iteration);
+            running[name] = RunStepAsync(step, iteration, alone);
         }
 
         ready.Clear();
@@ -149,13 +155,9 @@ internal sealed class FlowGraphRun
     /// <summary>Applies the finished step's set and router, then fires its name and labels.</summary>
     async Task FinishAsync(FlowStepRecord record)
     {
-        var order = Order(record.Step, record.Iteration) with
-        {
-            Finished = record,
-            BeginsNext = OrchestrationVersions.FoldsFlowSteps(context.Version),
-            Running = running.Keys.ToList(),
-        };
-        var end = await context.CallActivityAsync<FlowStepEnd>(nameof(FinishFlowStepActivity), order, StepRetry);
+        var end = endedWithRun.Remove(record.Step, out var ended)
+            ? ended
+            : await context.CallActivityAsync<FlowStepEnd>(nameof(FinishFlowStepActivity), FinishOrder(record, running.Keys.ToList()), StepRetry);
         state = end.State;
         foreach (var next in end.Begun)
         {
@@ -187,8 +189,19 @@ internal sealed class FlowGraphRun
         }
     }
 
-    /// <summary>One run of a step: its crew runs (one per item, bounded), or a person's answer.</summary>
-    async Task<FlowStepRecord> RunStepAsync(FlowGraphStep step, int iteration)
+    /// <summary>The order that finishes <paramref name="record"/> while <paramref name="stillRunning"/> run.</summary>
+    FlowStepOrder FinishOrder(FlowStepRecord record, IReadOnlyList<string> stillRunning) => Order(record.Step, record.Iteration) with
+    {
+        Finished = record,
+        BeginsNext = OrchestrationVersions.FoldsFlowSteps(context.Version),
+        Running = stillRunning,
+    };
+
+    /// <summary>
+    /// One run of a step: its crew runs (one per item, bounded), or a person's answer. A step running
+    /// <paramref name="alone"/> with one crew run gives that run its finish.
+    /// </summary>
+    async Task<FlowStepRecord> RunStepAsync(FlowGraphStep step, int iteration, bool alone)
     {
         var start = begun.TryGetValue(step.Name, out var early) && early.Iteration == iteration
             ? early.Start
@@ -199,12 +212,16 @@ internal sealed class FlowGraphRun
             return new FlowStepRecord { Step = step.Name, Iteration = iteration, Outcome = answer.Outcome, Feedback = answer.Feedback };
         }
 
-        await RunCrewsAsync(step, start.RunIds, start.Plans);
-        return new FlowStepRecord { Step = step.Name, Iteration = iteration, RunIds = start.RunIds };
+        var record = new FlowStepRecord { Step = step.Name, Iteration = iteration, RunIds = start.RunIds };
+        await RunCrewsAsync(step, start.RunIds, start.Plans, alone && !step.ForEach && start.RunIds.Count == 1 ? FinishOrder(record, []) : null);
+        return record;
     }
 
-    /// <summary>Runs the step's crews (as <see cref="StepCrewRun"/> decides), at most its <c>max_parallel</c> at once; after a failure, no new one starts.</summary>
-    async Task RunCrewsAsync(FlowGraphStep step, IReadOnlyList<string> runIds, IReadOnlyList<CrewRunPlan?>? plans)
+    /// <summary>
+    /// Runs the step's crews (as <see cref="StepCrewRun"/> decides), at most its <c>max_parallel</c> at once; after a
+    /// failure, no new one starts. The one run given <paramref name="finish"/> may finish the step as it completes.
+    /// </summary>
+    async Task RunCrewsAsync(FlowGraphStep step, IReadOnlyList<string> runIds, IReadOnlyList<CrewRunPlan?>? plans, FlowStepOrder? finish)
     {
         var pending = new Queue<(string RunId, int Item)>(runIds.Select((r, i) => (r, i)));
         var active = new Dictionary<Task<CrewRunSummary>, string>();
@@ -218,7 +235,7 @@ internal sealed class FlowGraphRun
         {
             while (failure is null && active.Count < step.MaxParallel && pending.TryDequeue(out var child))
             {
-                active[StepCrewRun.StartAsync(context, new CrewRunInput(child.RunId, plans?[child.Item]), step.ForEach)] = child.RunId;
+                active[StepCrewRun.StartAsync(context, new CrewRunInput(child.RunId, plans?[child.Item]), step.ForEach, finish)] = child.RunId;
                 shown[child.RunId] = new RunningTask(child.Item, runIds.Count == 1 ? step.Name : $"{step.Name}[{child.Item}]", step.Crew ?? step.Name, child.RunId);
             }
 
@@ -240,6 +257,11 @@ internal sealed class FlowGraphRun
             {
                 var summary = await next;
                 tokens += summary.TokenUsage.TotalTokens;
+                if (summary.StepEnd is { } end)
+                {
+                    endedWithRun[step.Name] = end;
+                }
+
                 if (summary.Status != CrewRunStatus.Completed)
                 {
                     failure ??= $"Step '{step.Name}' ended {summary.Status}: {summary.Error}";

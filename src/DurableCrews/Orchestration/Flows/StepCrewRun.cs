@@ -10,7 +10,8 @@ namespace DurableCrews.Orchestration.Flows;
 /// deadline, no planner turn): a loop's iteration then saves the sub-orchestration's start and completion, each a
 /// control-queue round trip and an episode of each instance. Otherwise, and in flows of older versions, it is the
 /// sub-orchestration <c>{runId}</c> of <see cref="CrewOrchestrator"/>. Either way the run stores the same records and
-/// result under its own run id; a <c>for_each</c> item keeps its own instance.
+/// result under its own run id; a <c>for_each</c> item keeps its own instance. From
+/// <see cref="OrchestrationVersions.StepFinishedWithRun"/> on, an inline run given its step's finish completes with it.
 /// </summary>
 internal static class StepCrewRun
 {
@@ -18,10 +19,11 @@ internal static class StepCrewRun
     /// <param name="context">The flow's orchestration.</param>
     /// <param name="input">The run, with its plan when the step's begin made it.</param>
     /// <param name="item">Whether the run is an item of a <c>for_each</c>.</param>
+    /// <param name="finishStep">The step's finish, for its completion to do when the run runs inline (the summary's <see cref="CrewRunSummary.StepEnd"/>).</param>
     /// <returns>The run's summary; a failed inline run throws <see cref="CrewRunFailedException"/>, a failed sub-orchestration <see cref="TaskFailedException"/>.</returns>
-    public static Task<CrewRunSummary> StartAsync(TaskOrchestrationContext context, CrewRunInput input, bool item) =>
+    public static Task<CrewRunSummary> StartAsync(TaskOrchestrationContext context, CrewRunInput input, bool item, FlowStepOrder? finishStep = null) =>
         !item && input.Plan is { } plan && OrchestrationVersions.RunsStepCrewsInline(context.Version) && RunsInline(plan)
-            ? CrewOrchestrator.RunPlannedAsync(context, input.RunId, plan, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), IgnoreProgress)
+            ? CrewOrchestrator.RunPlannedAsync(context, input.RunId, plan, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), IgnoreProgress, finishStep)
             : context.CallSubOrchestratorAsync<CrewRunSummary>(nameof(CrewOrchestrator), input, OrchestrationVersions.Child(context, input.RunId));
 
     /// <summary>Whether nothing of the run needs an instance of its own: what waits for a person or a deadline does.</summary>
