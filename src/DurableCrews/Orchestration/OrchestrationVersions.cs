@@ -36,11 +36,18 @@ public static class OrchestrationVersions
     /// </summary>
     public const string StepFinishedWithRun = "5";
 
+    /// <summary>
+    /// As <see cref="StepFinishedWithRun"/>, and the items of a crew's <c>for_each</c> task whose work needs no instance of
+    /// its own (no person reviewing it, no agent time limit) run in the run's orchestration, each its own work (its key,
+    /// record, turns and retries), as such a task does, instead of each as a sub-orchestration.
+    /// </summary>
+    public const string InlineItems = "6";
+
     /// <summary>The version new runs start on, and the newest this build runs. host.json's <c>defaultVersion</c> names it too.</summary>
-    public const string Current = StepFinishedWithRun;
+    public const string Current = InlineItems;
 
     /// <summary>Every version this build runs, oldest first.</summary>
-    public static IReadOnlyList<string> All { get; } = [SeparateBeginAndFinish, FoldedWork, FoldedFlowSteps, InlineStepCrews, StepFinishedWithRun];
+    public static IReadOnlyList<string> All { get; } = [SeparateBeginAndFinish, FoldedWork, FoldedFlowSteps, InlineStepCrews, StepFinishedWithRun, InlineItems];
 
     /// <summary>Whether agent work started by an orchestration of <paramref name="version"/> is folded into its turns.</summary>
     public static bool FoldsWork(string? version) => version != SeparateBeginAndFinish;
@@ -53,6 +60,9 @@ public static class OrchestrationVersions
 
     /// <summary>Whether a flow of <paramref name="version"/> has the completion of a step's inline crew run finish the step, when it runs alone.</summary>
     public static bool FinishesStepsWithRuns(string? version) => RunsStepCrewsInline(version) && version != InlineStepCrews;
+
+    /// <summary>Whether a crew run of <paramref name="version"/> runs the items of a <c>for_each</c> task in its own orchestration when the task needs no instance of its own.</summary>
+    public static bool RunsItemsInline(string? version) => FinishesStepsWithRuns(version) && version != StepFinishedWithRun;
 
     /// <summary>The options of a child orchestration <paramref name="instanceId"/>, which keeps the version of the run that starts it.</summary>
     public static SubOrchestrationOptions Child(TaskOrchestrationContext context, string instanceId)

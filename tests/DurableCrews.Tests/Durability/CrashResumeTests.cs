@@ -1,5 +1,6 @@
 using DurableCrews.Orchestration;
 using DurableCrews.Orchestration.AgentWork;
+using DurableCrews.Orchestration.Crews;
 using DurableCrews.Tests.Support;
 
 namespace DurableCrews.Tests.Durability;
@@ -380,5 +381,65 @@ public sealed class CrashResumeTests(Azurite azurite) : IDisposable
         Assert.Equal(Enumerable.Repeat(nameof(AgentTurnActivity), 4), newRun.Activities);
         var calls = model.Requests.Select(Read).GroupBy(c => c.Task).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal((2, 2, 2), (calls["Do step one"], calls["Do step three"], calls["Do step four"]));
+    }
+    /// <summary>
+    /// A deploy that runs a <c>for_each</c> task's items in the run's orchestration: a run started on version 5 (each item
+    /// the sub-orchestration <c>{runId}/t1/i{k}</c>) is cut off while two items are in flight and finishes on its items'
+    /// instances; a run started on version 6 runs each item as its own work inline, with no instance of its own, and
+    /// neither repeats a finished item's model call.
+    /// </summary>
+    [Fact]
+    public async Task A_for_each_run_started_on_version_5_keeps_its_item_instances_and_a_run_on_version_6_runs_its_items_inline()
+    {
+        var held = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        await using var model = await HttpStub.StartAsync(request =>
+        {
+            var call = Read(request);
+            if (call.Task is "Profile c" or "Profile d" && held.TryAdd(call.Task, true))
+            {
+                gate.Wait(TimeSpan.FromSeconds(60));
+            }
+
+            return (200, Completion(call.Task == "Explore" ? """{"findings": ["a", "b", "c", "d"]}""" : $"done: {call.Task}"), null);
+        });
+        string hub = $"itemvers{Guid.NewGuid():N}"[..20];
+        var settings = Settings(model, hub);
+
+        await using (var before = await ServeProcess.StartAsync(new Dictionary<string, string>(settings) { ["DurableCrews__Versioning__StartVersion"] = OrchestrationVersions.StepFinishedWithRun }))
+        {
+            await before.StartRunAsync("for-each", ForEach, "items-on-version-5");
+            await WaitUntilAsync(() => model.Requests.Select(Read).Count(r => r.Task is "Profile c" or "Profile d") == 2);
+            await before.KillAsync();
+        }
+
+        gate.Set();
+        await using var after = await ServeProcess.StartAsync(settings);
+        await after.StartRunAsync("for-each", ForEach, "items-on-version-6");
+
+        foreach (string run in new[] { "items-on-version-5", "items-on-version-6" })
+        {
+            var ended = await after.WaitForEndAsync(run, TimeSpan.FromSeconds(120));
+            Assert.Equal("Completed", ended.GetProperty("status").GetString());
+            Assert.Equal(
+                ["done: Profile a", "done: Profile b", "done: Profile c", "done: Profile d", "done: Sum up"],
+                ended.GetProperty("output").GetProperty("tasks_output").EnumerateArray().Skip(1).Select(t => t.GetProperty("raw").GetString()));
+        }
+
+        var oldRun = await TaskHubHistory.ReadAsync(azurite.ConnectionString, hub, "items-on-version-5");
+        var newRun = await TaskHubHistory.ReadAsync(azurite.ConnectionString, hub, "items-on-version-6");
+        Assert.Equal((OrchestrationVersions.StepFinishedWithRun, OrchestrationVersions.Current), (oldRun.Version, newRun.Version));
+        Assert.Equal([nameof(AgentTurnActivity), nameof(PrepareTaskActivity), nameof(AgentTurnActivity)], oldRun.Activities);
+        Assert.Equal([nameof(AgentTurnActivity), nameof(PrepareTaskActivity), .. Enumerable.Repeat(nameof(AgentTurnActivity), 5)], newRun.Activities);
+        var oldItem = await TaskHubHistory.ReadAsync(azurite.ConnectionString, hub, "items-on-version-5/t1/i3");
+        var newItem = await TaskHubHistory.ReadAsync(azurite.ConnectionString, hub, "items-on-version-6/t1/i3");
+        Assert.Equal(OrchestrationVersions.StepFinishedWithRun, oldItem.Version);
+        Assert.Equal([nameof(AgentTurnActivity)], oldItem.Activities);
+        Assert.Null(newItem.Version);
+        Assert.Empty(newItem.Activities);
+
+        // Each run: Explore once, each item once (c and d again in the run cut off while they were in flight), Sum up once.
+        var calls = model.Requests.Select(Read).GroupBy(c => c.Task).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal((2, 2, 2, 2), (calls["Explore"], calls["Profile a"], calls["Profile b"], calls["Sum up"]));
+        Assert.True(calls["Profile c"] >= 3 && calls["Profile d"] >= 3, "the calls in flight at the kill must be made again");
     }
 }

@@ -41,7 +41,10 @@ public sealed class DynamicTaskTests
         Assert.Equal(["explore", "profile[0]", "profile[1]", "profile[2]", "summary"], run.Output!.TasksOutput.Select(t => t.Name));
         Assert.Equal(["answer to: profile acme as number 0", "answer to: profile globex as number 1", "answer to: profile initech as number 2"], run.Output.TasksOutput.Where(t => t.Item is not null).Select(t => t.Raw));
         Assert.Contains("a profile of {\"name\":\"globex\"}", model.Requests.Single(r => r.TaskLine == "profile globex as number 1").Prompt, StringComparison.Ordinal);
-        Assert.NotNull(await harness.Engine.Client.GetInstanceAsync("fan/t1/i2"));
+
+        // Each item is its own work (record, turns, retries); one needing no instance of its own runs in the run's orchestration.
+        Assert.Equal((2, "answer to: profile initech as number 2"), await harness.Runs.GetWorkAsync("fan", "t1/i2") is { } work ? (work.Item, work.Answer) : default);
+        Assert.Null(await harness.Engine.Client.GetInstanceAsync("fan/t1/i2"));
         Assert.Equal("answer to: profile globex as number 1", (await harness.Engine.Runs.GetTaskAsync("fan", "profile[1]"))?.Raw);
         Assert.Null(await harness.Engine.Runs.GetTaskAsync("fan", "profile[../../x]"));
     }
@@ -277,7 +280,7 @@ public sealed class DynamicTaskTests
     }
 
     [Fact]
-    public async Task The_run_progress_lists_each_running_item_with_its_instance()
+    public async Task The_run_progress_lists_each_running_item_and_an_item_run_inline_has_no_instance_of_its_own()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var model = new ScriptedChatClient(async r =>
@@ -306,7 +309,7 @@ public sealed class DynamicTaskTests
 
         Assert.NotNull(seen);
         Assert.Equal(["profile[0]", "profile[1]"], seen.Running.Select(r => r.Name));
-        Assert.Equal(["live-items/t1/i0", "live-items/t1/i1"], seen.Running.Select(r => r.InstanceId));
+        Assert.Equal([null, null], seen.Running.Select(r => r.InstanceId)); // each runs in the run's orchestration: no instance of its own
         Assert.Equal([new ItemProgress(1, "profile", 0, 2)], seen.Items);
     }
 

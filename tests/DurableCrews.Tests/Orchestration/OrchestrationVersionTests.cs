@@ -7,6 +7,9 @@ namespace DurableCrews.Tests.Orchestration;
 /// <summary>The app's orchestration version: named once in code, the same in host.json, and only known versions start runs.</summary>
 public sealed class OrchestrationVersionTests
 {
+    /// <summary>Unversioned runs, then every version, oldest first.</summary>
+    static readonly string[] Versions = [string.Empty, .. OrchestrationVersions.All];
+
     [Fact]
     public void Host_json_starts_and_matches_orchestrations_on_the_current_version_and_leaves_newer_ones_alone()
     {
@@ -20,7 +23,7 @@ public sealed class OrchestrationVersionTests
     }
 
     [Theory]
-    [InlineData("6")]
+    [InlineData("7")]
     [InlineData("")]
     [InlineData("v2")]
     public void A_start_version_this_build_does_not_run_is_refused(string version)
@@ -28,7 +31,7 @@ public sealed class OrchestrationVersionTests
         var result = new VersioningOptionsValidator().Validate(null, new VersioningOptions { StartVersion = version });
 
         Assert.True(result.Failed);
-        Assert.Contains("DurableCrews:Versioning:StartVersion must be one of 1, 2, 3, 4, 5", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("DurableCrews:Versioning:StartVersion must be one of 1, 2, 3, 4, 5, 6", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -41,17 +44,21 @@ public sealed class OrchestrationVersionTests
     public void Only_flows_of_version_4_and_later_run_a_steps_crew_inline()
     {
         Assert.Equal(
-            [false, false, false, false, true, true],
-            new[] { string.Empty, OrchestrationVersions.SeparateBeginAndFinish, OrchestrationVersions.FoldedWork, OrchestrationVersions.FoldedFlowSteps, OrchestrationVersions.InlineStepCrews, OrchestrationVersions.StepFinishedWithRun }
-                .Select(OrchestrationVersions.RunsStepCrewsInline));
+            [false, false, false, false, true, true, true],
+            Versions.Select(OrchestrationVersions.RunsStepCrewsInline));
     }
 
     [Fact]
     public void Only_flows_of_version_5_and_later_finish_a_step_with_its_crew_runs_completion()
     {
         Assert.Equal(
-            [false, false, false, false, false, true],
-            new[] { string.Empty, OrchestrationVersions.SeparateBeginAndFinish, OrchestrationVersions.FoldedWork, OrchestrationVersions.FoldedFlowSteps, OrchestrationVersions.InlineStepCrews, OrchestrationVersions.StepFinishedWithRun }
-                .Select(OrchestrationVersions.FinishesStepsWithRuns));
+            [false, false, false, false, false, true, true],
+            Versions.Select(OrchestrationVersions.FinishesStepsWithRuns));
+    }
+
+    [Fact]
+    public void Only_crew_runs_of_version_6_and_later_run_for_each_items_inline()
+    {
+        Assert.Equal([false, false, false, false, false, false, true], Versions.Select(OrchestrationVersions.RunsItemsInline));
     }
 }

@@ -7,9 +7,9 @@ namespace DurableCrews.Orchestration.Crews;
 
 /// <summary>
 /// The durable mechanics of running a crew's tasks in order: each task one agent's work (key <c>t{n}</c>, retries
-/// <c>t{n}-r{k}</c>), inline in this orchestration or as the sub-orchestration <c>{runId}/{key}</c> bounded by its
-/// agent's <c>max_execution_time</c>; context
-/// resolution; async tasks fanned out alongside later ones and fanned in before a task that needs them; progress.
+/// <c>t{n}-r{k}</c>; a <c>for_each</c> task's items each their own, <c>t{n}/i{k}</c>), inline in this orchestration or as
+/// the sub-orchestration <c>{runId}/{key}</c> bounded by its agent's <c>max_execution_time</c>; context resolution; async
+/// tasks fanned out alongside later ones and fanned in before a task that needs them; progress.
 /// </summary>
 internal sealed class TaskSequence
 {
@@ -114,8 +114,9 @@ internal sealed class TaskSequence
     }
 
     /// <summary>
-    /// Runs a <c>for_each</c> task's items, each its own work <c>{runId}/t{n}/i{k}</c>, at most its <c>max_parallel</c>
-    /// at once, a finished item making room for the next. After a failure no new item starts; those running finish
+    /// Runs a <c>for_each</c> task's items, each its own work <c>t{n}/i{k}</c> (inline when <see cref="ItemsInline"/>, else
+    /// the sub-orchestration <c>{runId}/t{n}/i{k}</c>), at most its <c>max_parallel</c> at once, a finished item making
+    /// room for the next. After a failure no new item starts; those running finish
     /// first, so none is left behind, then the task fails.
     /// </summary>
     async Task<AgentWorkSummary> RunItemsAsync(PlannedTask task, IReadOnlyList<int> contextTasks, TaskPreparation preparation)
@@ -212,11 +213,16 @@ internal sealed class TaskSequence
     /// </summary>
     async Task<(bool TimedOut, AgentWorkSummary? Summary)> AttemptAsync(PlannedTask task, AgentWorkInput input)
     {
-        // Items run side by side, each in its own instance: an inline work's progress is kept per task, not per item.
-        if (!task.Inline || input.Item is not null)
+        if (!task.Inline || (input.Item is not null && !ItemsInline(task)))
         {
             return await ChildDeadline.CallAsync<AgentWorkSummary>(
                 context, new ChildDeadlineRequest(nameof(AgentWorkOrchestrator), input.InstanceId, input, [$"{input.InstanceId}/"], $"Task '{task.Name}'") { Seconds = task.MaxExecutionTime });
+        }
+
+        if (input.Item is not null)
+        {
+            // Items run side by side: the progress lists each by name (runningItems), not its turns' calls.
+            return (false, await new AgentLoop(context, input, _ => { }).RunAsync());
         }
 
         Action<AgentWorkProgress> report = progress => ReportProgress(task.Index, progress);
@@ -299,7 +305,7 @@ internal sealed class TaskSequence
             var task = plan.Tasks[index];
             if (runningItems.TryGetValue(index, out var items))
             {
-                running.AddRange(items.Take(CrewProgress.MaxListed).Select(item => new RunningTask(index, Runs.TaskOutput.ItemName(task.Name, item.Key), task.Agent, $"{runId}/{item.Value}")));
+                running.AddRange(items.Take(CrewProgress.MaxListed).Select(item => new RunningTask(index, Runs.TaskOutput.ItemName(task.Name, item.Key), task.Agent, ItemsInline(task) ? null : $"{runId}/{item.Value}")));
                 continue;
             }
 
@@ -320,6 +326,9 @@ internal sealed class TaskSequence
 
         return running;
     }
+
+    /// <summary>Whether the items of <paramref name="task"/> run inline here (from <see cref="OrchestrationVersions.InlineItems"/> on, when its work needs no instance of its own).</summary>
+    bool ItemsInline(PlannedTask task) => task.Inline && OrchestrationVersions.RunsItemsInline(context.Version);
 
     // A missing setting will not fix itself, and a work that spent its own retries (429s, guardrail revisions) or
     // waited out its person has had its chances: fail at once instead of trying the whole task again.
