@@ -256,10 +256,12 @@ public sealed class RunStore
     /// </summary>
     /// <param name="runId">A run whose request's ETag the caller knows (from the run's plan), when it knows one.</param>
     /// <param name="runETag">That ETag: a request remembered with it is used without asking the store.</param>
+    /// <remarks>Opened again for the same run inside such a scope (a turn's activity completing its run), the scope goes on.</remarks>
     public IDisposable ReadRunsOnce(string? runId = null, string? runETag = null)
     {
         var previous = readOnce.Value;
-        readOnce.Value = new RunReadScope { KnownRunId = runId, KnownRunETag = runETag };
+        bool goesOn = runId is not null && previous?.KnownRunId == runId && previous.KnownRunETag == runETag;
+        readOnce.Value = goesOn ? previous : new RunReadScope { KnownRunId = runId, KnownRunETag = runETag };
         return new RunReadScope.End(() => readOnce.Value = previous);
     }
 
@@ -269,12 +271,19 @@ public sealed class RunStore
         ArgumentNullException.ThrowIfNull(output);
         string name = RunBlobs.TaskBlob(runId, output.Index, output.Name);
         await blobs.PutAsync(BlobNames.RunsContainer, name, CrewJson.ToBinary(output), cancellationToken: cancellationToken).ConfigureAwait(false);
+        readOnce.Value?.Outputs.AddOrUpdate(name, output, (_, _) => output);
         return name;
     }
 
-    /// <summary>Reads a task's output; null when the task has not finished.</summary>
-    public Task<TaskOutput?> GetTaskOutputAsync(string runId, int index, string task, CancellationToken cancellationToken = default) =>
-        ReadAsync<TaskOutput>(RunBlobs.TaskBlob(runId, index, task), cancellationToken);
+    /// <summary>
+    /// Reads a task's output; null when the task has not finished. Within a <see cref="ReadRunsOnce"/> scope an output
+    /// it read or wrote is handed back (a finished task's output is written once; one not finished is asked again).
+    /// </summary>
+    public Task<TaskOutput?> GetTaskOutputAsync(string runId, int index, string task, CancellationToken cancellationToken = default)
+    {
+        string name = RunBlobs.TaskBlob(runId, index, task);
+        return RunReadScope.KeptOrReadAsync(readOnce.Value?.Outputs, name, () => ReadAsync<TaskOutput>(name, cancellationToken));
+    }
 
     /// <summary>
     /// Reads several tasks' outputs at once, <see cref="ParallelOutputReads"/> at a time (each is a round trip on
@@ -328,19 +337,13 @@ public sealed class RunStore
         ArgumentNullException.ThrowIfNull(output);
         await blobs.PutAsync(BlobNames.RunsContainer, RunBlobs.ResultMarkdownBlob(output.RunId), BinaryData.FromString(CrewOutputMarkdown.Render(output)), cancellationToken: cancellationToken).ConfigureAwait(false);
         await blobs.PutAsync(BlobNames.RunsContainer, RunBlobs.ResultBlob(output.RunId), CrewJson.ToBinary(output), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (readOnce.Value is { } scope)
-        {
-            scope.Results[output.RunId] = output;
-        }
-
+        readOnce.Value?.Results.AddOrUpdate(RunBlobs.ResultBlob(output.RunId), output, (_, _) => output);
         return RunBlobs.ResultBlob(output.RunId);
     }
 
     /// <summary>Reads a run's result; null until the run has ended. Within a <see cref="ReadRunsOnce"/> scope a result it wrote is handed back.</summary>
-    public async Task<CrewOutput?> GetResultAsync(string runId, CancellationToken cancellationToken = default) =>
-        readOnce.Value is { } scope && scope.Results.TryGetValue(runId, out var written)
-            ? written
-            : await ReadAsync<CrewOutput>(RunBlobs.ResultBlob(runId), cancellationToken).ConfigureAwait(false);
+    public Task<CrewOutput?> GetResultAsync(string runId, CancellationToken cancellationToken = default) =>
+        RunReadScope.KeptOrReadAsync(readOnce.Value?.Results, RunBlobs.ResultBlob(runId), () => ReadAsync<CrewOutput>(RunBlobs.ResultBlob(runId), cancellationToken));
 
     /// <summary>Deletes every blob of a run (and of a flow's step runs) and returns how many there were.</summary>
     public async Task<int> DeleteRunAsync(string runId, CancellationToken cancellationToken = default)

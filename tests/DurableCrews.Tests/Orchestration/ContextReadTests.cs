@@ -50,6 +50,26 @@ public sealed class ContextReadTests
     }
 
     [Fact]
+    public async Task The_run_completed_by_its_last_tasks_turn_reads_no_output_that_turn_read_or_wrote()
+    {
+        NotingReads? store = null;
+        await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(_ => "fine"), configureServices: services => services.AddSingleton<IBlobStore>(sp =>
+            store = new NotingReads(DurableCrews.Storage.StorageServiceCollectionExtensions.CreateBlobStore(
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value))));
+        var crew = new CrewBuilder().Agent("a").Task("first", "a").Task("last", "a", context: ["first"]).Build();
+
+        var run = await harness.RunAsync(crew, runId: "read-once");
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        Assert.Equal(["fine", "fine"], run.Output!.TasksOutput.Select(t => t.Raw));
+
+        // The last task's begin reads the first's output for its context; its completion of the run reads neither that
+        // nor the output the turn wrote.
+        Assert.Single(store!.Read, RunBlobs.TaskBlob("read-once", 0, "first"));
+        Assert.DoesNotContain(RunBlobs.TaskBlob("read-once", 1, "last"), store.Read);
+    }
+
+    [Fact]
     public async Task A_context_output_that_is_gone_fails_the_task_with_its_name_and_asks_no_model()
     {
         var model = new ScriptedChatClient(_ => Task.FromResult(CrewEdits.Answer("never")));
