@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using DurableCrews.Orchestration.Flows;
 using DurableCrews.Runs;
 
@@ -14,7 +15,9 @@ public sealed record CompleteRunRequest(string RunId, CrewRunStatus Status, Date
 {
     /// <summary>
     /// For the crew run of a flow step that runs alone in its flow: once the run has completed, finish the step too (as
-    /// <see cref="FinishFlowStepActivity"/> does) and return its end in <see cref="CrewRunSummary.StepEnd"/>.
+    /// <see cref="FinishFlowStepActivity"/> does) and return its end in <see cref="CrewRunSummary.StepEnd"/>. Left out
+    /// when null, so a crew run's completion records what it did before.
     /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public FlowStepOrder? FinishStep { get; init; }
 }
