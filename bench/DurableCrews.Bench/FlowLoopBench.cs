@@ -9,9 +9,10 @@ namespace DurableCrews.Bench;
 /// <summary>
 /// What one iteration of a flow's loop costs beyond the crew run it makes: a flow whose one step (a one-task crew on
 /// the offline model, no latency) loops 10 times through its own router, against the same one-task crew run alone, and
-/// a bare orchestration calling a no-op activity, on the same engine. An iteration is the step's finish activity (set
-/// and router, state.json, the next iteration begun) beside its crew run, which from orchestration version 4 runs in the
-/// flow's own orchestration instead of as a sub-orchestration; the overhead is the
+/// a bare orchestration calling a no-op activity, on the same engine. An iteration is its crew run, which from
+/// orchestration version 4 runs in the flow's own orchestration instead of as a sub-orchestration, and the step's finish
+/// (set and router, state.json, the next iteration begun), which from version 5 the activity completing the crew run
+/// does instead of an activity of its own; the overhead is the
 /// iteration's median time less the crew run's, set against the bare activity's round trip. A second table counts,
 /// on one flow run and one crew run of their own, what an iteration costs beyond its crew run in activities,
 /// orchestration steps (episodes) and blob reads and writes.

@@ -49,6 +49,36 @@ public sealed class StepFinishedWithRunTests
     }
 
     [Fact]
+    public async Task A_step_whose_finish_order_is_large_is_finished_by_its_own_activity_which_records_it_once()
+    {
+        await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(_ => "fine"));
+        string large = new('x', FlowGraphRun.MaxFinishOrderBytes);
+        var flow = Parse(
+            $$"""
+            state: { notes: "{{large}}", rounds: 0 }
+            steps:
+              work:
+                crew: work
+                start: true
+                listen: again
+                set: { rounds: state.rounds + 1 }
+                router:
+                  - when: state.rounds < 3
+                    emit: again
+            """,
+            Crew("work"));
+        var (activitiesBefore, _) = harness.Engine.WorkDone;
+
+        var run = await RunAsync(harness, flow, "large");
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        Assert.Equal("3", (await harness.Runs.GetFlowStateAsync("large"))!.State["rounds"]!.ToJsonString());
+
+        // The flow's start and first begin, a turn and a finish per run of the step (3), the flow's completion.
+        Assert.Equal(2 + (3 * 2) + 1, harness.Engine.WorkDone.Activities - activitiesBefore);
+    }
+
+    [Fact]
     public async Task A_set_that_fails_on_the_runs_values_fails_the_flow_naming_it_as_the_finishs_own_activity_does()
     {
         await using var harness = await EngineHarness.StartAsync(new ScriptedChatClient(_ => "fine"));

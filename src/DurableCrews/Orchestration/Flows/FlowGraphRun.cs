@@ -28,6 +28,12 @@ internal sealed class FlowGraphRun
     static readonly TaskOptions StepRetry = TaskOptions.FromRetryPolicy(
         new RetryPolicy(3, TimeSpan.FromSeconds(1), backoffCoefficient: 2) { HandleFailure = failure => !failure.IsCausedBy<FlowStepException>() });
 
+    /// <summary>
+    /// The largest finish order (JSON bytes) a step hands its crew run: each turn of the run's last task records it, so
+    /// a larger one (a large state) is left to the finish's own activity, which records it once.
+    /// </summary>
+    internal const int MaxFinishOrderBytes = 4096;
+
     readonly TaskOrchestrationContext context;
     readonly string runId;
     readonly FlowGraph graph;
@@ -213,7 +219,8 @@ internal sealed class FlowGraphRun
         }
 
         var record = new FlowStepRecord { Step = step.Name, Iteration = iteration, RunIds = start.RunIds };
-        await RunCrewsAsync(step, start.RunIds, start.Plans, alone && !step.ForEach && start.RunIds.Count == 1 ? FinishOrder(record, []) : null);
+        var finish = alone && !step.ForEach && start.RunIds.Count == 1 ? FinishOrder(record, []) : null;
+        await RunCrewsAsync(step, start.RunIds, start.Plans, finish is not null && CrewJson.ToBinary(finish).ToMemory().Length <= MaxFinishOrderBytes ? finish : null);
         return record;
     }
 
