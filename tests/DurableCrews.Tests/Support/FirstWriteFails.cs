@@ -2,8 +2,11 @@ using DurableCrews.Storage;
 
 namespace DurableCrews.Tests.Support;
 
-/// <summary>A blob store whose first write of a blob whose name contains <paramref name="failing"/> fails, as a passing storage fault would.</summary>
-internal sealed class FirstWriteFails(IBlobStore inner, string failing) : IBlobStore
+/// <summary>
+/// A blob store whose first write (or first <paramref name="times"/> writes) of a blob whose name contains
+/// <paramref name="failing"/> fails, as a passing storage fault would: with <paramref name="error"/>, an IOException by default.
+/// </summary>
+internal sealed class FirstWriteFails(IBlobStore inner, string failing, int times = 1, Func<Exception>? error = null) : IBlobStore
 {
     int failures;
 
@@ -11,8 +14,8 @@ internal sealed class FirstWriteFails(IBlobStore inner, string failing) : IBlobS
     public bool Failed => Volatile.Read(ref failures) > 0;
 
     public Task<string> PutAsync(string container, string name, BinaryData content, BlobCondition? condition = null, CancellationToken cancellationToken = default) =>
-        name.Contains(failing, StringComparison.Ordinal) && Interlocked.Increment(ref failures) == 1
-            ? throw new IOException("storage hiccup")
+        name.Contains(failing, StringComparison.Ordinal) && Interlocked.Increment(ref failures) <= times
+            ? throw error?.Invoke() ?? new IOException("storage hiccup")
             : inner.PutAsync(container, name, content, condition, cancellationToken);
 
     public Task<StoredBlob?> GetAsync(string container, string name, CancellationToken cancellationToken = default) => inner.GetAsync(container, name, cancellationToken);

@@ -1,8 +1,11 @@
 using System.Text.Json;
 using DurableCrews.Definitions;
 using DurableCrews.Runs;
+using DurableCrews.Storage;
 using DurableCrews.Tests.Support;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace DurableCrews.Tests.Tools;
 
@@ -172,6 +175,29 @@ public sealed class ToolRunTests
         Assert.Contains("Error: the tool lookup failed", task.Raw, StringComparison.Ordinal);
         Assert.Equal(2, task.Retries);
         Assert.Equal(2, task.Waits.Count(w => w.Reason == "tool-retry"));
+    }
+
+    [Fact]
+    public async Task A_made_calls_result_whose_write_finds_storage_unreachable_past_the_sdks_retries_is_written_again_and_the_call_is_not_made_twice()
+    {
+        await using var service = await HttpStub.StartAsync(r => (200, $$"""{"ticket":"{{r.Query}}","state":"open"}""", null));
+        var crew = Crew(OneTask("[lookup]", "Use the lookup tool with ticket: T-3.", HttpTool(service, "lookup", "    retries: 2\n    retry_delay: 1\n")));
+        FirstWriteFails? store = null;
+        await using var engine = await EngineHarness.StartAsync(settings: Loopback, configureServices: services => services.AddSingleton<IBlobStore>(sp =>
+            store = new FirstWriteFails(
+                StorageServiceCollectionExtensions.CreateBlobStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value),
+                "/tools/",
+                times: 3,
+                error: () => new AggregateException("Retry failed after 6 tries.", new Azure.RequestFailedException(0, "Connection refused (127.0.0.1:10000)")))));
+
+        var run = await engine.RunAsync(crew);
+
+        Assert.Equal(CrewRunStatus.Completed, run.Status);
+        Assert.True(store!.Failed);
+        Assert.Single(service.Requests);
+        var task = run.Output!.TasksOutput[0];
+        Assert.Null(Assert.Single(task.ToolCalls).Error);
+        Assert.Contains("\"state\":\"open\"", task.Raw, StringComparison.Ordinal);
     }
 
     [Fact]

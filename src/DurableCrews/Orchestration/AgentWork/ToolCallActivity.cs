@@ -4,6 +4,7 @@ using System.Text.Json;
 using DurableCrews.Runs;
 using DurableCrews.Storage;
 using DurableCrews.Telemetry;
+using Azure;
 using DurableCrews.Tools;
 using Microsoft.DurableTask;
 
@@ -17,6 +18,12 @@ namespace DurableCrews.Orchestration.AgentWork;
 /// </summary>
 public sealed class ToolCallActivity : TaskActivity<ToolCallRequest, ToolCallOutcome>
 {
+    /// <summary>
+    /// How long a made call's record is written again while storage is unreachable. The blob SDK's own retries span
+    /// about 25 s; the call is made and may not be made twice, so its result waits out a longer outage, as the engine does.
+    /// </summary>
+    public static readonly TimeSpan RecordWriteLimit = TimeSpan.FromMinutes(2);
+
     readonly RunStore runs;
     readonly CrewTools tools;
     readonly ToolResultCache cache;
@@ -110,18 +117,42 @@ public sealed class ToolCallActivity : TaskActivity<ToolCallRequest, ToolCallOut
             Cached = cached,
             Attempt = request.Attempt,
         };
-        try
-        {
-            await runs.WriteVersionedAsync(blob, record, etag: null, cancellationToken).ConfigureAwait(false);
-        }
-        catch (BlobConditionFailedException)
-        {
-            // An earlier delivery of this attempt stored its result first; that one is kept.
-        }
-
+        await SaveRecordAsync(blob, record, cancellationToken).ConfigureAwait(false);
         CrewTelemetry.ToolCalled(record.Tool, record.FinishedAt - record.StartedAt, cached ? "cached" : "succeeded");
         return new ToolCallOutcome { Succeeded = true };
     }
+
+    /// <summary>Writes the made call's record, once a second while storage is unreachable, for up to <see cref="RecordWriteLimit"/>.</summary>
+    async Task SaveRecordAsync(string blob, ToolCallRecord record, CancellationToken cancellationToken)
+    {
+        var giveUp = time.GetUtcNow() + RecordWriteLimit;
+        while (true)
+        {
+            try
+            {
+                await runs.WriteVersionedAsync(blob, record, etag: null, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (BlobConditionFailedException)
+            {
+                // An earlier delivery of this attempt stored its result first; that one is kept.
+                return;
+            }
+            catch (Exception ex) when (Unreachable(ex) && time.GetUtcNow() < giveUp)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Whether a write failed because storage could not be reached or answered 5xx (the SDK's retries spent), not because of what was written.</summary>
+    static bool Unreachable(Exception ex) => ex switch
+    {
+        AggregateException all => all.InnerExceptions.Count > 0 && all.InnerExceptions.All(Unreachable),
+        RequestFailedException failed => failed.Status is 0 or >= 500,
+        HttpRequestException or IOException or TimeoutException => true,
+        _ => false,
+    };
 
     ToolCallOutcome Failed(string tool, DateTimeOffset started, ToolCallOutcome outcome)
     {
