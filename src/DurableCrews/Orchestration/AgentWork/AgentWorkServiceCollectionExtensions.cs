@@ -6,7 +6,7 @@ namespace DurableCrews.Orchestration.AgentWork;
 /// <summary>Registers the services an agent's work is made of.</summary>
 public static class AgentWorkServiceCollectionExtensions
 {
-    /// <summary>Adds the work's lifecycle (begin, finish, complete the run), the model turn, its tool results and its call planning.</summary>
+    /// <summary>Adds the work's lifecycle (begin, finish, complete the run), the model turn, its tool results, the tool calls in flight and its call planning.</summary>
     public static IServiceCollection AddCrewAgentWork(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -17,6 +17,7 @@ public static class AgentWorkServiceCollectionExtensions
         services.TryAddTransient<ToolResultInbox>();
         services.TryAddTransient<CallPlanner>();
         services.TryAddTransient<ModelTurn>();
+        services.TryAddSingleton<ToolCallsInFlight>();
         return services;
     }
 }

@@ -28,25 +28,32 @@ public sealed class ToolCallActivity : TaskActivity<ToolCallRequest, ToolCallOut
     readonly CrewTools tools;
     readonly ToolResultCache cache;
     readonly TimeProvider time;
+    readonly ToolCallsInFlight inFlight;
 
     /// <summary>Creates the activity.</summary>
-    public ToolCallActivity(RunStore runs, CrewTools tools, ToolResultCache cache, TimeProvider time)
+    public ToolCallActivity(RunStore runs, CrewTools tools, ToolResultCache cache, TimeProvider time, ToolCallsInFlight inFlight)
     {
         this.runs = runs;
         this.tools = tools;
         this.cache = cache;
         this.time = time;
+        this.inFlight = inFlight;
     }
 
     /// <inheritdoc />
     public override Task<ToolCallOutcome> RunAsync(TaskActivityContext context, ToolCallRequest input) => ExecuteAsync(input);
 
-    /// <summary>Makes the call, unless it was made before.</summary>
-    public async Task<ToolCallOutcome> ExecuteAsync(ToolCallRequest request, CancellationToken cancellationToken = default)
+    /// <summary>Makes the call, unless it was made before or is being made by this process.</summary>
+    public Task<ToolCallOutcome> ExecuteAsync(ToolCallRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var once = runs.ReadRunsOnce(request.RunId, request.RunETag);
         string blob = RunBlobs.ToolCallBlob(request.RunId, request.Key, request.Turn, request.Index);
+        return inFlight.RunOnceAsync($"{blob}#{request.Attempt}", () => CallAsync(request, blob, cancellationToken));
+    }
+
+    async Task<ToolCallOutcome> CallAsync(ToolCallRequest request, string blob, CancellationToken cancellationToken)
+    {
+        using var once = runs.ReadRunsOnce(request.RunId, request.RunETag);
         var (done, _) = await runs.ReadVersionedAsync<ToolCallRecord>(blob, cancellationToken).ConfigureAwait(false);
         if (done is not null)
         {
