@@ -47,22 +47,24 @@ public static class OrchestrationVersions
     public const string Current = InlineItems;
 
     /// <summary>Every version this build runs, oldest first.</summary>
-    public static IReadOnlyList<string> All { get; } = [SeparateBeginAndFinish, FoldedWork, FoldedFlowSteps, InlineStepCrews, StepFinishedWithRun, InlineItems];
+    public static IReadOnlyList<string> All => InOrder;
+
+    static readonly string[] InOrder = [SeparateBeginAndFinish, FoldedWork, FoldedFlowSteps, InlineStepCrews, StepFinishedWithRun, InlineItems];
 
     /// <summary>Whether agent work started by an orchestration of <paramref name="version"/> is folded into its turns.</summary>
     public static bool FoldsWork(string? version) => version != SeparateBeginAndFinish;
 
     /// <summary>Whether a flow of <paramref name="version"/> begins its listening steps in the finish of the step they listen to (flows came after versions, so an unversioned flow does not).</summary>
-    public static bool FoldsFlowSteps(string? version) => version is { Length: > 0 } and not (SeparateBeginAndFinish or FoldedWork);
+    public static bool FoldsFlowSteps(string? version) => AtLeast(version, FoldedFlowSteps);
 
     /// <summary>Whether a flow of <paramref name="version"/> runs a step's one crew run in its own orchestration when it can.</summary>
-    public static bool RunsStepCrewsInline(string? version) => version is { Length: > 0 } and not (SeparateBeginAndFinish or FoldedWork or FoldedFlowSteps);
+    public static bool RunsStepCrewsInline(string? version) => AtLeast(version, InlineStepCrews);
 
     /// <summary>Whether a flow of <paramref name="version"/> has the completion of a step's inline crew run finish the step, when it runs alone.</summary>
-    public static bool FinishesStepsWithRuns(string? version) => RunsStepCrewsInline(version) && version != InlineStepCrews;
+    public static bool FinishesStepsWithRuns(string? version) => AtLeast(version, StepFinishedWithRun);
 
     /// <summary>Whether a crew run of <paramref name="version"/> runs the items of a <c>for_each</c> task in its own orchestration when the task needs no instance of its own.</summary>
-    public static bool RunsItemsInline(string? version) => FinishesStepsWithRuns(version) && version != StepFinishedWithRun;
+    public static bool RunsItemsInline(string? version) => AtLeast(version, InlineItems);
 
     /// <summary>The options of a child orchestration <paramref name="instanceId"/>, which keeps the version of the run that starts it.</summary>
     public static SubOrchestrationOptions Child(TaskOrchestrationContext context, string instanceId)
@@ -70,4 +72,7 @@ public static class OrchestrationVersions
         ArgumentNullException.ThrowIfNull(context);
         return new SubOrchestrationOptions { InstanceId = instanceId, Version = context.Version };
     }
+
+    /// <summary>Whether <paramref name="version"/> is <paramref name="first"/> or a later one, in the order of <see cref="All"/> (an unversioned run is older than all).</summary>
+    static bool AtLeast(string? version, string first) => version is { Length: > 0 } && Array.IndexOf(InOrder, version) >= Array.IndexOf(InOrder, first);
 }
